@@ -1,0 +1,204 @@
+"""The command line: ``python -m nrr_core load|demo|report ...``.
+
+Argument parsing and output only; every figure comes from ``metrics``. Reports
+print CSV exactly as ``docs/data-contract.md`` specifies. Every error is one
+line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import tempfile
+from pathlib import Path
+
+from . import db, metrics
+from .errors import NrrError
+from .filters import Filters
+
+REPORT_COLUMNS = {
+    "movements": ["month", "starting_mrr", "new", "expansion", "cross_sell", "contraction", "churn",
+                  "reactivation", "ending_mrr"],
+    "retention": ["month", "nrr", "grr", "logo_retention"],
+    "waterfall": ["step", "mrr"],
+    "cohorts": ["cohort", "months_since_start", "eligible_accounts", "accounts_active", "starting_mrr", "mrr",
+                "revenue_retention", "logo_retention"],
+    "breakdown": ["value", "arr", "active_accounts", "nrr", "grr", "logo_retention", "base_accounts"],
+}
+RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention"}
+COUNT_COLUMNS = {"months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise NrrError(f"{message} (see `python -m nrr_core {self.prog.split()[-1]} --help`)")
+
+
+def format_amount(value) -> str:
+    """Money without currency or thousands separators, trailing zeros trimmed."""
+    v = round(float(value), 6)
+    if v == 0:
+        return "0"
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def format_ratio(value) -> str:
+    v = float(value)
+    return "" if v != v else repr(v)
+
+
+def _cell(column: str, value) -> str:
+    if column in RATIO_COLUMNS:
+        return format_ratio(value)
+    if column in COUNT_COLUMNS:
+        return str(int(value))
+    if isinstance(value, str):
+        return value
+    return format_amount(value)
+
+
+def write_csv(frame, columns, out=None) -> None:
+    out = out or sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in frame[columns].itertuples(index=False):
+        writer.writerow([_cell(c, v) for c, v in zip(columns, row)])
+
+
+def _add_filters(p):
+    g = p.add_argument_group("filters (repeatable; OR within one attribute, AND across)")
+    g.add_argument("--segment", action="append", default=[], metavar="S")
+    g.add_argument("--region", action="append", default=[], metavar="R")
+    g.add_argument("--industry", action="append", default=[], metavar="I")
+    g.add_argument("--csm-owner", action="append", default=[], metavar="C", dest="csm_owner")
+    g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+                   help="an extra account attribute from accounts.csv")
+
+
+def _filters(args) -> Filters:
+    extra: dict[str, list[str]] = {}
+    for item in args.attr:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise NrrError(f"--attr {item!r} is not NAME=VALUE")
+        extra.setdefault(name.strip(), []).append(value)
+    return Filters(segment=args.segment, region=args.region, industry=args.industry,
+                   csm_owner=args.csm_owner, extra=tuple((k, tuple(v)) for k, v in extra.items()))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nrr_core", description="Net revenue retention metrics over a DuckDB book.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    load = sub.add_parser("load", help="load input CSV files into a new database (atomic replace)")
+    load.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+    load.add_argument("--accounts", help="accounts.csv (one row per account)")
+    load.add_argument("--mrr", help="mrr.csv (account_id, product, month, mrr)")
+    load.add_argument("--subscriptions", help="subscription periods instead of mrr.csv "
+                                              "(customer_id, start_date, end_date, monthly_amount[, product])")
+    load.add_argument("--customers", help="with --subscriptions: a customers file (customer_id[, name, segment, ...])")
+    load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS)")
+    load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data)")
+    load.add_argument("--default-product", default="Subscription",
+                      help="product name for subscription rows without one (default %(default)s)")
+    load.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    demo = sub.add_parser("demo", help="write the built-in demo book (seeded, deterministic)")
+    demo.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+    demo.add_argument("--accounts", type=int, default=2000, help="number of accounts (default %(default)s)")
+    demo.add_argument("--months", type=int, default=36, help="number of months (default %(default)s)")
+    demo.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    report = sub.add_parser("report", help="print a report as CSV")
+    kinds = report.add_subparsers(dest="report", required=True, parser_class=_Parser)
+    for name, text in [("movements", "monthly MRR bridge"), ("retention", "trailing-12-month NRR, GRR, logos"),
+                       ("waterfall", "MRR bridge for a window"), ("cohorts", "retention curves"),
+                       ("breakdown", "NRR, GRR and ARR by an attribute at a month")]:
+        k = kinds.add_parser(name, help=text)
+        k.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+        if name == "waterfall":
+            k.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
+            k.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
+            k.add_argument("--existing-only", action="store_true",
+                           help="the NRR bridge: only accounts active before the window")
+        if name == "cohorts":
+            k.add_argument("--by", default="quarter",
+                           help="quarter|month|segment|region|industry|csm_owner (default %(default)s)")
+        if name == "breakdown":
+            k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
+            k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
+        _add_filters(k)
+    return parser
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    return lambda message: print(message, file=sys.stderr, flush=True)
+
+
+def run(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "load":
+        from .load import load_book
+        load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
+                  customers=args.customers, signals=args.signals, as_of=args.as_of,
+                  default_product=args.default_product, progress=_progress(args.quiet))
+        return 0
+    if args.command == "demo":
+        write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=_progress(args.quiet))
+        return 0
+    con = db.connect_read_only(args.db)
+    try:
+        filters = _filters(args)
+        metrics.check_filters(con, filters)
+        kind = args.report
+        if kind == "movements":
+            frame = metrics.movements(con, filters)
+        elif kind == "retention":
+            frame = metrics.nrr_trend(con, filters)
+        elif kind == "waterfall":
+            pick = metrics.nrr_bridge if args.existing_only else metrics.waterfall
+            frame = pick(con, filters, args.from_month, args.to_month)
+        elif kind == "cohorts":
+            frame = metrics.cohorts(con, filters, by=args.by)
+        else:
+            month = args.month or metrics.book_info(con).as_of_month
+            metrics.window(con, month, month)
+            frame = metrics.breakdown(con, filters, args.by, month)
+        write_csv(frame, REPORT_COLUMNS[kind])
+    finally:
+        con.close()
+    return 0
+
+
+def write_demo(db_path, *, n_accounts: int = 2000, n_months: int = 36, progress=None):
+    """Generate the seeded demo book and load it into ``db_path``."""
+    from .demo import generate_book
+    from .load import load_book
+
+    if n_accounts < 1 or n_months < 13:
+        raise NrrError("the demo needs at least 1 account and 13 months")
+    with tempfile.TemporaryDirectory(prefix="nrr-demo-") as tmp:
+        if progress:
+            progress(f"generating the demo book: {n_accounts:,} accounts over {n_months} months")
+        files = generate_book(tmp, n_accounts=n_accounts, n_months=n_months)
+        return load_book(db_path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"],
+                         progress=progress)
+
+
+def main(argv=None) -> int:
+    try:
+        return run(argv)
+    except NrrError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the user gets one line; the details are a bug to report
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: unexpected {type(exc).__name__}: {first}", file=sys.stderr)
+        return 1

@@ -1,0 +1,92 @@
+"""Opening a book database and running the named queries in ``sql/``.
+
+Every query lives in ``nrr_core/sql/<name>.sql`` with ``$named`` parameters.
+``run`` binds values, never formats them into SQL, and passes each statement
+only the parameters it names (DuckDB refuses extra ones), so callers can hand
+over one merged dict: the filter's parameters plus the query's own.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .errors import NrrError
+
+SQL_DIR = Path(__file__).with_name("sql")
+DEFAULT_DB = Path("data") / "nrr.duckdb"
+
+# Read connections cannot touch files other than the database, and never try
+# to download extensions (there is no network for it, and no need).
+HARDENED = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+@functools.cache
+def sql_text(name: str) -> str:
+    path = SQL_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _statements(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The statements of a query file with the parameter names each wants."""
+    scratch = duckdb.connect()
+    try:
+        parsed = scratch.extract_statements(sql_text(name))
+        return tuple((s.query, frozenset(s.named_parameters)) for s in parsed)
+    finally:
+        scratch.close()
+
+
+def _bind(wanted: frozenset[str], params: dict, name: str) -> dict:
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"query {name} needs parameter(s) {sorted(missing)}")
+    return {key: params[key] for key in wanted}
+
+
+def run(con, name: str, params: dict | None = None, *, own_cursor: bool = True) -> pd.DataFrame:
+    """Run the single-statement query ``sql/<name>.sql`` and return a DataFrame.
+
+    Uses a fresh cursor so one shared connection can serve many threads. The
+    loader passes ``own_cursor=False``: its TEMP staging tables are visible to
+    its own connection only.
+    """
+    params = params or {}
+    (query, wanted), = _statements(name)
+    if not own_cursor:
+        return con.execute(query, _bind(wanted, params, name)).df()
+    with con.cursor() as cur:
+        return cur.execute(query, _bind(wanted, params, name)).df()
+
+
+def run_script(con, name: str, params: dict | None = None) -> None:
+    """Run every statement of ``sql/<name>.sql`` in order (used by the loader)."""
+    params = params or {}
+    for query, wanted in _statements(name):
+        con.execute(query, _bind(wanted, params, name))
+
+
+def connect_read_only(path: str | os.PathLike):
+    """The hardened, read-only connection the app and the reports use."""
+    path = Path(path)
+    if not path.is_file():
+        raise NrrError(f"no database at {path}: create one with `python -m nrr_core demo --db {path}` "
+                       f"or `python -m nrr_core load --db {path} ...`")
+    try:
+        return duckdb.connect(str(path), read_only=True, config=HARDENED)
+    except duckdb.Error as exc:
+        raise NrrError(f"{path} is not a readable NRR database ({str(exc).splitlines()[0]})") from None
+
+
+def data_version(path: str | os.PathLike) -> tuple[int, int]:
+    """Changes whenever a load replaces the file (it is a new inode each time)."""
+    st = os.stat(path)
+    return (st.st_mtime_ns, st.st_ino)

@@ -1,0 +1,325 @@
+"""The loader: input CSV files -> a new book database, replaced atomically.
+
+Flow: read each file's header in Python (encoding, delimiter, column names),
+stage the file as text in DuckDB, validate it in SQL (first bad record wins),
+type it, then build the derived tables (``sql/build_book.sql``), self-check the
+bridge identity, CHECKPOINT, close and ``os.replace`` the new file over the old
+one. Any failure removes the new file and leaves the old database untouched.
+
+Problems raise ``InputError`` naming the file, the line and the problem.
+Line numbers are physical lines of the file (the header is line 1).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from . import db
+from .errors import InputError, NrrError
+from .months import label, parse_month
+
+
+@dataclass(frozen=True)
+class CsvSpec:
+    """What one kind of input file must and may contain.
+
+    Column names are matched after trimming, lower-casing and turning spaces
+    into underscores; ``aliases`` maps other accepted names to ours.
+    """
+
+    role: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+    keep_extra: bool = False
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+ACCOUNT_COLUMNS = ("region", "industry", "csm_owner", "renewal_date", "executive_sponsor")
+
+ACCOUNTS = CsvSpec("accounts", ("account_id", "name", "segment"), ACCOUNT_COLUMNS, keep_extra=True)
+# A lighter accounts file for subscription imports (the fixture's customers.csv):
+# only the id is required; name defaults to the id, segment to "(none)".
+CUSTOMERS = CsvSpec("accounts", ("account_id",), ("name", "segment") + ACCOUNT_COLUMNS,
+                    aliases={"customer_id": "account_id"}, keep_extra=True)
+MRR = CsvSpec("mrr", ("account_id", "product", "month", "mrr"))
+SUBSCRIPTIONS = CsvSpec(
+    "subscriptions", ("account_id", "start_date", "monthly_amount"), ("end_date", "product", "subscription_id"),
+    aliases={"customer_id": "account_id", "mrr": "monthly_amount"})
+SIGNALS = CsvSpec("signals", ("account_id", "month"),
+                  ("seats_licensed", "active_users", "support_tickets", "nps"))
+
+DEFAULT_PRODUCT = "Subscription"
+
+
+@dataclass
+class LoadSummary:
+    path: Path
+    accounts: int
+    products: int
+    mrr_rows: int
+    first_month: str
+    as_of_month: str
+    seconds: float
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"\s+", "_", name.strip().lower())
+
+
+def _read_header(path: Path, spec: CsvSpec) -> tuple[str, list[str]]:
+    """Return (delimiter, canonical column names in file order) or raise."""
+    name = path.name
+    if not path.exists():
+        raise InputError(str(path), None, "file not found")
+    if not path.is_file():
+        raise InputError(str(path), None, "is not a file")
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise InputError(name, None, "the file is empty (expected a header row and data rows)")
+    first_line = head.splitlines()[0]
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(name, 1, "is not UTF-8 text (save the file as UTF-8 CSV)") from None
+    # Semicolon-separated exports (European spreadsheet locales) are accepted
+    # when the header has semicolons and no commas.
+    delim = ";" if ";" in text and "," not in text else ","
+    header = next(csv.reader(io.StringIO(text), delimiter=delim))
+    columns = []
+    for raw in header:
+        col = _normalise(raw)
+        col = spec.aliases.get(col, col)
+        if col and col in columns:
+            raise InputError(name, 1, f"column {col!r} appears twice in the header")
+        columns.append(col)
+    found = [c for c in spec.known if c in columns]
+    missing = [c for c in spec.required if c not in columns]
+    if not found:
+        shown = ", ".join(repr(c[:40]) for c in header[:8])
+        raise InputError(name, 1, f"none of the expected columns ({', '.join(spec.required)}) is in the header "
+                                  f"(found {shown}): is this the right file?")
+    if missing:
+        raise InputError(name, 1, f"missing required column(s): {', '.join(missing)}")
+    return delim, columns
+
+
+def _line_of_record(path: Path, rec: int, delim: str) -> int | None:
+    """Physical line number of data record ``rec`` (1 = first row after the header).
+
+    DuckDB skips blank lines and lets quoted fields span lines, so the record
+    number is mapped back by re-reading the file; only done on the error path.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=delim)
+            next(reader, None)
+            seen = 0
+            start = reader.line_num + 1
+            for row in reader:
+                if row:
+                    seen += 1
+                    if seen == rec:
+                        return start
+                start = reader.line_num + 1
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return rec + 1
+
+
+_DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _csv_error(path: Path, exc: duckdb.Error) -> InputError:
+    text = str(exc)
+    m = _DUCKDB_LINE.search(text)
+    line = int(m.group(1)) if m else None
+    if "unicode" in text.lower() or "utf-8" in text.lower():
+        problem = "is not UTF-8 text (save the file as UTF-8 CSV)"
+    elif "unterminated quote" in text.lower():
+        problem = "a quoted field is never closed (unbalanced \")"
+    else:
+        fm = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+        if fm:
+            problem = f"expected {fm.group(1)} fields, found {fm.group(2)}"
+        else:
+            problem = "cannot be read as CSV (" + text.splitlines()[0][:200] + ")"
+    return InputError(path.name, line, problem)
+
+
+class _Builder:
+    """One load into one new database file."""
+
+    def __init__(self, con, progress: Callable[[str], None]):
+        self.con = con
+        self.progress = progress
+
+    def stage(self, path: Path, spec: CsvSpec) -> int:
+        """Stage, validate and type one file. Returns its number of records."""
+        started = time.perf_counter()
+        delim, columns = _read_header(path, spec)
+        extras = [c for c in columns if c not in spec.known]
+        # Our canonical names for known columns, x<N> for extra ones: the file's
+        # own header text never becomes an identifier.
+        renamed = {}
+        extra_no = 0
+        for col in columns:
+            if col in spec.known:
+                renamed[col] = "VARCHAR"
+            else:
+                renamed[f"x{extra_no}"] = "VARCHAR"
+                extra_no += 1
+        self.con.execute("DROP TABLE IF EXISTS raw")
+        try:
+            db.run_script(self.con, "stage_csv", {"path": str(path), "columns": renamed, "delim": delim})
+        except duckdb.Error as exc:
+            raise _csv_error(path, exc) from None
+        rows = self.con.execute("SELECT count(*) FROM raw").fetchone()[0]
+        if rows == 0:
+            raise InputError(path.name, None, "has a header but no data rows")
+        for col in spec.optional:
+            if col not in columns:
+                assert re.fullmatch(r"[a-z_]+", col)  # whitelisted names only
+                self.con.execute(f'ALTER TABLE raw ADD COLUMN "{col}" VARCHAR')
+        self.progress(f"read {path.name}: {rows:,} rows")
+        self._validate(path, spec, delim)
+        self.progress(f"checked {path.name} ({time.perf_counter() - started:.1f} s)")
+        if spec.keep_extra:
+            db.run_script(self.con, "stage_accounts")
+            if extras:
+                db.run_script(self.con, "stage_attributes", {"extra_names": [e for e in columns if e in extras]})
+        return rows
+
+    def _validate(self, path: Path, spec: CsvSpec, delim: str) -> None:
+        role = spec.role
+        params = {"name_required": "name" in spec.required, "segment_required": "segment" in spec.required,
+                  "accounts_given": self.has_accounts()}
+        bad = db.run(self.con, f"validate_{role}", params, own_cursor=False)
+        if len(bad):
+            rec, problem = int(bad.iloc[0]["rec"]), str(bad.iloc[0]["problem"])
+            raise InputError(path.name, _line_of_record(path, rec, delim), problem)
+
+    def has_accounts(self) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage_accounts'").fetchone()[0])
+
+
+def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
+              signals=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
+              progress: Callable[[str], None] | None = None) -> LoadSummary:
+    """Validate the input files and replace the database at ``db_path`` with them.
+
+    Revenue comes from exactly one of ``mrr`` (mrr.csv, with ``accounts``) or
+    ``subscriptions`` (periods; with ``accounts``, ``customers`` or neither, in
+    which case accounts are the subscription customers with no attributes).
+    ``as_of`` (``YYYY-MM``) caps the data; by default it is the latest month in
+    mrr.csv, or for subscriptions the last month any period covers (ongoing
+    periods run through it). Raises ``InputError``/``NrrError``; on any failure
+    the previous database is untouched.
+    """
+    progress = progress or (lambda message: None)
+    started = time.perf_counter()
+    db_path = Path(db_path)
+    if (mrr is None) == (subscriptions is None):
+        raise NrrError("give exactly one revenue input: --mrr mrr.csv or --subscriptions subscriptions.csv")
+    if mrr is not None and accounts is None:
+        raise NrrError("--mrr needs --accounts accounts.csv")
+    if accounts is not None and customers is not None:
+        raise NrrError("give --accounts or --customers, not both")
+    as_of_idx = parse_month(as_of, what="--as-of") if as_of else None
+    folder = db_path.resolve().parent
+    if not folder.is_dir():
+        raise NrrError(f"cannot write the database: folder {folder} does not exist")
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    try:
+        con = duckdb.connect(str(tmp))
+    except (duckdb.Error, OSError) as exc:
+        raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
+    try:
+        summary = _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx,
+                         default_product, progress)
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, db_path)
+    except BaseException:
+        con.close()
+        _remove(tmp)
+        raise
+    summary.seconds = time.perf_counter() - started
+    progress(f"wrote {db_path}: {summary.accounts:,} accounts, {summary.mrr_rows:,} account-product-months, "
+             f"{summary.first_month} to {summary.as_of_month} ({summary.seconds:.1f} s)")
+    return summary
+
+
+def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress):
+    b = _Builder(con, progress)
+    sources = []
+    if accounts is not None:
+        b.stage(Path(accounts), ACCOUNTS)
+        sources.append(Path(accounts).name)
+    elif customers is not None:
+        b.stage(Path(customers), CUSTOMERS)
+        sources.append(Path(customers).name)
+    if mrr is not None:
+        b.stage(Path(mrr), MRR)
+        db.run_script(con, "stage_mrr")
+        first_idx, last_idx = con.execute("SELECT min(month_idx), max(month_idx) FROM stage_revenue").fetchone()
+        sources.append(Path(mrr).name)
+    else:
+        path = Path(subscriptions)
+        had_accounts = b.has_accounts()
+        b.stage(path, SUBSCRIPTIONS)
+        db.run_script(con, "stage_periods", {"default_product": default_product})
+        first_idx, last_idx = con.execute(
+            "SELECT min(first_idx), greatest(max(last_idx), max(first_idx)) FROM stage_periods").fetchone()
+        if as_of_idx is not None:
+            last_idx = as_of_idx
+        db.run_script(con, "stage_subscriptions", {"as_of_idx": last_idx})
+        if not had_accounts:
+            db.run_script(con, "stage_accounts_from_revenue")
+        sources.append(path.name)
+    if as_of_idx is not None:
+        if as_of_idx < first_idx:
+            raise NrrError(f"--as-of {label(as_of_idx)} is before the first month of data ({label(first_idx)})")
+        last_idx = as_of_idx
+    if signals is not None:
+        b.stage(Path(signals), SIGNALS)
+        db.run_script(con, "stage_signals")
+        sources.append(Path(signals).name)
+    else:
+        con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
+                    "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
+    t = time.perf_counter()
+    db.run_script(con, "build_book", {
+        "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
+        "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
+    broken = db.run(con, "check_book", own_cursor=False)
+    if len(broken):
+        raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
+    progress(f"built derived tables ({time.perf_counter() - t:.1f} s)")
+    n_accounts, n_products, n_rows = con.execute(
+        "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM products), (SELECT count(*) FROM mrr)").fetchone()
+    return LoadSummary(db_path, n_accounts, n_products, n_rows, label(first_idx), label(last_idx), 0.0)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,190 @@
+"""The metrics of ``docs/metrics.md``, each a function named for its result.
+
+Every function takes an open connection (``db.connect_read_only``) and a
+``Filters`` value, runs one query from ``sql/`` on the selected accounts and
+returns a small DataFrame. Months come in and go out as ``'YYYY-MM'`` text.
+Amounts are MRR in currency units; ``contraction`` and ``churn`` are negative;
+ratios are fractions (1.0 = 100 %).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import db
+from .errors import NrrError
+from .filters import ATTRIBUTES, ATTRIBUTE_LABELS, Filters
+from .months import label, parse_month
+
+MOVEMENTS = ("new", "expansion", "cross_sell", "contraction", "churn", "reactivation")
+MOVEMENT_LABELS = {
+    "new": "New", "expansion": "Expansion", "cross_sell": "Cross-sell",
+    "contraction": "Contraction", "churn": "Churn", "reactivation": "Reactivation",
+}
+BRIDGE_COLUMNS = ["starting_mrr", *MOVEMENTS, "ending_mrr"]
+COHORT_KEYS = ("quarter", "month", *ATTRIBUTES)
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    """What the loaded book covers: its first and as-of month, and load details."""
+
+    first_idx: int
+    as_of_idx: int
+    load_id: str
+    loaded_at: object
+    sources: str
+    accounts: int
+    products: int
+
+    @property
+    def first_month(self) -> str:
+        return label(self.first_idx)
+
+    @property
+    def as_of_month(self) -> str:
+        return label(self.as_of_idx)
+
+    def months(self) -> list[str]:
+        return [label(i) for i in range(self.first_idx, self.as_of_idx + 1)]
+
+
+def book_info(con) -> BookInfo:
+    row = db.run(con, "book_info").iloc[0]
+    return BookInfo(int(row.first_idx), int(row.as_of_idx), str(row.load_id), row.loaded_at,
+                    str(row.sources), int(row.accounts), int(row.products))
+
+
+def _params(filters: Filters | None, **extra) -> dict:
+    return {**(filters or Filters()).to_params(), **extra}
+
+
+def _with_month(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.insert(0, "month", [label(int(i)) for i in frame.pop("month_idx")])
+    return frame
+
+
+def movements(con, filters: Filters | None = None) -> pd.DataFrame:
+    """Monthly MRR bridge, one row per month of the data (zeros where empty).
+
+    Columns: month, starting_mrr, new, expansion, cross_sell, contraction,
+    churn, reactivation, ending_mrr, then account counts (starting_accounts,
+    new_accounts, expanded_accounts, contracted_accounts, churned_accounts,
+    reactivated_accounts, ending_accounts).
+    """
+    return _with_month(db.run(con, "movements", _params(filters)))
+
+
+def nrr_trend(con, filters: Filters | None = None) -> pd.DataFrame:
+    """Trailing-12-month NRR, GRR and logo retention per month.
+
+    Columns: month, nrr, grr, logo_retention, base_mrr, retained_mrr,
+    gross_retained_mrr, base_accounts, retained_accounts. Only months with a
+    month 12 earlier in the data and a non-empty base have a row.
+    """
+    return _with_month(db.run(con, "retention", _params(filters)))
+
+
+def window(con, from_month: str, to_month: str) -> tuple[int, int]:
+    """Check a window against the data range; return its month indexes."""
+    info = book_info(con)
+    lo = parse_month(from_month, what="--from")
+    hi = parse_month(to_month, what="--to")
+    if lo > hi:
+        raise NrrError(f"--from {label(lo)} is after --to {label(hi)}")
+    if lo < info.first_idx or hi > info.as_of_idx:
+        raise NrrError(f"the window {label(lo)}..{label(hi)} is outside the data "
+                       f"({info.first_month} to {info.as_of_month})")
+    return lo, hi
+
+
+def bridge(con, filters: Filters | None, from_month: str, to_month: str,
+           existing_only: bool = False) -> dict[str, float]:
+    """The window's bridge as a dict: starting_mrr, the six movements, ending_mrr."""
+    lo, hi = window(con, from_month, to_month)
+    row = db.run(con, "waterfall", _params(filters, from_idx=lo, to_idx=hi, existing_only=existing_only))
+    return {col: float(row.iloc[0][col]) for col in BRIDGE_COLUMNS}
+
+
+def waterfall(con, filters: Filters | None, from_month: str, to_month: str) -> pd.DataFrame:
+    """MRR waterfall for months from..to: columns step, mrr (steps in contract order)."""
+    values = bridge(con, filters, from_month, to_month)
+    return pd.DataFrame({"step": BRIDGE_COLUMNS, "mrr": [values[c] for c in BRIDGE_COLUMNS]})
+
+
+def nrr_bridge(con, filters: Filters | None, from_month: str, to_month: str) -> pd.DataFrame:
+    """The waterfall restricted to accounts active before the window (no new logos).
+
+    Its ending_mrr / starting_mrr is the window's net revenue retention; ``new``
+    is always 0. Columns: step, mrr.
+    """
+    values = bridge(con, filters, from_month, to_month, existing_only=True)
+    return pd.DataFrame({"step": BRIDGE_COLUMNS, "mrr": [values[c] for c in BRIDGE_COLUMNS]})
+
+
+def cohorts(con, filters: Filters | None = None, by: str = "quarter") -> pd.DataFrame:
+    """Retention curves: one row per group and months since start.
+
+    ``by``: quarter or month of start, segment, region, industry, csm_owner, or
+    an extra account attribute. Columns: cohort, months_since_start,
+    eligible_accounts, accounts_active, starting_mrr, mrr, revenue_retention,
+    logo_retention (both over eligible members).
+    """
+    if by not in COHORT_KEYS and by not in extra_attributes(con):
+        raise NrrError(f"unknown cohort grouping {by!r} (use one of {', '.join(COHORT_KEYS)})")
+    return db.run(con, "cohorts", _params(filters, by=by))
+
+
+def breakdown(con, filters: Filters | None, by: str, month: str) -> pd.DataFrame:
+    """NRR, GRR, logo retention and ARR per value of ``by`` at ``month``.
+
+    Columns: value, arr, active_accounts, nrr, grr, logo_retention,
+    base_accounts, base_arr. Ratios are NaN for a group with no 12-month base.
+    """
+    if by not in ATTRIBUTES and by not in extra_attributes(con):
+        raise NrrError(f"unknown attribute {by!r} (use one of {', '.join(ATTRIBUTES)})")
+    idx = parse_month(month)
+    return db.run(con, "breakdown", _params(filters, by=by, month_idx=idx))
+
+
+def movement_accounts(con, filters: Filters | None, movement: str, from_month: str, to_month: str,
+                      existing_only: bool = False) -> pd.DataFrame:
+    """The accounts behind one movement bar; their ``amount`` sums to the bar.
+
+    Columns: account_id, name, segment, region, csm_owner, amount, months.
+    """
+    if movement not in MOVEMENTS:
+        raise NrrError(f"unknown movement {movement!r} (use one of {', '.join(MOVEMENTS)})")
+    lo, hi = window(con, from_month, to_month)
+    return db.run(con, "movement_accounts", _params(filters, movement=movement, from_idx=lo, to_idx=hi,
+                                                    existing_only=existing_only))
+
+
+def attribute_values(con) -> dict[str, list[str]]:
+    """Known values of every filterable attribute (accounts with revenue only)."""
+    frame = db.run(con, "attribute_values")
+    values = {name: [] for name in ATTRIBUTES}
+    for attribute, group in frame.groupby("attribute", sort=False):
+        values[str(attribute)] = [str(v) for v in group["value"]]
+    return values
+
+
+def extra_attributes(con) -> list[str]:
+    return [name for name in attribute_values(con) if name not in ATTRIBUTES]
+
+
+def check_filters(con, filters: Filters) -> None:
+    """Raise NrrError naming the first filter value the book does not have."""
+    known = attribute_values(con)
+    for name in ATTRIBUTES:
+        for value in getattr(filters, name):
+            if value not in known[name]:
+                choices = ", ".join(known[name][:12]) or "none"
+                raise NrrError(f"unknown {ATTRIBUTE_LABELS[name].lower()} {value!r} (known: {choices})")
+    for name, values in filters.extra:
+        if name not in known:
+            raise NrrError(f"unknown account attribute {name!r}")
+        for value in values:
+            if value not in known[name]:
+                raise NrrError(f"unknown {name} {value!r} (known: {', '.join(known[name][:12])})")
