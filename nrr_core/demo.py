@@ -158,7 +158,7 @@ _SPECIAL_NAMES = {
 
 # --- economics, per segment (index 0 SMB, 1 Mid-Market, 2 Enterprise) --------
 # Landing MRR: lognormal(median, sigma) clipped to the segment's range.
-_START_MEDIAN = np.array([600.0, 4300.0, 10000.0])
+_START_MEDIAN = np.array([600.0, 4700.0, 10000.0])
 _START_SIGMA = np.array([0.50, 0.45, 0.50])
 _START_MIN = np.array([200.0, 1500.0, 8000.0])
 _START_MAX = np.array([1500.0, 8000.0, 60000.0])
@@ -193,11 +193,11 @@ _NO_SPONSOR_CHURN = 1.35     # large accounts without an executive sponsor
 _CONTRACT_P = np.array([0.010, 0.010, 0.006])
 _CONTRACT_RENEWAL_X = 4.0
 _CONTRACT_BETA = 0.9
-_EXPAND_P = np.array([0.025, 0.024, 0.033])
+_EXPAND_P = np.array([0.025, 0.024, 0.032])
 _EXPAND_BETA = 0.8
 _EXPAND_SIZE = np.array([0.10, 0.12, 0.12])    # mean relative seat increase
 _UPLIFT_P = np.array([0.30, 0.50, 0.70])       # price uplift at renewal
-_XSELL_P = np.array([0.002, 0.008, 0.020])     # per missing add-on per month
+_XSELL_P = np.array([0.002, 0.008, 0.017])     # per missing add-on per month
 _XSELL_BETA = 0.8
 _DROP_P = np.array([0.004, 0.004, 0.003])      # per held add-on per month
 _DROP_RENEWAL_X = 4.0
