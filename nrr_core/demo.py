@@ -158,7 +158,7 @@ _SPECIAL_NAMES = {
 
 # --- economics, per segment (index 0 SMB, 1 Mid-Market, 2 Enterprise) --------
 # Landing MRR: lognormal(median, sigma) clipped to the segment's range.
-_START_MEDIAN = np.array([600.0, 4700.0, 10000.0])
+_START_MEDIAN = np.array([600.0, 5200.0, 9000.0])
 _START_SIGMA = np.array([0.50, 0.45, 0.50])
 _START_MIN = np.array([200.0, 1500.0, 8000.0])
 _START_MAX = np.array([1500.0, 8000.0, 60000.0])
@@ -187,13 +187,13 @@ _EP_UP_P = np.array([0.030, 0.035, 0.040])     # monthly start of a recovery
 
 # Monthly event probabilities at h = 0 (off-renewal; renewal multipliers below).
 _CHURN_OFF = np.array([0.0040, 0.0020, 0.0008])
-_CHURN_RENEWAL = np.array([0.095, 0.045, 0.028])
+_CHURN_RENEWAL = np.array([0.105, 0.045, 0.028])
 _CHURN_BETA = 1.1
 _NO_SPONSOR_CHURN = 1.35     # large accounts without an executive sponsor
-_CONTRACT_P = np.array([0.010, 0.010, 0.006])
+_CONTRACT_P = np.array([0.008, 0.010, 0.006])
 _CONTRACT_RENEWAL_X = 4.0
 _CONTRACT_BETA = 0.9
-_EXPAND_P = np.array([0.025, 0.024, 0.032])
+_EXPAND_P = np.array([0.030, 0.022, 0.029])
 _EXPAND_BETA = 0.8
 _EXPAND_SIZE = np.array([0.10, 0.12, 0.12])    # mean relative seat increase
 _UPLIFT_P = np.array([0.30, 0.50, 0.70])       # price uplift at renewal
@@ -207,7 +207,7 @@ _REACT_GAP = (2, 9)
 
 # Signals.
 _RESPONSE_P = 0.25
-_TICKETS_BASE = np.array([0.5, 1.3, 3.5])
+_TICKETS_BASE = np.array([0.7, 1.6, 3.8])
 
 _AS_OF_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -524,7 +524,7 @@ def _simulate(rng, n, T, n_products, products, seg, sponsor, large):
         over = util > 1.0
         users = np.where(over, np.rint(core_seats * util), users).astype(np.int32)
         lam = _TICKETS_BASE[seg] * (np.maximum(core_seats, 1) / seat_ref) ** 0.4 \
-            * np.exp(-0.6 * h) * np.where(b.tenure < 2, 1.8, 1.0)
+            * np.exp(-0.9 * h) * np.where(b.tenure < 2, 1.8, 1.0)
         tickets = rng.poisson(lam)
         respond = rng.random(n) < _RESPONSE_P
         score = np.clip(np.rint(7.3 + 1.5 * h + 1.5 * rng.standard_normal(n)), 0, 10)
