@@ -157,9 +157,9 @@ _SPECIAL_NAMES = {
 }
 
 # --- economics, per segment (index 0 SMB, 1 Mid-Market, 2 Enterprise) --------
-# Landing MRR: lognormal(median, sigma) clipped to the segment's range.
+# Landing MRR: lognormal(median, sigma) truncated to the segment's range.
 _START_MEDIAN = np.array([600.0, 5200.0, 9000.0])
-_START_SIGMA = np.array([0.50, 0.45, 0.50])
+_START_SIGMA = np.array([0.50, 0.45, 0.42])
 _START_MIN = np.array([200.0, 1500.0, 8000.0])
 _START_MAX = np.array([1500.0, 8000.0, 60000.0])
 # Core list prices per seat per month (whole currency units).
@@ -318,7 +318,7 @@ def _addon_shares(products) -> np.ndarray:
                              for p in products[1:]])
 
 
-def _land(rng, b: _Book, idx, seg, core_pps, start_mrr):
+def _land(b: _Book, idx, core_pps, start_mrr):
     """(Re)start accounts ``idx`` on Core with ``start_mrr`` (currency units)."""
     seats = np.maximum(1, np.rint(start_mrr / core_pps[idx]).astype(np.int64))
     b.seats[idx] = 0
@@ -469,7 +469,7 @@ def _simulate(rng, n, T, n_products, products, seg, sponsor, large):
             keep = (old_seats > 0) & (rng.random(old_seats.shape) < 0.7)
             keep[:, 0] = True
             back_mrr = np.maximum(1, old_seats[:, 0]) * core_pps[ret] * rng.uniform(0.6, 1.2, ret.size)
-            _land(rng, b, ret, seg, core_pps, back_mrr)
+            _land(b, ret, core_pps, back_mrr)
             b.seats[ret, 1:] = np.where(keep[:, 1:],
                                         np.minimum(old_seats[:, 1:], b.seats[ret, :1]), 0)
             b.pps[ret, 1:] = np.where(keep[:, 1:], old_pps[:, 1:], 0)
@@ -487,7 +487,7 @@ def _simulate(rng, n, T, n_products, products, seg, sponsor, large):
         # ---- 3. new logos (and the installed base at t = 0)
         st = np.flatnonzero(start_t == t)
         if st.size:
-            _land(rng, b, st, seg, core_pps, start_mrr[st])
+            _land(b, st, core_pps, start_mrr[st])
             if t == 0:
                 b.x[st] = stat_sd * rng.standard_normal(st.size)
                 b.tenure[st] = 12  # past onboarding

@@ -188,3 +188,102 @@ def check_filters(con, filters: Filters) -> None:
         for value in values:
             if value not in known[name]:
                 raise NrrError(f"unknown {name} {value!r} (known: {', '.join(known[name][:12])})")
+
+
+def movements_by(con, filters: Filters | None = None, grain: str = "month") -> pd.DataFrame:
+    """``movements`` per month or per calendar quarter (columns as movements,
+    ``month`` holding ``'2026-Q3'`` for quarters). A quarter's starting MRR is
+    its first month's, its ending MRR its last month's; movements are summed.
+    The first and last quarters may be partial: ``months`` says how many months.
+    """
+    frame = movements(con, filters)
+    frame["months"] = 1
+    if grain == "month":
+        return frame
+    if grain != "quarter":
+        raise NrrError(f"unknown grain {grain!r} (use month or quarter)")
+    frame["period"] = [f"{m[:4]}-Q{(int(m[5:]) - 1) // 3 + 1}" for m in frame.month]
+    sums = {c: "sum" for c in frame.columns if c not in ("month", "period")}
+    sums.update(starting_mrr="first", ending_mrr="last", starting_accounts="first", ending_accounts="last")
+    out = frame.groupby("period", sort=True).agg(sums).reset_index().rename(columns={"period": "month"})
+    return out
+
+
+def bridge_by(con, filters: Filters | None, by: str, from_month: str, to_month: str) -> pd.DataFrame:
+    """The window's bridge per value of ``by`` (segment, region, industry, csm_owner).
+
+    Columns: value, starting_mrr, new, expansion, cross_sell, contraction, churn,
+    reactivation, ending_mrr.
+    """
+    if by not in ATTRIBUTES and by not in extra_attributes(con):
+        raise NrrError(f"unknown attribute {by!r} (use one of {', '.join(ATTRIBUTES)})")
+    lo, hi = window(con, from_month, to_month)
+    return db.run(con, "bridge_by", _params(filters, by=by, from_idx=lo, to_idx=hi))
+
+
+def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str) -> pd.DataFrame:
+    """Accounts that moved the window's net retention, largest gain first.
+
+    Only accounts active just before the window (no new logos). Columns:
+    account_id, name, segment, csm_owner, start_mrr, end_mrr, change,
+    nrr_contribution (change / the bridge's starting MRR; all of them add up to
+    the bridge's NRR - 1).
+    """
+    lo, hi = window(con, from_month, to_month)
+    return db.run(con, "nrr_movers", _params(filters, from_idx=lo, to_idx=hi))
+
+
+def headline(con, filters: Filters | None, month: str) -> dict:
+    """The overview tiles at ``month`` and one quarter earlier.
+
+    Keys: arr, nrr, grr, logo_retention and the same with ``_prev`` (three months
+    earlier), plus ``accounts`` (active at the month). Ratios are None where the
+    month has no 12-month figure.
+    """
+    idx = parse_month(month)
+    moves = movements(con, filters).set_index("month")
+    trend = nrr_trend(con, filters).set_index("month")
+    out: dict = {}
+    for suffix, m in (("", label(idx)), ("_prev", label(idx - 3))):
+        out["arr" + suffix] = float(moves.ending_mrr.get(m, float("nan"))) * 12 if m in moves.index else None
+        out["accounts" + suffix] = int(moves.ending_accounts.get(m, 0)) if m in moves.index else None
+        for col in ("nrr", "grr", "logo_retention"):
+            out[col + suffix] = float(trend.loc[m, col]) if m in trend.index else None
+    return out
+
+
+def cohort_matrix(con, filters: Filters | None = None, by: str = "quarter",
+                  value: str = "revenue_retention") -> pd.DataFrame:
+    """The cohort triangle: rows are cohorts, columns months since start, cells
+    ``value`` (revenue_retention or logo_retention); NaN where not eligible."""
+    frame = cohorts(con, filters, by)
+    if frame.empty:
+        return pd.DataFrame()
+    return frame.pivot(index="cohort", columns="months_since_start", values=value)
+
+
+def account_list(con, filters: Filters | None, month: str) -> pd.DataFrame:
+    """Selected accounts with revenue by ``month`` (churned ones with ARR 0).
+
+    Columns: account_id, name, segment, region, industry, csm_owner, mrr, arr,
+    nrr_12m (NaN when not active 12 months earlier), last_movement,
+    last_movement_month, last_movement_mrr (net MRR change then), renewal_date,
+    executive_sponsor, products (lines at the month), customer_since.
+    """
+    return db.run(con, "account_list", _params(filters, month_idx=parse_month(month)))
+
+
+def account_detail(con, account_id: str) -> dict | None:
+    """One account's attributes (dict), or None if there is no such account."""
+    frame = db.run(con, "account_detail", {"account_id": str(account_id)})
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def account_products(con, account_id: str) -> pd.DataFrame:
+    """One account's MRR per product line and month (long: month, product, mrr)."""
+    return db.run(con, "account_products", {"account_id": str(account_id)})
+
+
+def account_movements(con, account_id: str) -> pd.DataFrame:
+    """One account's months with a movement (month, starting_mrr, movements, ending_mrr)."""
+    return db.run(con, "account_movements", {"account_id": str(account_id)})

@@ -1,0 +1,23 @@
+-- The window's MRR bridge ($from_idx..$to_idx) per value of attribute $by,
+-- for the selected accounts: starting_mrr, the six movements, ending_mrr.
+WITH keyed AS (
+    SELECT a.account_key,
+           coalesce(CASE $by
+                WHEN 'segment' THEN a.segment WHEN 'region' THEN a.region
+                WHEN 'industry' THEN a.industry WHEN 'csm_owner' THEN a.csm_owner
+                ELSE (SELECT x.value FROM account_attributes x
+                      WHERE x.account_key = a.account_key AND x.name = $by)
+           END, '(none)') AS value
+    FROM accounts a
+    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
+        ON s.account_key = a.account_key
+)
+SELECT k.value,
+       coalesce(sum(m.prev_mrr) FILTER (WHERE m.month_idx = $from_idx), 0) AS starting_mrr,
+       sum(m.new) AS new, sum(m.expansion) AS expansion, sum(m.cross_sell) AS cross_sell,
+       sum(m.contraction) AS contraction, sum(m.churn) AS churn, sum(m.reactivation) AS reactivation,
+       coalesce(sum(m.mrr) FILTER (WHERE m.month_idx = $to_idx), 0) AS ending_mrr
+FROM keyed k JOIN account_month m ON m.account_key = k.account_key
+WHERE m.month_idx BETWEEN $from_idx AND $to_idx
+GROUP BY k.value
+ORDER BY ending_mrr DESC, k.value;
