@@ -90,3 +90,74 @@ def data_version(path: str | os.PathLike) -> tuple[int, int]:
     """Changes whenever a load replaces the file (it is a new inode each time)."""
     st = os.stat(path)
     return (st.st_mtime_ns, st.st_ino)
+
+
+class Snapshots:
+    """Read-only connections that follow a database file across reloads.
+
+    DuckDB caches one instance per canonical path, so reconnecting to the same
+    path after ``load`` replaced the file would return the old data. Each data
+    version is therefore opened through its own hard link
+    (``.<name>.snap-<inode>`` beside the file): queries already running keep
+    their consistent old snapshot, new ones see the new file, and no query
+    ever mixes the two. Where no link can be made (read-only folder), the old
+    connection is closed and the file reopened. Thread-safe; one per process.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        import threading
+
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._current: tuple[tuple[int, int], object] | None = None
+        self._retired: list = []
+
+    def get(self):
+        """(version, connection) for the file as it is now."""
+        version = data_version(self.path)
+        with self._lock:
+            if self._current and self._current[0] == version:
+                return self._current
+            con = self._open(version)
+            if self._current:
+                self._retired.append(self._current[1])
+            # Keep one retired generation for queries still running on it.
+            while len(self._retired) > 1:
+                _close_quietly(self._retired.pop(0))
+            self._current = (version, con)
+            return self._current
+
+    def _open(self, version):
+        link = self.path.with_name(f".{self.path.name}.snap-{version[1]}")
+        try:
+            if link.exists() and link.stat().st_ino != version[1]:
+                link.unlink()
+            if not link.exists():
+                os.link(self.path, link)
+            target = link
+        except OSError:
+            target = self.path
+            if self._current:
+                _close_quietly(self._current[1])
+                self._current = None
+        con = connect_read_only(target)
+        for stale in self.path.parent.glob(f".{self.path.name}.snap-*"):
+            if stale != link:
+                try:
+                    stale.unlink()  # open connections keep their inode alive
+                except OSError:
+                    pass
+        return con
+
+    def close(self):
+        with self._lock:
+            for con in self._retired + ([self._current[1]] if self._current else []):
+                _close_quietly(con)
+            self._retired, self._current = [], None
+
+
+def _close_quietly(con):
+    try:
+        con.close()
+    except Exception:
+        pass

@@ -1,0 +1,227 @@
+"""DataFrames from ``metrics`` -> plotly figures. No Streamlit, no queries.
+
+One colour per movement type on every chart: growth in greens and blues
+(expansion and cross-sell one family, new and reactivation another), losses
+in reds and oranges (churn and contraction), totals in slate.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .formatting import money, percent
+from .metrics import MOVEMENT_LABELS, MOVEMENTS
+
+COLORS = {
+    "new": "#2F6DB5",
+    "reactivation": "#86AEDC",
+    "expansion": "#1A8F5C",
+    "cross_sell": "#71C49B",
+    "contraction": "#F0973A",
+    "churn": "#C8322F",
+    "total": "#5B6472",
+    "nrr": "#1F3F73",
+    "grr": "#8E5DB8",
+    "net": "#222222",
+}
+SERIES = ["#2F6DB5", "#E07B39", "#1A8F5C", "#8E5DB8", "#C8322F", "#17A2B8", "#B8860B", "#6C757D",
+          "#D6619E", "#4E8F2F"]
+GAINS = ("new", "expansion", "cross_sell", "reactivation")
+LOSSES = ("contraction", "churn")
+STEP_LABELS = {"starting_mrr": "Starting MRR", "ending_mrr": "Ending MRR", **MOVEMENT_LABELS}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420, **extra) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        font={"size": 14}, hovermode="closest", template="plotly_white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        **extra)
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 16})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, "", height=200)
+
+
+def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gross revenue retention, trailing 12 months") -> go.Figure:
+    """NRR and GRR lines over time with benchmark bands.
+
+    ``bands``: median_low, median_high (median SaaS NRR), top (top performers' NRR).
+    """
+    fig = go.Figure()
+    x = pd.to_datetime(trend.month)
+    ys = list(trend.nrr) + list(trend.grr) + [bands["top"] + 0.05, bands["median_low"] - 0.05]
+    lo, hi = min(ys), max(ys)
+    fig.add_hrect(y0=bands["median_low"], y1=bands["median_high"], fillcolor="#9AA5B1", opacity=0.22, line_width=0,
+                  annotation_text=f"Benchmark: median SaaS NRR {percent(bands['median_low'], 0)}–"
+                                  f"{percent(bands['median_high'], 0)}",
+                  annotation_position="top left", annotation_font_size=12)
+    fig.add_hrect(y0=bands["top"], y1=max(hi, bands["top"]) + 0.05, fillcolor="#1A8F5C", opacity=0.12, line_width=0,
+                  annotation_text=f"Benchmark: top performers above {percent(bands['top'], 0)}",
+                  annotation_position="top left", annotation_font_size=12)
+    fig.add_scatter(x=x, y=trend.nrr, name="NRR", mode="lines+markers", line={"color": COLORS["nrr"], "width": 3},
+                    customdata=trend[["base_accounts"]], hovertemplate="%{x|%b %Y}<br>NRR %{y:.1%}"
+                    "<br>base: %{customdata[0]:,} accounts<extra></extra>")
+    fig.add_scatter(x=x, y=trend.grr, name="GRR", mode="lines+markers",
+                    line={"color": COLORS["grr"], "width": 2, "dash": "dot"},
+                    hovertemplate="%{x|%b %Y}<br>GRR %{y:.1%}<extra></extra>")
+    fig.update_yaxes(tickformat=".0%", range=[lo - 0.05, max(hi, bands["top"]) + 0.05], title=None)
+    fig.update_xaxes(title=None, dtick="M3", tickformat="%b %Y")
+    return _layout(fig, title)
+
+
+def waterfall_chart(bridge: pd.DataFrame, title: str, symbol: str = "$", key_prefix: str = "") -> go.Figure:
+    """Start -> movements -> end as floating bars, one colour per movement.
+
+    ``bridge``: columns step, mrr (steps as in ``metrics.waterfall``). Each bar's
+    ``customdata`` holds its step name, so a click can list the accounts behind it.
+    """
+    steps, values = list(bridge.step), [float(v) for v in bridge.mrr]
+    bases, heights, colors, texts = [], [], [], []
+    running = 0.0
+    for step, value in zip(steps, values):
+        if step in ("starting_mrr", "ending_mrr"):
+            bases.append(0.0)
+            heights.append(value)
+            colors.append(COLORS["total"])
+            running = value
+            texts.append(money(value, symbol))
+        else:
+            bases.append(running if value >= 0 else running + value)
+            heights.append(abs(value))
+            colors.append(COLORS[step])
+            running += value
+            texts.append(("+" if value >= 0 else "") + money(value, symbol))
+    labels = [STEP_LABELS[s] for s in steps]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=bases, marker_color="rgba(0,0,0,0)", hoverinfo="skip", showlegend=False)
+    fig.add_bar(x=labels, y=heights, base=None, marker_color=colors, text=texts, textposition="outside",
+                customdata=[[s] for s in steps], showlegend=False, cliponaxis=False,
+                hovertext=[f"{lab}: {money(v, symbol, precise=True)} MRR" for lab, v in zip(labels, values)],
+                hovertemplate="%{hovertext}<extra></extra>")
+    top = max([b + h for b, h in zip(bases, heights)] + [1])
+    fig.update_yaxes(tickprefix=symbol, tickformat="~s", range=[0, top * 1.15], title="MRR")
+    return _layout(fig, title, barmode="stack")
+
+
+def movements_over_time_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
+    """Gains above zero, losses below, and the net line, per month or quarter.
+
+    ``frame``: ``metrics.movements_by`` output. Bars carry their period and
+    movement in ``customdata`` for drill-down.
+    """
+    fig = go.Figure()
+    x = list(frame.month)
+    for name in ("churn", "contraction", "new", "reactivation", "cross_sell", "expansion"):
+        fig.add_bar(x=x, y=frame[name], name=MOVEMENT_LABELS[name], marker_color=COLORS[name],
+                    customdata=[[p, name] for p in x],
+                    hovertemplate=f"%{{x}}<br>{MOVEMENT_LABELS[name]}: %{{y:,.0f}}<extra></extra>")
+    net = frame[list(MOVEMENTS)].sum(axis=1)
+    fig.add_scatter(x=x, y=net, name="Net new MRR", mode="lines+markers", line={"color": COLORS["net"], "width": 2},
+                    hovertemplate="%{x}<br>Net new MRR: %{y:,.0f}<extra></extra>")
+    fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR change", zeroline=True, zerolinecolor="#444")
+    fig.update_xaxes(type="category", title=None)
+    return _layout(fig, title, barmode="relative")
+
+
+def segment_bridge_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
+    """Per group: gains and losses of the window side by side, as a share of its starting MRR.
+
+    ``frame``: ``metrics.bridge_by`` output.
+    """
+    fig = go.Figure()
+    groups = list(frame.value)
+    start = frame.starting_mrr.where(frame.starting_mrr > 0)
+    for name in ("churn", "contraction", "expansion", "cross_sell"):
+        share = frame[name] / start
+        fig.add_bar(y=groups, x=share, name=MOVEMENT_LABELS[name], orientation="h", marker_color=COLORS[name],
+                    customdata=list(zip(frame[name], frame.starting_mrr)),
+                    hovertemplate=f"%{{y}}<br>{MOVEMENT_LABELS[name]}: %{{x:.1%}} of starting MRR"
+                                  f"<br>%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}}<extra></extra>")
+    fig.update_xaxes(tickformat=".0%", title="share of the group's starting MRR", zeroline=True, zerolinecolor="#444")
+    fig.update_yaxes(autorange="reversed", title=None)
+    return _layout(fig, title, barmode="relative", height=max(260, 90 + 55 * len(groups)))
+
+
+def breakdown_chart(frame: pd.DataFrame, title: str, bands: dict) -> go.Figure:
+    """NRR and GRR per group as horizontal bars, with the median benchmark line."""
+    data = frame.dropna(subset=["nrr"])
+    fig = go.Figure()
+    fig.add_bar(y=data.value, x=data.nrr, name="NRR", orientation="h", marker_color=COLORS["nrr"],
+                text=[percent(v) for v in data.nrr], textposition="outside", cliponaxis=False,
+                customdata=list(zip(data.arr, data.base_accounts)),
+                hovertemplate="%{y}<br>NRR %{x:.1%}<br>ARR %{customdata[0]:,.0f}"
+                              "<br>12-month base: %{customdata[1]:,} accounts<extra></extra>")
+    fig.add_bar(y=data.value, x=data.grr, name="GRR", orientation="h", marker_color=COLORS["grr"],
+                text=[percent(v) for v in data.grr], textposition="outside", cliponaxis=False,
+                hovertemplate="%{y}<br>GRR %{x:.1%}<extra></extra>")
+    fig.add_vline(x=1.0, line_dash="dash", line_color="#444", annotation_text="100%",
+                  annotation_position="top")
+    hi = max([1.25, *(data.nrr.tolist() or [1])])
+    fig.update_xaxes(tickformat=".0%", range=[0, hi * 1.12], title=None)
+    fig.update_yaxes(autorange="reversed", title=None)
+    return _layout(fig, title, barmode="group", height=max(280, 100 + 60 * len(data)))
+
+
+def retention_curves_chart(frame: pd.DataFrame, value: str, title: str) -> go.Figure:
+    """One line per cohort over months since start, eligible accounts below.
+
+    ``frame``: ``metrics.cohorts`` output; ``value``: revenue_retention or
+    logo_retention. Points resting on fewer than 10 eligible accounts are drawn
+    hollow so a thin tail is not over-read.
+    """
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
+    for i, (cohort, group) in enumerate(frame.groupby("cohort", sort=True)):
+        color = SERIES[i % len(SERIES)]
+        thin = group.eligible_accounts < 10
+        fig.add_scatter(x=group.months_since_start, y=group[value], name=str(cohort), mode="lines+markers",
+                        legendgroup=str(cohort), line={"color": color, "width": 2},
+                        marker={"symbol": ["circle-open" if t else "circle" for t in thin], "size": 7},
+                        customdata=list(zip(group.eligible_accounts, group.accounts_active)),
+                        hovertemplate=f"{cohort}<br>month %{{x}}: %{{y:.1%}}<br>eligible accounts: "
+                                      f"%{{customdata[0]:,}} (active %{{customdata[1]:,}})<extra></extra>",
+                        row=1, col=1)
+        fig.add_scatter(x=group.months_since_start, y=group.eligible_accounts, name=str(cohort), mode="lines",
+                        legendgroup=str(cohort), showlegend=False, line={"color": color, "width": 1.5},
+                        hovertemplate=f"{cohort}<br>month %{{x}}: %{{y:,}} eligible accounts<extra></extra>",
+                        row=2, col=1)
+    fig.add_hline(y=1.0, line_dash="dash", line_color="#888", row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", title="retained", row=1, col=1)
+    fig.update_yaxes(title="eligible", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title="months since start", row=2, col=1)
+    return _layout(fig, title, height=560)
+
+
+def cohort_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
+    """The cohort triangle: cohorts down, months since start across, % in cells."""
+    z = matrix.values
+    text = [["" if (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[int(c) for c in matrix.columns], y=[str(i) for i in matrix.index], text=text,
+        texttemplate="%{text}", textfont={"size": 10}, colorscale="RdYlGn", zmid=1.0, zmin=0.4, zmax=1.6,
+        colorbar={"title": "retained", "tickformat": ".0%"}, hoverongaps=False,
+        hovertemplate="cohort %{y}<br>month %{x}: %{z:.1%}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category", title=None)
+    fig.update_xaxes(title="months since start", dtick=3)
+    return _layout(fig, title, height=max(320, 110 + 26 * len(matrix)))
+
+
+def account_history_chart(products: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
+    """One account's MRR stacked by product line over time."""
+    fig = go.Figure()
+    for i, (product, group) in enumerate(products.groupby("product", sort=True)):
+        fig.add_bar(x=pd.to_datetime(group.month), y=group.mrr, name=str(product),
+                    marker_color=SERIES[i % len(SERIES)],
+                    hovertemplate=f"{product}<br>%{{x|%b %Y}}: %{{y:,.0f}}<extra></extra>")
+    fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR")
+    fig.update_xaxes(title=None, tickformat="%b %Y")
+    return _layout(fig, title, barmode="stack", height=360)
