@@ -31,7 +31,7 @@ COUNT_COLUMNS = {"months_since_start", "eligible_accounts", "accounts_active", "
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, not argparse's usage block
-        raise NrrError(f"{message} (see `python -m nrr_core {self.prog.split()[-1]} --help`)")
+        raise NrrError(f"{message} (see `python -m {self.prog} --help`)")
 
 
 def format_amount(value) -> str:
@@ -101,13 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data)")
     load.add_argument("--default-product", default="Subscription",
                       help="product name for subscription rows without one (default %(default)s)")
-    load.add_argument("--quiet", action="store_true", help="no progress messages")
+    load.add_argument("--quiet", action="store_true", help="print nothing on success")
+    load.add_argument("--progress", action="store_true", help="print every step, also when not on a terminal")
 
     demo = sub.add_parser("demo", help="write the built-in demo book (seeded, deterministic)")
     demo.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
     demo.add_argument("--accounts", type=int, default=2000, help="number of accounts (default %(default)s)")
     demo.add_argument("--months", type=int, default=36, help="number of months (default %(default)s)")
-    demo.add_argument("--quiet", action="store_true", help="no progress messages")
+    demo.add_argument("--quiet", action="store_true", help="print nothing on success")
+    demo.add_argument("--progress", action="store_true", help="print every step, also when not on a terminal")
 
     report = sub.add_parser("report", help="print a report as CSV")
     kinds = report.add_subparsers(dest="report", required=True, parser_class=_Parser)
@@ -131,22 +133,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(quiet: bool):
-    if quiet:
-        return None
-    return lambda message: print(message, file=sys.stderr, flush=True)
+class _Progress:
+    """Load progress on stderr. On a terminal one live line is rewritten in
+    place; elsewhere (scripts, logs) steps are printed only with --progress, so
+    a failed load leaves exactly one line there: the error. The final summary
+    line is always printed unless --quiet."""
+
+    def __init__(self, quiet: bool, steps: bool):
+        self.quiet, self.tty = quiet, sys.stderr.isatty()
+        self.steps = steps and not self.tty
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            sys.stderr.write("\r\033[K" + message[:150])
+            sys.stderr.flush()
+        elif self.steps:
+            print(message, file=sys.stderr, flush=True)
+
+    def done(self, message: str) -> None:
+        if not self.quiet:
+            self.clear()
+            print(message, file=sys.stderr, flush=True)
+
+    @staticmethod
+    def clear() -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
 
 
 def run(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "load":
+    if args.command in ("load", "demo"):
         from .load import load_book
-        load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
-                  customers=args.customers, signals=args.signals, as_of=args.as_of,
-                  default_product=args.default_product, progress=_progress(args.quiet))
-        return 0
-    if args.command == "demo":
-        write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=_progress(args.quiet))
+        progress = _Progress(args.quiet, args.progress)
+        if args.command == "load":
+            summary = load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
+                                customers=args.customers, signals=args.signals, as_of=args.as_of,
+                                default_product=args.default_product, progress=progress)
+        else:
+            summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
+        progress.done(f"wrote {summary.path}: {summary.accounts:,} accounts, {summary.mrr_rows:,} "
+                      f"account-product-months, {summary.first_month} to {summary.as_of_month} "
+                      f"({summary.seconds:.1f} s)")
         return 0
     con = db.connect_read_only(args.db)
     try:
@@ -191,6 +221,7 @@ def main(argv=None) -> int:
     try:
         return run(argv)
     except NrrError as exc:
+        _Progress.clear()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

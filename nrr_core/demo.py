@@ -303,7 +303,6 @@ class _Book:
         self.seats = np.zeros((n, n_products), dtype=np.int64)   # per product
         self.pps = np.zeros((n, n_products), dtype=np.int64)     # cents/seat
         self.active = np.zeros(n, dtype=bool)
-        self.ever = np.zeros(n, dtype=bool)
         self.return_t = np.full(n, -1, dtype=np.int64)
         self.anchor = np.zeros(n, dtype=np.int64)   # contract start, month t
         self.tenure = np.zeros(n, dtype=np.int64)   # months since (re)start
@@ -326,7 +325,6 @@ def _land(b: _Book, idx, core_pps, start_mrr):
     b.seats[idx, 0] = seats
     b.pps[idx, 0] = core_pps[idx] * 100
     b.active[idx] = True
-    b.ever[idx] = True
     b.tenure[idx] = 0
     b.drift[idx] = 0.0
     b.ep_left[idx] = 0
@@ -358,7 +356,12 @@ def _truncated_lognormal(rng, seg) -> np.ndarray:
 
 
 def _simulate(rng, n, T, n_products, products, seg, sponsor, large):
-    """Run the month loop; returns (mrr_cents[T,n,P], signals dict, book)."""
+    """Run the month loop over all accounts at once.
+
+    Returns ``(mrr_cents, signals, book, contract_day)``: MRR in cents of shape
+    (T, n, P); the signals as (T, n) arrays (``nps`` -1 = no response); the
+    final state; each account's contract day of month (1..28).
+    """
     P = n_products
     b = _Book(n, P)
     shares = _addon_shares(products)
@@ -391,7 +394,7 @@ def _simulate(rng, n, T, n_products, products, seg, sponsor, large):
         cont = b.active.copy()
         h = mu + b.x
         ren = cont & (t > b.anchor) & ((t - b.anchor) % 12 == 0)
-        u = rng.random((n, 6))
+        u = rng.random((n, 6))  # churn, contraction, expansion, uplift, swap, spare
         p_churn = np.where(ren, _CHURN_RENEWAL[seg], _CHURN_OFF[seg]) \
             * np.exp(-_CHURN_BETA * h) * churn_factor
         churn = cont & (u[:, 0] < np.minimum(p_churn, 0.95))

@@ -144,10 +144,27 @@ def _line_of_record(path: Path, rec: int, delim: str) -> int | None:
 _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
-def _csv_error(path: Path, exc: duckdb.Error) -> InputError:
+def _physical_line(path: Path, duckdb_line: int, delim: str) -> int:
+    """DuckDB's "CSV Error on Line: N" counts blank lines but not the newlines
+    inside quoted fields; map it to the physical line where that record starts."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+            reader = csv.reader(fh, delimiter=delim)
+            counted, start = 0, 1
+            for _ in reader:
+                counted += 1
+                if counted == duckdb_line:
+                    return start
+                start = reader.line_num + 1
+    except (OSError, csv.Error):
+        pass
+    return duckdb_line
+
+
+def _csv_error(path: Path, exc: duckdb.Error, delim: str) -> InputError:
     text = str(exc)
     m = _DUCKDB_LINE.search(text)
-    line = int(m.group(1)) if m else None
+    line = _physical_line(path, int(m.group(1)), delim) if m else None
     if "unicode" in text.lower() or "utf-8" in text.lower():
         problem = "is not UTF-8 text (save the file as UTF-8 CSV)"
     elif "unterminated quote" in text.lower():
@@ -168,7 +185,7 @@ class _Builder:
         self.con = con
         self.progress = progress
 
-    def stage(self, path: Path, spec: CsvSpec) -> int:
+    def stage(self, path: Path, spec: CsvSpec, accounts_given: bool = True) -> int:
         """Stage, validate and type one file. Returns its number of records."""
         started = time.perf_counter()
         delim, columns = _read_header(path, spec)
@@ -187,7 +204,7 @@ class _Builder:
         try:
             db.run_script(self.con, "stage_csv", {"path": str(path), "columns": renamed, "delim": delim})
         except duckdb.Error as exc:
-            raise _csv_error(path, exc) from None
+            raise _csv_error(path, exc, delim) from None
         rows = self.con.execute("SELECT count(*) FROM raw").fetchone()[0]
         if rows == 0:
             raise InputError(path.name, None, "has a header but no data rows")
@@ -196,7 +213,7 @@ class _Builder:
                 assert re.fullmatch(r"[a-z_]+", col)  # whitelisted names only
                 self.con.execute(f'ALTER TABLE raw ADD COLUMN "{col}" VARCHAR')
         self.progress(f"read {path.name}: {rows:,} rows")
-        self._validate(path, spec, delim)
+        self._validate(path, spec, delim, accounts_given)
         self.progress(f"checked {path.name} ({time.perf_counter() - started:.1f} s)")
         if spec.keep_extra:
             db.run_script(self.con, "stage_accounts")
@@ -204,18 +221,15 @@ class _Builder:
                 db.run_script(self.con, "stage_attributes", {"extra_names": [e for e in columns if e in extras]})
         return rows
 
-    def _validate(self, path: Path, spec: CsvSpec, delim: str) -> None:
+    def _validate(self, path: Path, spec: CsvSpec, delim: str, accounts_given: bool) -> None:
         role = spec.role
         params = {"name_required": "name" in spec.required, "segment_required": "segment" in spec.required,
-                  "accounts_given": self.has_accounts()}
+                  "accounts_given": accounts_given}
         bad = db.run(self.con, f"validate_{role}", params, own_cursor=False)
         if len(bad):
             rec, problem = int(bad.iloc[0]["rec"]), str(bad.iloc[0]["problem"])
             raise InputError(path.name, _line_of_record(path, rec, delim), problem)
 
-    def has_accounts(self) -> bool:
-        return bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage_accounts'").fetchone()[0])
 
 
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
@@ -261,8 +275,6 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         _remove(tmp)
         raise
     summary.seconds = time.perf_counter() - started
-    progress(f"wrote {db_path}: {summary.accounts:,} accounts, {summary.mrr_rows:,} account-product-months, "
-             f"{summary.first_month} to {summary.as_of_month} ({summary.seconds:.1f} s)")
     return summary
 
 
@@ -282,8 +294,11 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
         sources.append(Path(mrr).name)
     else:
         path = Path(subscriptions)
-        had_accounts = b.has_accounts()
-        b.stage(path, SUBSCRIPTIONS)
+        had_accounts = accounts is not None or customers is not None
+        if not had_accounts:
+            # validate_subscriptions.sql names stage_accounts; it is filled from the periods below.
+            db.run_script(con, "stage_accounts_empty")
+        b.stage(path, SUBSCRIPTIONS, accounts_given=had_accounts)
         db.run_script(con, "stage_periods", {"default_product": default_product})
         first_idx, last_idx = con.execute(
             "SELECT min(first_idx), greatest(max(last_idx), max(first_idx)) FROM stage_periods").fetchone()

@@ -76,14 +76,17 @@ def movements(con, filters: Filters | None = None) -> pd.DataFrame:
     return _with_month(db.run(con, "movements", _params(filters)))
 
 
-def nrr_trend(con, filters: Filters | None = None) -> pd.DataFrame:
-    """Trailing-12-month NRR, GRR and logo retention per month.
+def nrr_trend(con, filters: Filters | None = None, to_month: str | None = None) -> pd.DataFrame:
+    """Trailing-12-month NRR, GRR and logo retention per month (up to ``to_month``).
 
     Columns: month, nrr, grr, logo_retention, base_mrr, retained_mrr,
     gross_retained_mrr, base_accounts, retained_accounts. Only months with a
     month 12 earlier in the data and a non-empty base have a row.
     """
-    return _with_month(db.run(con, "retention", _params(filters)))
+    frame = _with_month(db.run(con, "retention", _params(filters)))
+    if to_month is not None:
+        frame = frame[frame.month <= to_month].reset_index(drop=True)
+    return frame
 
 
 def window(con, from_month: str, to_month: str) -> tuple[int, int]:
@@ -190,13 +193,20 @@ def check_filters(con, filters: Filters) -> None:
                 raise NrrError(f"unknown {name} {value!r} (known: {', '.join(known[name][:12])})")
 
 
-def movements_by(con, filters: Filters | None = None, grain: str = "month") -> pd.DataFrame:
-    """``movements`` per month or per calendar quarter (columns as movements,
-    ``month`` holding ``'2026-Q3'`` for quarters). A quarter's starting MRR is
-    its first month's, its ending MRR its last month's; movements are summed.
-    The first and last quarters may be partial: ``months`` says how many months.
+def movements_by(con, filters: Filters | None = None, grain: str = "month",
+                 from_month: str | None = None, to_month: str | None = None) -> pd.DataFrame:
+    """``movements`` per month or per calendar quarter for months from..to (default
+    all), columns as ``movements`` with ``month`` holding ``'2026-Q3'`` for
+    quarters. A quarter's starting MRR is its first month's, its ending MRR its
+    last month's; movements are summed. Quarters cut by the range are partial:
+    ``months`` says how many months each row covers.
     """
     frame = movements(con, filters)
+    if from_month is not None:
+        frame = frame[frame.month >= from_month]
+    if to_month is not None:
+        frame = frame[frame.month <= to_month]
+    frame = frame.reset_index(drop=True)
     frame["months"] = 1
     if grain == "month":
         return frame
@@ -233,6 +243,15 @@ def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str) -> 
     return db.run(con, "nrr_movers", _params(filters, from_idx=lo, to_idx=hi))
 
 
+def top_movers(con, filters: Filters | None, from_month: str, to_month: str, n: int = 10) -> dict:
+    """The ``n`` largest gains and losses of ``nrr_movers``: {"gains": df, "losses": df},
+    each sorted by the size of the change, largest first."""
+    movers = nrr_movers(con, filters, from_month, to_month)
+    gains = movers[movers.change > 0].head(n).reset_index(drop=True)
+    losses = movers[movers.change < 0].sort_values(["change", "account_id"]).head(n).reset_index(drop=True)
+    return {"gains": gains, "losses": losses}
+
+
 def headline(con, filters: Filters | None, month: str) -> dict:
     """The overview tiles at ``month`` and one quarter earlier.
 
@@ -262,15 +281,16 @@ def cohort_matrix(con, filters: Filters | None = None, by: str = "quarter",
     return frame.pivot(index="cohort", columns="months_since_start", values=value)
 
 
-def account_list(con, filters: Filters | None, month: str) -> pd.DataFrame:
-    """Selected accounts with revenue by ``month`` (churned ones with ARR 0).
+def account_list(con, filters: Filters | None, month: str, search: str = "") -> pd.DataFrame:
+    """Selected accounts with revenue by ``month`` (churned ones with ARR 0),
+    optionally only those whose name or id contains ``search`` (any case).
 
     Columns: account_id, name, segment, region, industry, csm_owner, mrr, arr,
     nrr_12m (NaN when not active 12 months earlier), last_movement,
     last_movement_month, last_movement_mrr (net MRR change then), renewal_date,
     executive_sponsor, products (lines at the month), customer_since.
     """
-    return db.run(con, "account_list", _params(filters, month_idx=parse_month(month)))
+    return db.run(con, "account_list", _params(filters, month_idx=parse_month(month), search=search.strip()))
 
 
 def account_detail(con, account_id: str) -> dict | None:

@@ -264,22 +264,23 @@ def test_an_unknown_or_missing_subcommand_is_one_error_line(args):
     _assert_one_line_error(cli(*args))
 
 
-@pytest.mark.parametrize("args", [("--bogus",), ("report", "movements", "--bogus"), ("report", "sideways")],
-                         ids=["top-level", "report-movements", "report"])
+@pytest.mark.parametrize("args", [("--bogus",), ("report", "sideways"), ("report", "waterfall", "--from", "2024-01")],
+                         ids=["top-level", "report", "report-waterfall"])
 def test_the_help_command_an_error_points_to_works(book, args):
-    line = _assert_one_line_error(cli(*args))
+    line = _assert_one_line_error(cli(*args, "--db", book) if "waterfall" in args else cli(*args))
     hint = re.search(r"`python -m nrr_core ([^`]*)`", line)
     assert hint, line
     done = cli(*hint.group(1).split())
     assert done.returncode == 0 and "usage" in done.stdout.lower(), f"{line!r} suggests a failing command"
 
 
-def test_load_with_a_bad_file_names_the_file_and_line_and_keeps_the_database(book, tmp_path):
+@pytest.mark.parametrize("quiet", [pytest.param(("--quiet",), id="quiet"), pytest.param((), id="with-progress")])
+def test_load_with_a_bad_file_names_the_file_and_line_and_keeps_the_database(book, tmp_path, quiet):
     before = book.read_bytes()
     bad = tmp_path / "periods.csv"
     bad.write_text("customer_id,start_date,end_date,monthly_amount\n1,2023-01-01,,100\n2,2023-13-01,,5\n",
                    encoding="utf-8")
-    done = cli("load", "--db", book, "--subscriptions", bad, "--customers", FIXTURE / "customers.csv")
+    done = cli("load", "--db", book, "--subscriptions", bad, "--customers", FIXTURE / "customers.csv", *quiet)
     line = _assert_one_line_error(done, "periods.csv", "line 3", "start_date")
     assert "2023-13-01" in line
     assert book.read_bytes() == before
@@ -291,16 +292,24 @@ def test_load_with_an_unknown_account_names_the_file_and_line(tmp_path):
     accounts.write_text("account_id,name,segment\nA1,Alpha,SMB\n", encoding="utf-8")
     mrr = tmp_path / "mrr.csv"
     mrr.write_text("account_id,product,month,mrr\nA1,Core,2024-01,10\n\nB9,Core,2024-01,5\n", encoding="utf-8")
-    done = cli("load", "--db", tmp_path / "x.duckdb", "--accounts", accounts, "--mrr", mrr)
+    done = cli("load", "--db", tmp_path / "x.duckdb", "--accounts", accounts, "--mrr", mrr, "--quiet")
     _assert_one_line_error(done, "mrr.csv", "line 4", "B9")
     assert not (tmp_path / "x.duckdb").exists()
 
 
 # --------------------------------------------------------------------------- load output
 
-def test_load_prints_progress_to_stderr_and_exits_0(tmp_path):
-    db = tmp_path / "loud.duckdb"
+def test_load_without_a_terminal_prints_only_its_summary_line(tmp_path):
+    db = tmp_path / "plain.duckdb"
     done = _load_fixture(db)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"wrote {db}: 14 accounts")
+
+
+def test_load_with_progress_prints_each_step_to_stderr_and_exits_0(tmp_path):
+    db = tmp_path / "loud.duckdb"
+    done = _load_fixture(db, "--progress")
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert "Traceback" not in done.stderr

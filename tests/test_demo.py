@@ -7,7 +7,6 @@ the tests check exactly what a user's loader would see.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np

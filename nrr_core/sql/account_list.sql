@@ -1,13 +1,15 @@
 -- One row per selected account that had revenue by month $month_idx (churned
--- ones included, with ARR 0). arr and mrr at the month; nrr_12m = MRR now / MRR
--- 12 months earlier (NULL if the account was not active then); the last
--- non-zero movement up to the month, with its net amount; products at the month.
+-- ones included, ARR 0) whose name or id contains $search ('' = all; any case).
+-- arr and mrr at the month; nrr_12m = MRR now / MRR 12 months earlier (NULL if
+-- the account was not active then); the last non-zero movement up to the
+-- month, with its net amount; products at the month.
 WITH picked AS (
     SELECT a.*
     FROM accounts a
     SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
         ON s.account_key = a.account_key
     WHERE a.start_idx <= $month_idx
+      AND ($search = '' OR contains(lower(a.name), lower($search)) OR contains(lower(a.account_id), lower($search)))
 ), moved AS (
     SELECT account_key, month_idx, mrr - prev_mrr AS change,
            CASE WHEN new > 0 THEN 'new'

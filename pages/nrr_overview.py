@@ -1,0 +1,97 @@
+"""NRR overview: headline tiles, the NRR/GRR trend against benchmarks, the
+breakdown by an attribute, and the accounts that moved net retention."""
+import streamlit as st
+
+from nrr_core import charts, formatting
+from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
+from nrr_core.months import label, parse_month
+from ui import data, view
+from ui.frame import context, page_header
+
+ctx = context()
+page_header("Net revenue retention", ctx)
+f, p, cur = ctx.filters, ctx.period, ctx.currency
+as_of = p.to_month
+quarter_ago = label(parse_month(as_of) - 3)
+
+head = data.query("headline", f, as_of)
+if not head["accounts"] and head["nrr"] is None:
+    view.nothing("No accounts match these filters at this month. Clear a filter or pick another month.")
+    st.stop()
+
+tiles = st.columns(4)
+since = view.month_name(quarter_ago)
+view.tile(tiles[0], "ARR", head["arr"], head["arr_prev"], "money", "Annual recurring revenue: 12 × MRR at the "
+          "as-of month, selected accounts.", cur, since)
+view.tile(tiles[1], "NRR (trailing 12 months)", head["nrr"], head["nrr_prev"], "ratio",
+          "Net revenue retention: this month's MRR of the accounts active 12 months ago, divided by their MRR "
+          "then. Expansion, cross-sell, contraction and churn count; new logos do not.", cur, since)
+view.tile(tiles[2], "GRR (trailing 12 months)", head["grr"], head["grr_prev"], "ratio",
+          "Gross revenue retention: like NRR but each account capped at its MRR 12 months ago, so only losses "
+          "count. Never above 100%.", cur, since)
+view.tile(tiles[3], "Logo retention", head["logo_retention"], head["logo_retention_prev"], "ratio",
+          "Share of the accounts active 12 months ago that are still active.", cur, since)
+if head["nrr"] is None:
+    st.caption("No 12-month figure at this month: the data has less than a year of history before it.")
+
+trend = data.query("nrr_trend", f, as_of)
+if trend.empty:
+    view.nothing("Retention needs twelve months of history before a month; there is none yet for this selection.")
+else:
+    st.plotly_chart(charts.nrr_trend_chart(trend, ctx.benchmarks), key="nrr_trend", width="stretch")
+    st.caption("Benchmark bands are reference figures quoted in our metric definitions (median SaaS NRR, top "
+               "performers), not our data; a deployment can change them in nrr.toml.")
+
+st.subheader("Where retention is strong and weak")
+by = st.segmented_control("Break down by", list(ATTRIBUTES), default="segment", key="by",
+                          format_func=ATTRIBUTE_LABELS.get, bind="query-params", required=True)
+split = data.query("breakdown", f, by, as_of)
+if split.dropna(subset=["nrr"]).empty:
+    view.nothing("No group has a 12-month base at this month.")
+else:
+    left, right = st.columns([3, 2])
+    left.plotly_chart(charts.breakdown_chart(split, f"NRR and GRR by {ATTRIBUTE_LABELS[by].lower()}, "
+                                             f"trailing 12 months to {view.month_name(as_of)}", ctx.benchmarks),
+                      key="breakdown", width="stretch")
+    with right:
+        view.table(split, {
+            "value": st.column_config.TextColumn(ATTRIBUTE_LABELS[by]),
+            "arr": view.money_column("ARR", cur),
+            "nrr": view.percent_column("NRR"),
+            "grr": view.percent_column("GRR"),
+            "logo_retention": view.percent_column("Logos kept"),
+            "base_accounts": st.column_config.NumberColumn("Base accounts", help="Accounts active 12 months "
+                                                           "earlier: the base of the ratios"),
+        }, key="breakdown_table")
+    if by == "csm_owner":
+        st.caption("CSM view: each owner's NRR over the accounts they own today (current attribute values).")
+
+st.subheader(f"What moved NRR · {p.describe()}")
+movers = data.query("top_movers", f, p.from_month, p.to_month)
+bridge = data.query("nrr_bridge", f, p.from_month, p.to_month).set_index("step").mrr
+if bridge["starting_mrr"] <= 0:
+    view.nothing("No accounts were active before this window, so there is no retention to explain.")
+else:
+    window_nrr = bridge["ending_mrr"] / bridge["starting_mrr"]
+    st.markdown(f"Existing accounts went from **{formatting.money(bridge['starting_mrr'], cur)}** to "
+                f"**{formatting.money(bridge['ending_mrr'], cur)}** MRR: net retention of "
+                f"**{formatting.percent(window_nrr)}** over the window. Each account's contribution is its MRR "
+                f"change as a share of the starting MRR; all contributions add up to "
+                f"{formatting.points(window_nrr - 1)}.")
+    cols = {
+        "name": st.column_config.TextColumn("Account"),
+        "segment": st.column_config.TextColumn("Segment"),
+        "csm_owner": st.column_config.TextColumn("CSM owner"),
+        "change": view.money_column("MRR change", cur),
+        "nrr_contribution": st.column_config.NumberColumn("NRR contribution", format="percent",
+                                                          help="MRR change ÷ starting MRR of the window"),
+    }
+    up, down = st.columns(2)
+    with up:
+        st.markdown("**Largest gains**")
+        gains = movers["gains"]
+        view.table(gains, cols, key="gains") if len(gains) else view.nothing("No account grew in this window.")
+    with down:
+        st.markdown("**Largest losses**")
+        losses = movers["losses"]
+        view.table(losses, cols, key="losses") if len(losses) else view.nothing("No account shrank in this window.")

@@ -1,0 +1,41 @@
+"""Deployment settings: database path, currency symbol, benchmark bands.
+
+Read from ``nrr.toml`` beside app.py when present (see README), overridden by
+the environment variable ``NRR_DB`` for the database path.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = ROOT / "data" / "nrr.duckdb"
+    currency: str = "$"
+    # Benchmarks quoted in docs/metrics.md: median SaaS NRR ~90-95 %, top performers > 120 %.
+    benchmarks: dict = field(default_factory=lambda: {"median_low": 0.90, "median_high": 0.95, "top": 1.20})
+    open_mode_note: bool = True
+
+
+def load_settings() -> Settings:
+    values: dict = {}
+    path = Path(os.environ.get("NRR_CONFIG", ROOT / "nrr.toml"))
+    if path.is_file():
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+        if "database" in raw.get("data", {}):
+            values["db_path"] = (ROOT / raw["data"]["database"]).resolve()
+        if "currency" in raw.get("display", {}):
+            values["currency"] = str(raw["display"]["currency"])
+        bench = raw.get("benchmarks", {})
+        if bench:
+            base = Settings().benchmarks
+            values["benchmarks"] = {k: float(bench.get(k, v)) for k, v in base.items()}
+    if os.environ.get("NRR_DB"):
+        values["db_path"] = Path(os.environ["NRR_DB"]).resolve()
+    return Settings(**values)
