@@ -6,6 +6,7 @@ in reds and oranges (churn and contraction), totals in slate.
 """
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -34,9 +35,15 @@ LOSSES = ("contraction", "churn")
 STEP_LABELS = {"starting_mrr": "Starting MRR", "ending_mrr": "Ending MRR", **MOVEMENT_LABELS}
 
 
+def _safe(text) -> str:
+    """Data text (segment, cohort, product names) as plain text: plotly would
+    otherwise read tags such as <a href> or <img> in labels."""
+    return html.escape(str(text), quote=False)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 420, **extra) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        title={"text": _safe(title), "x": 0, "xanchor": "left", "font": {"size": 18}},
         height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         font={"size": 14}, hovermode="closest", template="plotly_white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -109,25 +116,42 @@ def waterfall_chart(bridge: pd.DataFrame, title: str, symbol: str = "$", key_pre
                 hovertext=[f"{lab}: {money(v, symbol, precise=True)} MRR" for lab, v in zip(labels, values)],
                 hovertemplate="%{hovertext}<extra></extra>")
     top = max([b + h for b, h in zip(bases, heights)] + [1])
-    fig.update_yaxes(tickprefix=symbol, tickformat="~s", range=[0, top * 1.15], title="MRR")
+    # Movements are a few percent of MRR: an axis from zero would flatten them.
+    # Start the axis below the lowest running level instead, and say so.
+    levels = [b for b, s in zip(bases, steps) if s not in ("starting_mrr", "ending_mrr")] + [
+        v for v, s in zip(values, steps) if s in ("starting_mrr", "ending_mrr")]
+    low = min(levels) if levels else 0.0
+    floor = max(0.0, low - 0.6 * max(top - low, 0.02 * top))
+    floor = 0.0 if floor < 0.25 * top else floor
+    fig.update_traces(textfont_size=13, selector={"type": "bar"})
+    fig.update_yaxes(tickprefix=symbol, tickformat="~s", range=[floor, top + 0.12 * (top - floor)], title="MRR")
+    if floor > 0:
+        fig.add_annotation(text=f"axis starts at {money(floor, symbol)}", xref="paper", yref="paper", x=1, y=1.0,
+                           xanchor="right", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#666"})
     return _layout(fig, title, barmode="stack")
 
 
-def movements_over_time_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
-    """Gains above zero, losses below, and the net line, per month or quarter.
+def movements_over_time_chart(frame: pd.DataFrame, title: str, symbol: str = "$",
+                              include_new: bool = False) -> go.Figure:
+    """Losses below zero, gains above, and the net line, per month or quarter.
 
-    ``frame``: ``metrics.movements_by`` output. Bars carry their period and
-    movement in ``customdata`` for drill-down.
+    ``frame``: ``metrics.movements_by`` output. By default only the movements of
+    existing accounts (churn, contraction, expansion, cross-sell) and their net;
+    ``include_new`` adds new logos and reactivations (net new MRR). Bars carry
+    their period and movement in ``customdata`` for drill-down.
     """
     fig = go.Figure()
     x = list(frame.month)
-    for name in ("churn", "contraction", "new", "reactivation", "cross_sell", "expansion"):
+    shown = [m for m in ("churn", "contraction", "new", "reactivation", "cross_sell", "expansion")
+             if include_new or m not in ("new", "reactivation")]
+    for name in shown:
         fig.add_bar(x=x, y=frame[name], name=MOVEMENT_LABELS[name], marker_color=COLORS[name],
                     customdata=[[p, name] for p in x],
                     hovertemplate=f"%{{x}}<br>{MOVEMENT_LABELS[name]}: %{{y:,.0f}}<extra></extra>")
-    net = frame[list(MOVEMENTS)].sum(axis=1)
-    fig.add_scatter(x=x, y=net, name="Net new MRR", mode="lines+markers", line={"color": COLORS["net"], "width": 2},
-                    hovertemplate="%{x}<br>Net new MRR: %{y:,.0f}<extra></extra>")
+    net = frame[shown].sum(axis=1)
+    net_name = "Net new MRR" if include_new else "Net expansion (existing accounts)"
+    fig.add_scatter(x=x, y=net, name=net_name, mode="lines+markers", line={"color": COLORS["net"], "width": 2},
+                    hovertemplate=f"%{{x}}<br>{net_name}: %{{y:,.0f}}<extra></extra>")
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR change", zeroline=True, zerolinecolor="#444")
     fig.update_xaxes(type="category", title=None)
     return _layout(fig, title, barmode="relative")
@@ -139,7 +163,7 @@ def segment_bridge_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> 
     ``frame``: ``metrics.bridge_by`` output.
     """
     fig = go.Figure()
-    groups = list(frame.value)
+    groups = [_safe(v) for v in frame.value]
     start = frame.starting_mrr.where(frame.starting_mrr > 0)
     for name in ("churn", "contraction", "expansion", "cross_sell"):
         share = frame[name] / start
@@ -156,16 +180,16 @@ def breakdown_chart(frame: pd.DataFrame, title: str, bands: dict) -> go.Figure:
     """NRR and GRR per group as horizontal bars, with the median benchmark line."""
     data = frame.dropna(subset=["nrr"])
     fig = go.Figure()
-    fig.add_bar(y=data.value, x=data.nrr, name="NRR", orientation="h", marker_color=COLORS["nrr"],
+    names = [_safe(v) for v in data.value]
+    fig.add_bar(y=names, x=data.nrr, name="NRR", orientation="h", marker_color=COLORS["nrr"],
                 text=[percent(v) for v in data.nrr], textposition="outside", cliponaxis=False,
                 customdata=list(zip(data.arr, data.base_accounts)),
                 hovertemplate="%{y}<br>NRR %{x:.1%}<br>ARR %{customdata[0]:,.0f}"
                               "<br>12-month base: %{customdata[1]:,} accounts<extra></extra>")
-    fig.add_bar(y=data.value, x=data.grr, name="GRR", orientation="h", marker_color=COLORS["grr"],
+    fig.add_bar(y=names, x=data.grr, name="GRR", orientation="h", marker_color=COLORS["grr"],
                 text=[percent(v) for v in data.grr], textposition="outside", cliponaxis=False,
                 hovertemplate="%{y}<br>GRR %{x:.1%}<extra></extra>")
-    fig.add_vline(x=1.0, line_dash="dash", line_color="#444", annotation_text="100%",
-                  annotation_position="top")
+    fig.add_vline(x=1.0, line_dash="dash", line_color="#444")
     hi = max([1.25, *(data.nrr.tolist() or [1])])
     fig.update_xaxes(tickformat=".0%", range=[0, hi * 1.12], title=None)
     fig.update_yaxes(autorange="reversed", title=None)
@@ -180,7 +204,8 @@ def retention_curves_chart(frame: pd.DataFrame, value: str, title: str) -> go.Fi
     hollow so a thin tail is not over-read.
     """
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
-    for i, (cohort, group) in enumerate(frame.groupby("cohort", sort=True)):
+    for i, (raw_cohort, group) in enumerate(frame.groupby("cohort", sort=True)):
+        cohort = _safe(raw_cohort)
         color = SERIES[i % len(SERIES)]
         thin = group.eligible_accounts < 10
         fig.add_scatter(x=group.months_since_start, y=group[value], name=str(cohort), mode="lines+markers",
@@ -204,21 +229,24 @@ def retention_curves_chart(frame: pd.DataFrame, value: str, title: str) -> go.Fi
 def cohort_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
     """The cohort triangle: cohorts down, months since start across, % in cells."""
     z = matrix.values
-    text = [["" if (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}" for v in row] for row in z]
+    # Numbers in cells only while they fit; the colour and hover carry the rest.
+    fits = len(matrix.columns) <= 16
+    text = [["" if (not fits or (isinstance(v, float) and math.isnan(v))) else f"{v:.0%}" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[int(c) for c in matrix.columns], y=[str(i) for i in matrix.index], text=text,
-        texttemplate="%{text}", textfont={"size": 10}, colorscale="RdYlGn", zmid=1.0, zmin=0.4, zmax=1.6,
+        z=z, x=[int(c) for c in matrix.columns], y=[_safe(i) for i in matrix.index], text=text,
+        texttemplate="%{text}", textfont={"size": 12}, colorscale="RdYlGn", zmid=1.0, zmin=0.4, zmax=1.6,
         colorbar={"title": "retained", "tickformat": ".0%"}, hoverongaps=False,
         hovertemplate="cohort %{y}<br>month %{x}: %{z:.1%}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", type="category", title=None)
-    fig.update_xaxes(title="months since start", dtick=3)
-    return _layout(fig, title, height=max(320, 110 + 26 * len(matrix)))
+    fig.update_xaxes(title="months since start", tickvals=[int(c) for c in matrix.columns])
+    return _layout(fig, title, height=max(320, 110 + 30 * len(matrix)))
 
 
 def account_history_chart(products: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
     """One account's MRR stacked by product line over time."""
     fig = go.Figure()
-    for i, (product, group) in enumerate(products.groupby("product", sort=True)):
+    for i, (raw_product, group) in enumerate(products.groupby("product", sort=True)):
+        product = _safe(raw_product)
         fig.add_bar(x=pd.to_datetime(group.month), y=group.mrr, name=str(product),
                     marker_color=SERIES[i % len(SERIES)],
                     hovertemplate=f"{product}<br>%{{x|%b %Y}}: %{{y:,.0f}}<extra></extra>")

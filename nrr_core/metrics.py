@@ -245,8 +245,10 @@ def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str) -> 
 
 def top_movers(con, filters: Filters | None, from_month: str, to_month: str, n: int = 10) -> dict:
     """The ``n`` largest gains and losses of ``nrr_movers``: {"gains": df, "losses": df},
-    each sorted by the size of the change, largest first."""
+    each sorted by the size of the change, largest first, with ``nrr_points``
+    (the contribution in percentage points of NRR) added."""
     movers = nrr_movers(con, filters, from_month, to_month)
+    movers["nrr_points"] = movers.nrr_contribution * 100
     gains = movers[movers.change > 0].head(n).reset_index(drop=True)
     losses = movers[movers.change < 0].sort_values(["change", "account_id"]).head(n).reset_index(drop=True)
     return {"gains": gains, "losses": losses}
@@ -272,12 +274,14 @@ def headline(con, filters: Filters | None, month: str) -> dict:
 
 
 def cohort_matrix(con, filters: Filters | None = None, by: str = "quarter",
-                  value: str = "revenue_retention") -> pd.DataFrame:
-    """The cohort triangle: rows are cohorts, columns months since start, cells
-    ``value`` (revenue_retention or logo_retention); NaN where not eligible."""
+                  value: str = "revenue_retention", step: int = 1) -> pd.DataFrame:
+    """The cohort triangle: rows are cohorts, columns months since start (every
+    ``step`` months: 0, 3, 6, ... with step 3), cells ``value``
+    (revenue_retention or logo_retention); NaN where not eligible."""
     frame = cohorts(con, filters, by)
     if frame.empty:
         return pd.DataFrame()
+    frame = frame[frame.months_since_start % step == 0]
     return frame.pivot(index="cohort", columns="months_since_start", values=value)
 
 
@@ -288,9 +292,12 @@ def account_list(con, filters: Filters | None, month: str, search: str = "") -> 
     Columns: account_id, name, segment, region, industry, csm_owner, mrr, arr,
     nrr_12m (NaN when not active 12 months earlier), last_movement,
     last_movement_month, last_movement_mrr (net MRR change then), renewal_date,
-    executive_sponsor, products (lines at the month), customer_since.
+    executive_sponsor, products (lines at the month), customer_since,
+    last_movement_label (the movement in words).
     """
-    return db.run(con, "account_list", _params(filters, month_idx=parse_month(month), search=search.strip()))
+    frame = db.run(con, "account_list", _params(filters, month_idx=parse_month(month), search=search.strip()))
+    frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
+    return frame
 
 
 def account_detail(con, account_id: str) -> dict | None:

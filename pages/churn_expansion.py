@@ -31,8 +31,8 @@ if (waterfall.mrr == 0).all():
 left, right = st.columns(2)
 left.plotly_chart(charts.waterfall_chart(waterfall, f"MRR waterfall · {p.describe()}", cur), key="waterfall",
                   width="stretch", on_select=lambda: pick_movement("waterfall", "all"), selection_mode="points")
-left.caption(f"Starting MRR of {view.month_name(p.from_month)}'s previous month, every movement in the window, "
-             "ending MRR. Click a bar to list its accounts.")
+left.caption(f"MRR at the end of {view.month_name(p.previous().to_month)}, every movement of "
+             f"{p.describe()}, and MRR at the end of {view.month_name(p.to_month)}. Click a bar to list its accounts.")
 bridge = data.query("nrr_bridge", f, p.from_month, p.to_month)
 b = bridge.set_index("step").mrr
 if b["starting_mrr"] > 0:
@@ -67,17 +67,21 @@ if movement:
             "segment": st.column_config.TextColumn("Segment"),
             "region": st.column_config.TextColumn("Region"),
             "csm_owner": st.column_config.TextColumn("CSM owner"),
-            "amount": view.money_column(f"{MOVEMENT_LABELS[movement]} MRR", cur),
+            "amount": view.change_column(f"{MOVEMENT_LABELS[movement]} MRR", cur),
             "months": st.column_config.NumberColumn("Months", help="Months in the window with this movement"),
         }, key="movement_accounts", height=320)
 
 st.subheader("Churn and contraction against expansion and cross-sell over time")
-grain = st.segmented_control("Bars per", ["month", "quarter"], default="month", key="grain", required=True,
+g1, g2 = st.columns([1, 2])
+grain = g1.segmented_control("Bars per", ["month", "quarter"], default="month", key="grain", required=True,
                              format_func=str.capitalize, bind="query-params")
+with_new = g2.toggle("Include new logos and reactivations", key="with_new", bind="query-params")
 first = ctx.info.months()[1] if len(ctx.info.months()) > 1 else ctx.info.first_month
 over_time = data.query("movements_by", f, grain, first, p.to_month)
-st.plotly_chart(charts.movements_over_time_chart(
-    over_time, f"MRR gained and lost per {grain}, with net new MRR", cur), key="over_time", width="stretch")
+title = (f"MRR gained and lost per {grain}, with net new MRR" if with_new else
+         f"Existing accounts: MRR lost and expanded per {grain}, with the net")
+st.plotly_chart(charts.movements_over_time_chart(over_time, title, cur, include_new=with_new), key="over_time",
+                width="stretch")
 st.caption(f"Starts after the first month of data ({view.month_name(ctx.info.first_month)}), where every active "
            "account counts as new. Partial quarters at either end cover fewer months.")
 

@@ -49,20 +49,18 @@ split = data.query("breakdown", f, by, as_of)
 if split.dropna(subset=["nrr"]).empty:
     view.nothing("No group has a 12-month base at this month.")
 else:
-    left, right = st.columns([3, 2])
-    left.plotly_chart(charts.breakdown_chart(split, f"NRR and GRR by {ATTRIBUTE_LABELS[by].lower()}, "
-                                             f"trailing 12 months to {view.month_name(as_of)}", ctx.benchmarks),
-                      key="breakdown", width="stretch")
-    with right:
-        view.table(split, {
-            "value": st.column_config.TextColumn(ATTRIBUTE_LABELS[by]),
-            "arr": view.money_column("ARR", cur),
-            "nrr": view.percent_column("NRR"),
-            "grr": view.percent_column("GRR"),
-            "logo_retention": view.percent_column("Logos kept"),
-            "base_accounts": st.column_config.NumberColumn("Base accounts", help="Accounts active 12 months "
-                                                           "earlier: the base of the ratios"),
-        }, key="breakdown_table")
+    st.plotly_chart(charts.breakdown_chart(split, f"NRR and GRR by {ATTRIBUTE_LABELS[by].lower()}, "
+                                           f"trailing 12 months to {view.month_name(as_of)}", ctx.benchmarks),
+                    key="breakdown", width="stretch")
+    view.table(split, {
+        "value": st.column_config.TextColumn(ATTRIBUTE_LABELS[by]),
+        "arr": view.money_column("ARR", cur),
+        "nrr": view.percent_column("NRR"),
+        "grr": view.percent_column("GRR"),
+        "logo_retention": view.percent_column("Logos kept"),
+        "base_accounts": st.column_config.NumberColumn("Base accounts", help="Accounts active 12 months "
+                                                       "earlier: the base of the ratios"),
+    }, key="breakdown_table")
     if by == "csm_owner":
         st.caption("CSM view: each owner's NRR over the accounts they own today (current attribute values).")
 
@@ -80,11 +78,11 @@ else:
                 f"{formatting.points(window_nrr - 1)}.")
     cols = {
         "name": st.column_config.TextColumn("Account"),
-        "segment": st.column_config.TextColumn("Segment"),
         "csm_owner": st.column_config.TextColumn("CSM owner"),
-        "change": view.money_column("MRR change", cur),
-        "nrr_contribution": st.column_config.NumberColumn("NRR contribution", format="percent",
-                                                          help="MRR change ÷ starting MRR of the window"),
+        "change": view.change_column("MRR change", cur),
+        "nrr_points": st.column_config.NumberColumn("NRR pts", format="%+.2f",
+                                                          help="Percentage points of the window's NRR: MRR change "
+                                                               "÷ the window's starting MRR × 100"),
     }
     up, down = st.columns(2)
     with up:

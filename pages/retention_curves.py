@@ -33,9 +33,11 @@ st.caption("Each point is over the accounts whose start plus that many months is
            f"care. {MEASURES[measure]} retention can pass 100% when accounts expand or come back.")
 
 st.subheader(f"Cohort triangle: {what} retention by start quarter")
-matrix = data.query("cohort_matrix", f, "quarter", measure)
+matrix = data.query("cohort_matrix", f, "quarter", measure, 3)
 st.plotly_chart(charts.cohort_heatmap(matrix, f"{MEASURES[measure]} retained, by start quarter (rows) and months "
-                                              "since start (columns)"), key="triangle", width="stretch")
+                                              "since start (columns, every 3 months)"), key="triangle", width="stretch")
+st.caption(f"The first cohort, {matrix.index[0]}, also holds every account already active in the first month of "
+           f"data ({view.month_name(ctx.info.first_month)}): their true start is earlier.")
 with st.expander("The numbers behind the curves"):
     view.table(curves, {
         "cohort": st.column_config.TextColumn(GROUPS[by] if by in GROUPS else ATTRIBUTE_LABELS.get(by, by)),

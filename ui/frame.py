@@ -70,5 +70,7 @@ def context() -> Context:
 
 
 def page_header(title: str, ctx: Context) -> None:
+    from .view import plain
+
     st.title(title)
-    st.caption(ctx.caption())
+    st.caption(plain(ctx.caption()))

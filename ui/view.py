@@ -25,17 +25,34 @@ def tile(column, label: str, value, previous, kind: str, help: str, currency: st
     column.metric(label, shown, delta, help=help, border=True)
 
 
+_PERCENT = "%.1f%%"
+
+
 def money_column(label: str, currency: str, help: str | None = None):
-    return st.column_config.NumberColumn(label, format=f"{currency}%,.0f" if currency == "$" else "%,.0f",
-                                         help=help)
+    """Amounts that are never negative (ARR, MRR): ``$1,234``."""
+    fmt = currency.replace("%", "%%") + "%,.0f"
+    return st.column_config.NumberColumn(label, format=fmt, help=help)
+
+
+def change_column(label: str, currency: str, help: str | None = None):
+    """Signed amounts (movements, changes): ``+1,234`` / ``-1,234``, currency in the label."""
+    return st.column_config.NumberColumn(f"{label} ({currency})", format="%+,.0f", help=help)
 
 
 def percent_column(label: str, help: str | None = None):
-    return st.column_config.NumberColumn(label, format="percent", help=help)
+    """Ratios stored as fractions, shown as ``104.3%`` (table() scales them)."""
+    return st.column_config.NumberColumn(label, format=_PERCENT, help=help)
 
 
 def table(frame: pd.DataFrame, columns: dict, key: str | None = None, height="auto", **kwargs):
-    """A read-only table showing ``columns`` (name -> column config) in that order."""
+    """A read-only table showing ``columns`` (name -> column config) in that order.
+
+    Percent columns are scaled to percent on a copy, so every ratio shows with
+    one decimal (Streamlit's own percent format varies the decimals)."""
+    scaled = [name for name, cfg in columns.items()
+              if isinstance(cfg, dict) and (cfg.get("type_config") or {}).get("format") == _PERCENT]
+    if scaled:
+        frame = frame.assign(**{name: frame[name] * 100 for name in scaled if name in frame})
     return st.dataframe(frame, column_order=list(columns), column_config=columns, hide_index=True,
                         key=key, height=height, **kwargs)
 
@@ -47,3 +64,12 @@ def month_name(month: str) -> str:
 def nothing(message: str) -> None:
     """The plain message shown where a filter or window leaves nothing to draw."""
     st.info(message, icon=":material/info:")
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text) -> str:
+    """Escape untrusted text (account names, owners) for Streamlit markdown, so
+    it shows as typed: no links, images, HTML or formatting."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
