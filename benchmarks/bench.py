@@ -1,0 +1,165 @@
+"""Benchmark: load time, every report and every page's server-side compute, peak
+memory, each as a ratio to the bare aggregation floor measured in the same run.
+
+    python benchmarks/bench.py [--sizes 1000,10000,100000] [--months 48] [--out benchmarks/out]
+
+Each size runs in its own process (so its peak memory is its own): generate a
+seeded book (n accounts x 48 months x 3 product lines), load it with
+`nrr_core.load`, then time each query best-of-5 with and without a segment
+filter. The floor is `SELECT month, sum(mrr) ... GROUP BY month` over the raw
+MRR rows of the same database. A benchmark, not a test: nothing asserts times.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PRODUCTS = ("Core", "Analytics", "Automation")
+
+
+def best_of(fn, n=5):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def page_calls(metrics, con, f, info):
+    """What each page asks nrr_core for on a first visit (see pages/*.py)."""
+    from nrr_core.months import label
+    from nrr_core.period import Period
+
+    p = Period.within(info.first_month, info.as_of_month, "quarter")
+    as_of = info.as_of_month
+    return {
+        "page: overview": lambda: (metrics.headline(con, f, as_of), metrics.nrr_trend(con, f, as_of),
+                                   metrics.breakdown(con, f, "segment", as_of),
+                                   metrics.top_movers(con, f, p.from_month, p.to_month),
+                                   metrics.nrr_bridge(con, f, p.from_month, p.to_month)),
+        "page: churn vs expansion": lambda: (metrics.waterfall(con, f, p.from_month, p.to_month),
+                                             metrics.nrr_bridge(con, f, p.from_month, p.to_month),
+                                             metrics.movements_by(con, f, "month", label(info.first_idx + 1), as_of),
+                                             metrics.bridge_by(con, f, "segment", p.from_month, p.to_month)),
+        "page: retention curves": lambda: (metrics.cohorts(con, f, "segment"),
+                                           metrics.cohort_matrix(con, f, "quarter", "revenue_retention", 3)),
+        "page: accounts": lambda: metrics.account_list(con, f, as_of, ""),
+    }
+
+
+def one_size(n_accounts: int, months: int) -> dict:
+    from nrr_core import Filters, db, metrics
+    from nrr_core.demo import generate_book
+    from nrr_core.load import load_book
+
+    out: dict = {"accounts": n_accounts, "months": months}
+    with tempfile.TemporaryDirectory(prefix="nrr-bench-") as tmp:
+        t = time.perf_counter()
+        files = generate_book(tmp, n_accounts=n_accounts, n_months=months, products=PRODUCTS)
+        out["generate_s"] = time.perf_counter() - t
+        out["csv_mb"] = sum(p.stat().st_size for p in files.values()) / 1e6
+        path = Path(tmp) / "bench.duckdb"
+        t = time.perf_counter()
+        summary = load_book(path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"])
+        out["load_s"] = time.perf_counter() - t
+        out["mrr_rows"] = summary.mrr_rows
+        out["db_mb"] = path.stat().st_size / 1e6
+        out["rss_after_load_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        con = db.connect_read_only(path)
+        info = metrics.book_info(con)
+
+        def floor():
+            with con.cursor() as cur:
+                cur.execute("SELECT month_idx, sum(mrr) FROM mrr GROUP BY month_idx").fetchall()
+
+        out["floor_s"] = best_of(floor, 7)
+        seg = Filters.of(segment="Enterprise")
+        last, first = info.as_of_month, info.months()[-12]
+        reports = {
+            "report movements": lambda f: metrics.movements(con, f),
+            "report retention": lambda f: metrics.nrr_trend(con, f),
+            "report waterfall (12 months)": lambda f: metrics.waterfall(con, f, first, last),
+            "report cohorts (quarter)": lambda f: metrics.cohorts(con, f, "quarter"),
+            "report breakdown (segment)": lambda f: metrics.breakdown(con, f, "segment", last),
+        }
+        timings = {}
+        for name, fn in reports.items():
+            timings[name] = best_of(lambda: fn(None))
+            timings[name + " [Enterprise]"] = best_of(lambda: fn(seg))
+        for name, fn in page_calls(metrics, con, None, info).items():
+            timings[name] = best_of(fn, 3)
+        for name, fn in page_calls(metrics, con, seg, info).items():
+            timings[name + " [Enterprise]"] = best_of(fn, 3)
+        out["timings"] = timings
+        out["rss_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        con.close()
+        # The report command as a user runs it: a new process, start-up included.
+        cmd = [sys.executable, "-m", "nrr_core", "report", "movements", "--db", str(path)]
+        out["cli_movements_s"] = min(_wall(cmd) for _ in range(3))
+    return out
+
+
+def _wall(cmd) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--months", type=int, default=48)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "out"))
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_size(args.one, args.months)))
+        return 0
+    results = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        done = subprocess.run([sys.executable, __file__, "--one", str(n), "--months", str(args.months)],
+                              cwd=ROOT, check=True, capture_output=True, text=True)
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(f"measured {n:,} accounts", file=sys.stderr)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "results.json").write_text(json.dumps(results, indent=2))
+    print(render(results))
+    return 0
+
+
+def render(results) -> str:
+    sizes = [r["accounts"] for r in results]
+    head = "| figure | " + " | ".join(f"{n:,} accounts" for n in sizes) + " |"
+    rule = "| --- |" + " --- |" * len(sizes)
+    rows = [head, rule]
+    rows.append("| MRR rows (account × product × month) | " + " | ".join(f"{r['mrr_rows']:,}" for r in results) + " |")
+    rows.append("| floor: `sum(mrr) GROUP BY month` | " + " | ".join(f"{r['floor_s']*1e3:.1f} ms" for r in results)
+                + " |")
+    rows.append("| load from CSV (s; × floor) | " + " | ".join(
+        f"{r['load_s']:.2f} s" for r in results) + " |")
+    for name in results[0]["timings"]:
+        rows.append(f"| {name} | " + " | ".join(
+            f"{r['timings'][name]*1e3:.1f} ms ({r['timings'][name]/r['floor_s']:.1f}×)" for r in results) + " |")
+    rows.append("| `report movements` command, process start included | " + " | ".join(
+        f"{r['cli_movements_s']:.2f} s ({r['cli_movements_s']/results[0]['cli_movements_s']:.2f}× the first size)"
+        for r in results) + " |")
+    rows.append("| peak memory after load / after all queries | " + " | ".join(
+        f"{r['rss_after_load_mb']:.0f} / {r['rss_peak_mb']:.0f} MB" for r in results) + " |")
+    rows.append("| CSV size / database size | " + " | ".join(
+        f"{r['csv_mb']:.0f} / {r['db_mb']:.0f} MB" for r in results) + " |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
