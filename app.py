@@ -6,13 +6,19 @@ docs/engineering-notes.md, "pages/ and AppTest"): tests/test_app_structure.py
 keeps it that way.
 """
 import logging
+from pathlib import Path
+from unittest.mock import NonCallableMock
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.pages_manager import PagesManager
 
 from nrr_core import NrrError
 from ui import data, frame
 
-st.set_page_config(page_title="NRR dashboard", page_icon=":material/trending_up:", layout="wide")
+# A local icon: a Material icon here would make every browser fetch it from Google.
+st.set_page_config(page_title="NRR dashboard", page_icon=str(Path(__file__).with_name("ui") / "favicon.png"),
+                   layout="wide")
 
 PAGES = [
     st.Page("pages/nrr_overview.py", title="NRR overview", icon=":material/monitoring:",
@@ -23,6 +29,22 @@ PAGES = [
             url_path="retention"),
     st.Page("pages/account_list.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
 ]
+
+# AppTest recomputes the flag before every run and always runs the legacy runner
+# (the url_paths above keep that working), so the fix applies to a real server only.
+UNDER_APPTEST = isinstance(Runtime._instance, NonCallableMock)
+if PagesManager.uses_pages_directory and not UNDER_APPTEST and "_nrr_started" not in st.session_state:
+    # First run after a server start: Streamlit saw pages/ beside app.py and ran
+    # this script through its legacy multipage runner, which files URL-bound
+    # widgets under the wrong page (the first visitor's filters would vanish on
+    # their first page change). st.navigation switches the process to the
+    # current runner and resolves the requested page; switching to it with the
+    # URL's parameters restarts this run cleanly. Covered on a fresh server by
+    # tests/e2e/test_browser.py.
+    st.session_state["_nrr_started"] = True
+    requested = st.navigation(PAGES)
+    st.switch_page(requested, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+st.session_state["_nrr_started"] = True
 
 try:
     data.ensure_database()

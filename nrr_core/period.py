@@ -7,7 +7,8 @@ from .errors import NrrError
 from .months import label, long_label, parse_month
 
 WINDOW_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-WINDOW_LABELS = {"month": "Month", "quarter": "Quarter", "year": "12 months", "custom": "Custom"}
+# The words shown in the app, which are also the values in its URLs (?window=Year).
+WINDOW_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year", "custom": "Custom"}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import streamlit as st
 from nrr_core import Filters
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from nrr_core.metrics import BookInfo
-from nrr_core.months import long_label, parse_month
 from nrr_core.period import WINDOW_LABELS, Period
 
 from . import data
@@ -41,17 +40,20 @@ def draw_sidebar() -> Context:
         chosen[name] = sb.multiselect(ATTRIBUTE_LABELS[name], values.get(name, []), key=name,
                                       bind="query-params", placeholder="All")
     sb.header("Period")
+    # Bound widgets write their shown value into the URL, so months show as
+    # YYYY-MM (as on the command line) and windows as plain words: ?as_of=2026-09&window=Year
     as_of = sb.selectbox("As of month", months, index=0, key="as_of", bind="query-params",
-                         format_func=lambda m: long_label(parse_month(m)),
-                         help="The last month shown. Retention figures are trailing twelve months to it.")
-    window = sb.segmented_control("Window", list(WINDOW_LABELS), default="quarter", key="window",
-                                  format_func=WINDOW_LABELS.get, bind="query-params", required=True,
-                                  help="Months ending at the as-of month used by waterfalls and movers.")
+                         help="The last month shown (YYYY-MM). Retention figures are trailing twelve months to it.")
+    shown = sb.segmented_control("Window", list(WINDOW_LABELS.values()), default="Quarter", key="window",
+                                 bind="query-params", required=True,
+                                 help="Months ending at the as-of month, used by waterfalls and movers: "
+                                      "1, 3 or 12 months, or from a month you choose.")
+    window = {v: k for k, v in WINDOW_LABELS.items()}.get(shown, "quarter")
     start = None
     if window == "custom":
         earlier = [m for m in months if m <= as_of]
         start = sb.selectbox("From month", earlier, index=min(2, len(earlier) - 1), key="start",
-                             bind="query-params", format_func=lambda m: long_label(parse_month(m)))
+                             bind="query-params")
     filters = Filters(**chosen)
     period = Period.within(info.first_month, as_of or info.as_of_month, window or "quarter", start)
     sb.caption(f"Data: {info.first_month} to {info.as_of_month} · {info.accounts:,} accounts · "

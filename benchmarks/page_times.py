@@ -1,0 +1,58 @@
+"""Server-side render time of every dashboard page, cold (empty caches) and warm.
+
+    python benchmarks/page_times.py [--db data/nrr.duckdb] [--runs 5]
+
+Runs each page's whole script (app.py frame + page) through Streamlit's
+AppTest, which executes the same code the server runs for a browser session,
+without the network. Cold = caches cleared before the run; warm = median of
+the following runs (a page switch with the data already cached).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {"NRR overview": None, "Churn vs expansion": "pages/churn_expansion.py",
+         "Retention curves": "pages/retention_curves.py", "Accounts": "pages/account_list.py"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=str(ROOT / "data" / "nrr.duckdb"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--query", default="", help="URL filters, e.g. segment=Enterprise")
+    args = parser.parse_args()
+    os.environ["NRR_DB"] = str(Path(args.db).resolve())
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    print("| page | cold | warm (median) |\n| --- | --- | --- |")
+    for title, path in PAGES.items():
+        st.cache_data.clear()
+        times = []
+        for i in range(args.runs + 1):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            for pair in filter(None, args.query.split("&")):
+                key, _, value = pair.partition("=")
+                at.query_params[key] = value
+            if path:
+                at.run()  # the frame, then switch: AppTest needs a first run before switch_page
+                at.switch_page(path)
+            t = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t)
+            if at.exception:
+                raise SystemExit(f"{title}: {at.exception[0].value}")
+        print(f"| {title} | {times[0]*1e3:.0f} ms | {statistics.median(times[1:])*1e3:.0f} ms |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright
+against ``streamlit run app.py`` on a free local port.
+
+What AppTest cannot show: charts actually drawn, URL filters kept while
+moving between pages with the sidebar links, a chosen account written to the
+URL and reopened from it, and no request leaving the machine.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from nrr_core import Filters, db, metrics
+from nrr_core.cli import write_demo
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page, wait_for_app
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM_PATH).exists(),
+                       reason=f"browser tests need Debian's chromium at {CHROMIUM_PATH} (apt-get install chromium)"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["overview", "churn-vs-expansion", "retention", "accounts"]
+CHARTED = ["overview", "churn-vs-expansion", "retention"]  # accounts draws a chart once an account is open
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("browser") / "nrr.duckdb"
+    write_demo(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(book):
+    c = db.connect_read_only(book)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@contextmanager
+def serve(book: Path, log_path: Path):
+    """``streamlit run app.py`` on a free port with NRR_DB=book; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "NRR_DB": str(book)}
+    with log_path.open("w+") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(url):
+                if proc.poll() is not None:
+                    log.seek(0)
+                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read()[-3000:]}")
+                if time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"streamlit not healthy after 60 s:\n{log.read()[-3000:]}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(book, browser, tmp_path_factory):
+    """A server that has already served one session.
+
+    The first script run after a server start behaves differently (see
+    test_url_filter_survives_navigation_on_a_fresh_server), so one throwaway
+    visit makes the other tests independent of their order."""
+    with serve(book, tmp_path_factory.mktemp("browser_log") / "streamlit.log") as url:
+        warm = browser.new_page()
+        warm.goto(url + "/")
+        wait_for_app(warm)
+        warm.close()
+        yield url
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+def _caption(page) -> str:
+    """The caption under the page title (filters and period in words)."""
+    return page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
+
+
+def _title(page) -> str:
+    return page.locator("[data-testid='stMain'] h1").first.inner_text()
+
+
+def _favicons(page) -> set[str]:
+    return set(page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)"))
+
+
+class ConsoleErrors:
+    """Console messages of type "error" and uncaught page errors, favicon loads excepted."""
+
+    def __init__(self, page):
+        self.page, self.raw = page, []
+        page.on("console", lambda msg: msg.type == "error" and self.raw.append(
+            (msg.text, (msg.location or {}).get("url", "") or "")))
+        page.on("pageerror", lambda exc: self.raw.append((f"uncaught: {exc}", "")))
+
+    def errors(self) -> list[str]:
+        icons = _favicons(self.page)
+        return [f"{text} @ {where}" for text, where in self.raw
+                if "favicon" not in text.lower() and "favicon" not in where.lower() and where not in icons
+                and not any(icon in text for icon in icons)]
+
+
+def navigate(page, base: str, name: str) -> None:
+    """Click the sidebar link of page ``name`` (the default page's link is the root)."""
+    if name != PAGES[0]:
+        open_page(page, name)
+        return
+    page.locator(f"[data-testid='stSidebarNav'] a[href='{base}/']").first.click()
+    page.wait_for_url(re.compile(rf"^{re.escape(base)}/(\?.*)?$"))
+    wait_for_app(page)
+
+
+def test_every_page_loads_and_draws(context, app_url):
+    page = context.new_page()
+    console = ConsoleErrors(page)
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    titles = set()
+    for name in PAGES:
+        if name != PAGES[0]:
+            navigate(page, app_url, name)
+        assert page.locator("[data-testid='stException']").count() == 0, name
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0, name
+        titles.add(_title(page))
+        if name in CHARTED:
+            page.wait_for_selector(".js-plotly-plot svg", timeout=15_000)
+            plots = page.locator(".js-plotly-plot")
+            assert plots.count() >= 1, name
+            assert page.locator(".js-plotly-plot svg.main-svg").count() >= plots.count(), \
+                f"{name}: a chart without its svg"
+        else:
+            page.wait_for_selector("[data-testid='stDataFrame']", timeout=15_000)
+    assert len(titles) == len(PAGES), titles
+    assert not console.errors(), console.errors()
+
+
+def _assert_filter_kept(page, base: str) -> None:
+    page.goto(base + "/?segment=Enterprise")
+    wait_for_app(page)
+    assert "Enterprise" in _caption(page)
+    for name in PAGES[1:] + PAGES[:1]:
+        navigate(page, base, name)
+        assert "segment=Enterprise" in page.url, f"{name}: the URL lost the filter: {page.url}"
+        assert "Enterprise" in _caption(page), f"{name}: {_caption(page)!r}"
+
+
+def test_url_filter_survives_navigation(context, app_url):
+    _assert_filter_kept(context.new_page(), app_url)
+
+
+def test_url_filter_survives_navigation_on_a_fresh_server(book, browser, tmp_path):
+    """The first visitor after a (re)start is a user too: their link must keep its filter."""
+    with serve(book, tmp_path / "streamlit.log") as url:
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+        ctx.set_default_timeout(30_000)
+        try:
+            _assert_filter_kept(ctx.new_page(), url)
+        finally:
+            ctx.close()
+
+
+def test_chosen_account_gives_a_shareable_url(browser, context, app_url, con):
+    info = metrics.book_info(con)
+    accounts = metrics.account_list(con, Filters(), info.as_of_month)
+    # A name with punctuation, to see it shown exactly as stored.
+    special = accounts[~accounts.name.str.fullmatch(r"[A-Za-z0-9 ]+")]
+    row = (special if len(special) else accounts).iloc[0]
+    account_id, name = str(row.account_id), metrics.account_detail(con, row.account_id)["name"]
+
+    page = context.new_page()
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    navigate(page, app_url, "accounts")
+    box = page.locator(".st-key-account input")
+    box.fill(account_id)
+    box.press("Enter")
+    page.wait_for_url(re.compile(rf"[?&]account={re.escape(account_id)}(&|$)"))
+    wait_for_app(page)
+    assert parse_qs(urlsplit(page.url).query).get("account") == [account_id]
+    shared = page.url
+
+    fresh = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        other = fresh.new_page()
+        other.goto(shared)
+        wait_for_app(other)
+        heading = other.locator("[data-testid='stMain'] h3").first
+        heading.wait_for(timeout=15_000)
+        assert heading.inner_text().strip() == name
+        other.wait_for_selector(".js-plotly-plot svg", timeout=15_000)
+        assert other.locator("[data-testid='stException']").count() == 0
+    finally:
+        fresh.close()
+
+
+def test_nothing_leaves_the_machine(context, app_url):
+    page = context.new_page()
+    seen: list[str] = []
+    page.on("request", lambda req: seen.append(req.url))
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    for name in PAGES[1:] + PAGES[:1]:
+        navigate(page, app_url, name)
+    assert seen
+    foreign = sorted({u for u in seen if not u.startswith(("data:", "blob:"))
+                      and urlsplit(u).hostname not in LOCAL_HOSTS})
+    assert not foreign, foreign

@@ -1,0 +1,123 @@
+"""The app's shape, checked without running it.
+
+- Every ``st.Page`` in app.py has an explicit ``url_path`` unlike the name
+  Streamlit derives from its file (docs/engineering-notes.md, "pages/ and
+  AppTest": when they match, AppTest and a cold deep link run the page
+  without app.py and the sidebar filters vanish), and its file exists.
+- Pages are thin: no database, SQL or pandas in pages/*.py.
+- nrr_core never imports streamlit.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
+CORE_FILES = sorted((ROOT / "nrr_core").rglob("*.py"))
+
+# Streamlit's page-name pattern (streamlit.source_util.PAGE_FILENAME_REGEX):
+# optional leading digits, then separators, then the name.
+_PAGE_FILENAME = re.compile(r"([0-9]*)[_ -]*(.*)\.py")
+SQL_KEYWORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ALTER|JOIN|WHERE|GROUP BY|ORDER BY|"
+                          r"UNION|WITH RECURSIVE|PRAGMA|ATTACH|COPY)\b")
+
+
+def derived_name(file_name: str) -> str:
+    """The url path Streamlit infers for a page file: ``1_foo_bar.py`` -> ``foo_bar``."""
+    m = _PAGE_FILENAME.search(file_name)
+    assert m, file_name
+    return re.sub(r"[_ ]+", "_", m.group(2)).strip() or m.group(1)
+
+
+def _is_st_page(call: ast.Call) -> bool:
+    f = call.func
+    return (isinstance(f, ast.Attribute) and f.attr == "Page") or (isinstance(f, ast.Name) and f.id == "Page")
+
+
+def st_pages() -> list[tuple[str, str | None, int]]:
+    """(page file, url_path or None, line) for every st.Page(...) call in app.py."""
+    found = []
+    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"), filename=str(APP))):
+        if isinstance(node, ast.Call) and _is_st_page(node):
+            page = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "page"), None)
+            assert isinstance(page, ast.Constant) and isinstance(page.value, str), \
+                f"app.py:{node.lineno}: st.Page needs a literal file path"
+            url = next((k.value for k in node.keywords if k.arg == "url_path"), None)
+            if url is not None:
+                assert isinstance(url, ast.Constant) and isinstance(url.value, str), \
+                    f"app.py:{node.lineno}: url_path must be a literal string"
+                url = url.value
+            found.append((page.value, url, node.lineno))
+    return found
+
+
+def test_derived_name_follows_streamlit():
+    assert derived_name("nrr_overview.py") == "nrr_overview"
+    assert derived_name("1_nrr_overview.py") == "nrr_overview"
+    assert derived_name("02-churn expansion.py") == "churn_expansion"
+    assert derived_name("3.py") == "3"
+
+
+def test_app_declares_every_page_file():
+    pages = st_pages()
+    assert len(pages) >= 4
+    declared = {(ROOT / path).resolve() for path, _, _ in pages}
+    assert declared == {p.resolve() for p in PAGE_FILES}, "pages/ and app.py's st.Page list differ"
+
+
+@pytest.mark.parametrize("path,url_path,line", st_pages(), ids=[p for p, _, _ in st_pages()])
+def test_page_url_path_differs_from_its_file_name(path, url_path, line):
+    file = ROOT / path
+    assert file.is_file(), f"app.py:{line}: {path} does not exist"
+    assert url_path, f"app.py:{line}: st.Page({path!r}) needs an explicit url_path"
+    clean = url_path.strip().strip("/")
+    for name in {derived_name(file.name), file.stem}:
+        assert clean.lower() != name.lower(), (
+            f"app.py:{line}: url_path {url_path!r} equals the name Streamlit derives from {path} ({name!r})")
+
+
+def test_url_paths_are_unique():
+    urls = [u.strip().strip("/") for _, u, _ in st_pages() if u]
+    assert len(urls) == len(set(urls))
+
+
+@pytest.mark.parametrize("page", PAGE_FILES, ids=[p.name for p in PAGE_FILES])
+def test_pages_are_thin(page):
+    text = page.read_text(encoding="utf-8")
+    assert "duckdb" not in text.lower(), f"{page.name} uses duckdb"
+    assert "execute(" not in text, f"{page.name} runs queries"
+    hit = SQL_KEYWORDS.search(text)
+    assert not hit, f"{page.name} holds SQL ({hit.group(0)!r})"
+    tree = ast.parse(text, filename=str(page))
+    for node in ast.walk(tree):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        for name in names:
+            root = name.split(".")[0]
+            assert root not in ("pandas", "duckdb", "sqlite3"), f"{page.name}:{node.lineno} imports {name}"
+    assert not re.search(r"^\s*(import pandas|from pandas)", text, re.M), f"{page.name} imports pandas"
+
+
+def test_nrr_core_never_imports_streamlit():
+    assert CORE_FILES
+    offenders = []
+    for file in CORE_FILES:
+        text = file.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text, filename=str(file))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            offenders += [f"{file.relative_to(ROOT)}:{node.lineno} {n}" for n in names
+                          if n.split(".")[0] == "streamlit"]
+        # Also dynamic forms: importlib.import_module("streamlit"), __import__("streamlit").
+        offenders += [f"{file.relative_to(ROOT)} {m.group(0)}"
+                      for m in re.finditer(r"""(import_module|__import__)\(\s*['"]streamlit""", text)]
+    assert not offenders, offenders
