@@ -68,22 +68,26 @@ def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gros
     x = pd.to_datetime(trend.month)
     ys = list(trend.nrr) + list(trend.grr) + [bands["top"] + 0.05, bands["median_low"] - 0.05]
     lo, hi = min(ys), max(ys)
-    fig.add_hrect(y0=bands["median_low"], y1=bands["median_high"], fillcolor="#9AA5B1", opacity=0.22, line_width=0,
-                  annotation_text=f"Benchmark: median SaaS NRR {percent(bands['median_low'], 0)}–"
-                                  f"{percent(bands['median_high'], 0)}",
-                  annotation_position="top left", annotation_font_size=12)
-    fig.add_hrect(y0=bands["top"], y1=max(hi, bands["top"]) + 0.05, fillcolor="#1A8F5C", opacity=0.12, line_width=0,
-                  annotation_text=f"Benchmark: top performers above {percent(bands['top'], 0)}",
-                  annotation_position="top left", annotation_font_size=12)
+    top_edge = max(hi, bands["top"]) + 0.05
+    fig.add_hrect(y0=bands["median_low"], y1=bands["median_high"], fillcolor="#9AA5B1", opacity=0.25, line_width=0)
+    fig.add_hrect(y0=bands["top"], y1=top_edge, fillcolor="#1A8F5C", opacity=0.12, line_width=0)
+    # Band labels sit in the right margin, where no line can run through them.
+    for y, text in (((bands["median_low"] + bands["median_high"]) / 2,
+                     f"Benchmark:<br>median SaaS NRR<br>{percent(bands['median_low'], 0)}–{percent(bands['median_high'], 0)}"),
+                    ((bands["top"] + top_edge) / 2, f"Benchmark:<br>top performers<br>above {percent(bands['top'], 0)}")):
+        fig.add_annotation(text=text, xref="paper", x=1.01, xanchor="left", y=y, yref="y", showarrow=False,
+                           align="left", font={"size": 12, "color": "#555"})
     fig.add_scatter(x=x, y=trend.nrr, name="NRR", mode="lines+markers", line={"color": COLORS["nrr"], "width": 3},
                     customdata=trend[["base_accounts"]], hovertemplate="%{x|%b %Y}<br>NRR %{y:.1%}"
                     "<br>base: %{customdata[0]:,} accounts<extra></extra>")
     fig.add_scatter(x=x, y=trend.grr, name="GRR", mode="lines+markers",
                     line={"color": COLORS["grr"], "width": 2, "dash": "dot"},
                     hovertemplate="%{x|%b %Y}<br>GRR %{y:.1%}<extra></extra>")
-    fig.update_yaxes(tickformat=".0%", range=[lo - 0.05, max(hi, bands["top"]) + 0.05], title=None)
+    fig.update_yaxes(tickformat=".0%", range=[lo - 0.05, top_edge], title=None)
     fig.update_xaxes(title=None, dtick="M3", tickformat="%b %Y")
-    return _layout(fig, title)
+    fig = _layout(fig, title)
+    fig.update_layout(margin={"r": 130})
+    return fig
 
 
 def waterfall_chart(bridge: pd.DataFrame, title: str, symbol: str = "$", key_prefix: str = "") -> go.Figure:
