@@ -280,6 +280,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
 
 def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress):
     b = _Builder(con, progress)
+    db.run_script(con, "stage_checks")
     sources = []
     if accounts is not None:
         b.stage(Path(accounts), ACCOUNTS)

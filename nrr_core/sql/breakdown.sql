@@ -3,19 +3,9 @@
 -- ARR counts accounts active at the month; the ratios use the 12-month base
 -- (accounts active 12 months earlier), so a group with no base has NULL ratios.
 WITH keyed AS (
-    SELECT a.account_key,
-           coalesce(CASE $by
-                WHEN 'segment' THEN a.segment
-                WHEN 'region' THEN a.region
-                WHEN 'industry' THEN a.industry
-                WHEN 'csm_owner' THEN a.csm_owner
-                ELSE (SELECT x.value FROM account_attributes x
-                      WHERE x.account_key = a.account_key AND x.name = $by)
-           END, '(none)') AS value
-    FROM accounts a
-    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
-        ON s.account_key = a.account_key
-    WHERE a.start_idx IS NOT NULL
+    SELECT account_key, value
+    FROM grouped_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count, $by)
+    WHERE start_idx IS NOT NULL
 ), now AS (
     SELECT k.value, sum(m.mrr) * 12 AS arr, count(*) AS active_accounts
     FROM keyed k JOIN account_month m ON m.account_key = k.account_key

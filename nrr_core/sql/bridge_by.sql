@@ -1,16 +1,8 @@
 -- The window's MRR bridge ($from_idx..$to_idx) per value of attribute $by,
 -- for the selected accounts: starting_mrr, the six movements, ending_mrr.
 WITH keyed AS (
-    SELECT a.account_key,
-           coalesce(CASE $by
-                WHEN 'segment' THEN a.segment WHEN 'region' THEN a.region
-                WHEN 'industry' THEN a.industry WHEN 'csm_owner' THEN a.csm_owner
-                ELSE (SELECT x.value FROM account_attributes x
-                      WHERE x.account_key = a.account_key AND x.name = $by)
-           END, '(none)') AS value
-    FROM accounts a
-    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
-        ON s.account_key = a.account_key
+    SELECT account_key, value
+    FROM grouped_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count, $by)
 )
 SELECT k.value,
        coalesce(sum(m.prev_mrr) FILTER (WHERE m.month_idx = $from_idx), 0) AS starting_mrr,

@@ -119,3 +119,22 @@ WHERE (len(segs) = 0 OR list_contains(segs, a.segment))
         SELECT count(DISTINCT x.name) FROM account_attributes x
         WHERE x.account_key = a.account_key
           AND list_contains(extra_pairs, x.name || chr(31) || x.value)));
+
+-- The selected accounts with the group each falls in for group_key: quarter or month
+-- of its start, segment, region, industry, csm_owner, or the name of an extra
+-- attribute. Columns: account_key, start_idx, start_mrr, value ('(none)' where
+-- the account has no such attribute). Accounts that never had revenue have a
+-- NULL start_idx; callers that need a start filter on it.
+CREATE MACRO grouped_accounts(segs, regs, inds, owners, extra_pairs, extra_count, group_key) AS TABLE
+SELECT a.account_key, a.start_idx, a.start_mrr,
+       coalesce(CASE group_key
+            WHEN 'quarter' THEN quarter_label(a.start_idx)
+            WHEN 'month' THEN month_label(a.start_idx)
+            WHEN 'segment' THEN a.segment
+            WHEN 'region' THEN a.region
+            WHEN 'industry' THEN a.industry
+            WHEN 'csm_owner' THEN a.csm_owner
+            ELSE (SELECT x.value FROM account_attributes x WHERE x.account_key = a.account_key AND x.name = group_key)
+       END, '(none)') AS value
+FROM accounts a
+SEMI JOIN selected_accounts(segs, regs, inds, owners, extra_pairs, extra_count) s ON s.account_key = a.account_key;

@@ -5,21 +5,9 @@
 -- those with start + k <= the as-of month; starting_mrr and mrr are summed over
 -- eligible members only, at start and at start + k.
 WITH members AS (
-    SELECT a.account_key, a.start_idx, a.start_mrr,
-           coalesce(CASE $by
-                WHEN 'quarter' THEN quarter_label(a.start_idx)
-                WHEN 'month' THEN month_label(a.start_idx)
-                WHEN 'segment' THEN a.segment
-                WHEN 'region' THEN a.region
-                WHEN 'industry' THEN a.industry
-                WHEN 'csm_owner' THEN a.csm_owner
-                ELSE (SELECT x.value FROM account_attributes x
-                      WHERE x.account_key = a.account_key AND x.name = $by)
-           END, '(none)') AS cohort
-    FROM accounts a
-    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
-        ON s.account_key = a.account_key
-    WHERE a.start_idx IS NOT NULL
+    SELECT account_key, start_idx, start_mrr, value AS cohort
+    FROM grouped_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count, $by)
+    WHERE start_idx IS NOT NULL
 ), starts AS (
     SELECT cohort, start_idx, count(*) AS members, sum(start_mrr) AS start_mrr
     FROM members GROUP BY ALL

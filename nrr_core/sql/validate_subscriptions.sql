@@ -3,8 +3,7 @@
 WITH typed AS (
     SELECT rec, account_id, start_date, end_date, monthly_amount,
            try_strptime(trim(start_date), '%Y-%m-%d') AS starts,
-           try_strptime(trim(end_date), '%Y-%m-%d') AS ends,
-           try_cast(trim(monthly_amount) AS DOUBLE) AS amount
+           try_strptime(trim(end_date), '%Y-%m-%d') AS ends
     FROM raw
 ), checked AS (
     SELECT rec,
@@ -14,12 +13,9 @@ WITH typed AS (
             WHEN nullif(trim(end_date), '') IS NOT NULL AND ends IS NULL
                 THEN 'end_date ''' || left(end_date, 40) || ''' is not a date like 2024-07-01'
             WHEN ends < starts THEN 'end_date ' || trim(end_date) || ' is before start_date ' || trim(start_date)
-            WHEN nullif(trim(monthly_amount), '') IS NULL THEN 'monthly_amount is blank'
-            WHEN amount IS NULL THEN 'monthly_amount ''' || left(monthly_amount, 40) || ''' is not a number'
-            WHEN isnan(amount) OR isinf(amount) THEN 'monthly_amount ''' || left(monthly_amount, 40) || ''' is not a finite number'
-            WHEN amount < 0 THEN 'monthly_amount ' || trim(monthly_amount) || ' is negative (MRR must be 0 or more)'
-            WHEN $accounts_given AND NOT EXISTS (SELECT 1 FROM stage_accounts s WHERE s.account_id = trim(typed.account_id))
-                THEN 'customer_id ''' || left(trim(account_id), 40) || ''' is not in the accounts file'
+            ELSE coalesce(amount_problem('monthly_amount', monthly_amount),
+                          CASE WHEN $accounts_given THEN CASE WHEN NOT EXISTS (SELECT 1 FROM stage_accounts s WHERE s.account_id = trim(typed.account_id))
+                               THEN 'customer_id ''' || left(trim(account_id), 40) || ''' is not in the accounts file' END END)
         END AS problem
     FROM typed
 )
