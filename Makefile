@@ -4,6 +4,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Open mode (no sign-in) serves this machine only; ADDRESS=0.0.0.0 shares it on a trusted network.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: app test chromium demo screenshots bench
 
@@ -13,8 +15,8 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 app: $(VENV)/.installed
-	@echo "NRR dashboard on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	@echo "NRR dashboard on http://$(ADDRESS):$(PORT)  (Ctrl+C stops it)"
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Browser tests drive Debian's chromium (never `playwright install`, which downloads).
 chromium:
