@@ -106,7 +106,7 @@ def bridge(con, filters: Filters | None, from_month: str, to_month: str,
            existing_only: bool = False) -> dict[str, float]:
     """The window's bridge as a dict: starting_mrr, the six movements, ending_mrr."""
     lo, hi = window(con, from_month, to_month)
-    row = db.run(con, "waterfall", _params(filters, from_idx=lo, to_idx=hi, existing_only=existing_only))
+    row = db.run(con, "nrr_bridge" if existing_only else "waterfall", _params(filters, from_idx=lo, to_idx=hi))
     return {col: float(row.iloc[0][col]) for col in BRIDGE_COLUMNS}
 
 

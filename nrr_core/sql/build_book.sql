@@ -1,16 +1,30 @@
 -- Build the book's tables from the staged, validated inputs. Everything a report
--- needs is computed here once, so each report is one cheap aggregation:
+-- needs is computed here once, so each report is one small aggregation.
+-- Months are integers: year * 12 + month - 1.
+--
+-- Account grain (drill-downs, the NRR bridge, the account list):
 --   book            one row: first and as-of month of the data, load id and time
 --   spine           every month from the first to the as-of month
---   accounts        one row per account (integer key), its start month and MRR
+--   accounts        one row per account: integer key, attributes, combo_key,
+--                   start month and MRR, MRR at the as-of month
 --   account_attributes  extra account columns as (account, name, value)
 --   products        product lines (integer key)
 --   mrr             MRR per account, product, month: duplicates summed, > 0 only
 --   account_month   per account and month where it or its previous month had MRR:
---                   mrr, prev_mrr and the six movements (metrics.md), classified once
+--                   mrr, prev_mrr and the six movements (metrics.md), classified
+--                   once; sorted by month so a window reads only its months
 --   retention_base  per account active 12 months before month m: base_mrr, mrr at m
 --   signals         account-month usage signals (optional input)
--- Months are integers: year * 12 + month - 1.
+--
+-- Combination grain: a filter selects accounts by their attributes, so it
+-- always selects whole "combos" (accounts sharing segment, region, industry,
+-- CSM owner and extra attributes). Sums per combo are therefore exact for any
+-- filter, and there are at most a few thousand combos however many accounts:
+--   combos          combo_key, the attributes, extras (MAP), accounts
+--   combo_month     the monthly bridge and account counts per combo
+--   combo_retention the 12-month retention sums per combo and month
+--   combo_start     accounts and starting MRR per combo and start month
+--   combo_cohort    active accounts and MRR per combo, start month and month
 
 CREATE TABLE book AS
 SELECT CAST($first_idx AS INTEGER) AS first_idx, CAST($as_of_idx AS INTEGER) AS as_of_idx,
@@ -71,30 +85,92 @@ SELECT c.account_key, c.month_idx, c.mrr, c.prev_mrr,
        CASE WHEN c.prev_mrr > 0 AND c.mrr = 0 THEN -c.prev_mrr ELSE 0 END AS churn,
        CASE WHEN c.prev_mrr = 0 AND c.month_idx > f.start_idx THEN c.mrr ELSE 0 END AS reactivation
 FROM account_change c JOIN first_active f USING (account_key)
-ORDER BY c.account_key, c.month_idx;
+ORDER BY c.month_idx, c.account_key;
 
 CREATE TABLE retention_base AS
 SELECT b.account_key, b.month_idx + 12 AS month_idx, b.mrr AS base_mrr, coalesce(c.mrr, 0) AS mrr
 FROM account_month b
 LEFT JOIN account_month c ON c.account_key = b.account_key AND c.month_idx = b.month_idx + 12
 WHERE b.mrr > 0 AND b.month_idx + 12 <= $as_of_idx
-ORDER BY b.account_key, b.month_idx;
-
-CREATE TABLE accounts AS
-SELECT k.account_key, k.account_id, k.name, k.segment, k.region, k.industry, k.csm_owner,
-       k.renewal_date, k.executive_sponsor,
-       s.month_idx AS start_idx,
-       s.mrr AS start_mrr,
-       coalesce(e.mrr, 0) AS current_mrr
-FROM account_keys k
-LEFT JOIN (SELECT account_key, month_idx, mrr FROM account_month WHERE new > 0) s USING (account_key)
-LEFT JOIN (SELECT account_key, mrr FROM account_month WHERE month_idx = $as_of_idx) e USING (account_key)
-ORDER BY k.account_key;
+ORDER BY month_idx, b.account_key;
 
 CREATE TABLE account_attributes AS
 SELECT k.account_key, a.name, a.value
 FROM stage_attributes a JOIN account_keys k USING (account_id)
 ORDER BY a.name, k.account_key;
+
+-- An account's extra attributes as one MAP, and its combination of attributes.
+CREATE TEMP TABLE account_combo AS
+WITH extras AS (
+    SELECT k.account_key,
+           coalesce(map_from_entries(list({'key': x.name, 'value': x.value} ORDER BY x.name)
+                                     FILTER (WHERE x.name IS NOT NULL)), MAP {}) AS extras
+    FROM account_keys k LEFT JOIN account_attributes x USING (account_key)
+    GROUP BY k.account_key
+)
+SELECT k.account_key, k.segment, k.region, k.industry, k.csm_owner, e.extras,
+       CAST(dense_rank() OVER (ORDER BY k.segment, k.region, k.industry, k.csm_owner,
+                                        CAST(e.extras AS VARCHAR)) AS INTEGER) AS combo_key
+FROM account_keys k JOIN extras e USING (account_key);
+
+CREATE TABLE accounts AS
+SELECT k.account_key, k.account_id, k.name, k.segment, k.region, k.industry, k.csm_owner,
+       k.renewal_date, k.executive_sponsor, c.combo_key,
+       s.month_idx AS start_idx,
+       s.mrr AS start_mrr,
+       coalesce(e.mrr, 0) AS current_mrr
+FROM account_keys k
+JOIN account_combo c USING (account_key)
+LEFT JOIN (SELECT account_key, month_idx, mrr FROM account_month WHERE new > 0) s USING (account_key)
+LEFT JOIN (SELECT account_key, mrr FROM account_month WHERE month_idx = $as_of_idx) e USING (account_key)
+ORDER BY k.account_key;
+
+-- Combos of accounts that ever had revenue (the others appear nowhere).
+CREATE TABLE combos AS
+SELECT c.combo_key, any_value(c.segment) AS segment, any_value(c.region) AS region,
+       any_value(c.industry) AS industry, any_value(c.csm_owner) AS csm_owner,
+       any_value(c.extras) AS extras, count(*) AS accounts
+FROM account_combo c JOIN accounts a USING (account_key)
+WHERE a.start_idx IS NOT NULL
+GROUP BY c.combo_key
+ORDER BY c.combo_key;
+
+CREATE TABLE combo_month AS
+SELECT a.combo_key, m.month_idx,
+       sum(m.prev_mrr) AS starting_mrr, sum(m.new) AS new, sum(m.expansion) AS expansion,
+       sum(m.cross_sell) AS cross_sell, sum(m.contraction) AS contraction, sum(m.churn) AS churn,
+       sum(m.reactivation) AS reactivation, sum(m.mrr) AS ending_mrr,
+       count(*) FILTER (WHERE m.prev_mrr > 0) AS starting_accounts,
+       count(*) FILTER (WHERE m.new > 0) AS new_accounts,
+       count(*) FILTER (WHERE m.expansion + m.cross_sell > 0) AS expanded_accounts,
+       count(*) FILTER (WHERE m.contraction < 0) AS contracted_accounts,
+       count(*) FILTER (WHERE m.churn < 0) AS churned_accounts,
+       count(*) FILTER (WHERE m.reactivation > 0) AS reactivated_accounts,
+       count(*) FILTER (WHERE m.mrr > 0) AS ending_accounts
+FROM account_month m JOIN accounts a USING (account_key)
+GROUP BY a.combo_key, m.month_idx
+ORDER BY m.month_idx, a.combo_key;
+
+CREATE TABLE combo_retention AS
+SELECT a.combo_key, r.month_idx,
+       sum(r.base_mrr) AS base_mrr, sum(r.mrr) AS retained_mrr,
+       sum(least(r.mrr, r.base_mrr)) AS gross_retained_mrr,
+       count(*) AS base_accounts, count(*) FILTER (WHERE r.mrr > 0) AS retained_accounts
+FROM retention_base r JOIN accounts a USING (account_key)
+GROUP BY a.combo_key, r.month_idx
+ORDER BY r.month_idx, a.combo_key;
+
+CREATE TABLE combo_start AS
+SELECT combo_key, start_idx, count(*) AS members, sum(start_mrr) AS start_mrr
+FROM accounts WHERE start_idx IS NOT NULL
+GROUP BY ALL ORDER BY ALL;
+
+CREATE TABLE combo_cohort AS
+SELECT a.combo_key, a.start_idx, m.month_idx - a.start_idx AS k,
+       count(*) AS accounts_active, sum(m.mrr) AS mrr
+FROM account_month m JOIN accounts a USING (account_key)
+WHERE m.mrr > 0
+GROUP BY ALL ORDER BY ALL;
 
 CREATE TABLE signals AS
 SELECT k.account_key, s.month_idx, s.seats_licensed, s.active_users, s.support_tickets, s.nps
@@ -106,35 +182,35 @@ CREATE MACRO month_label(idx) AS printf('%04d-%02d', idx // 12, idx % 12 + 1);
 
 CREATE MACRO quarter_label(idx) AS printf('%04d-Q%d', idx // 12, idx % 12 // 3 + 1);
 
--- The accounts a Filters value selects (nrr_core/filters.py): OR within one
--- attribute, AND across attributes; an empty list means no restriction.
+-- The combos a Filters value selects (nrr_core/filters.py): OR within one
+-- attribute, AND across attributes; an empty list means no restriction. Extra
+-- attributes come as 'name<US>value' pairs; extra_count is the number of
+-- distinct names, each of which must match.
+CREATE MACRO selected_combos(segs, regs, inds, owners, extra_pairs, extra_count) AS TABLE
+SELECT c.combo_key
+FROM combos c
+WHERE (len(segs) = 0 OR list_contains(segs, c.segment))
+  AND (len(regs) = 0 OR list_contains(regs, c.region))
+  AND (len(inds) = 0 OR list_contains(inds, c.industry))
+  AND (len(owners) = 0 OR list_contains(owners, c.csm_owner))
+  AND (extra_count = 0 OR extra_count = len(list_filter(map_entries(c.extras),
+        lambda e: list_contains(extra_pairs, e.key || chr(31) || e.value))));
+
+-- The accounts a Filters value selects: those of the selected combos.
 CREATE MACRO selected_accounts(segs, regs, inds, owners, extra_pairs, extra_count) AS TABLE
 SELECT a.account_key
 FROM accounts a
-WHERE (len(segs) = 0 OR list_contains(segs, a.segment))
-  AND (len(regs) = 0 OR list_contains(regs, a.region))
-  AND (len(inds) = 0 OR list_contains(inds, a.industry))
-  AND (len(owners) = 0 OR list_contains(owners, a.csm_owner))
-  AND (extra_count = 0 OR extra_count = (
-        SELECT count(DISTINCT x.name) FROM account_attributes x
-        WHERE x.account_key = a.account_key
-          AND list_contains(extra_pairs, x.name || chr(31) || x.value)));
+SEMI JOIN selected_combos(segs, regs, inds, owners, extra_pairs, extra_count) s ON s.combo_key = a.combo_key;
 
--- The selected accounts with the group each falls in for group_key: quarter or month
--- of its start, segment, region, industry, csm_owner, or the name of an extra
--- attribute. Columns: account_key, start_idx, start_mrr, value ('(none)' where
--- the account has no such attribute). Accounts that never had revenue have a
--- NULL start_idx; callers that need a start filter on it.
-CREATE MACRO grouped_accounts(segs, regs, inds, owners, extra_pairs, extra_count, group_key) AS TABLE
-SELECT a.account_key, a.start_idx, a.start_mrr,
-       coalesce(CASE group_key
-            WHEN 'quarter' THEN quarter_label(a.start_idx)
-            WHEN 'month' THEN month_label(a.start_idx)
-            WHEN 'segment' THEN a.segment
-            WHEN 'region' THEN a.region
-            WHEN 'industry' THEN a.industry
-            WHEN 'csm_owner' THEN a.csm_owner
-            ELSE (SELECT x.value FROM account_attributes x WHERE x.account_key = a.account_key AND x.name = group_key)
-       END, '(none)') AS value
-FROM accounts a
-SEMI JOIN selected_accounts(segs, regs, inds, owners, extra_pairs, extra_count) s ON s.account_key = a.account_key;
+-- The group a combo (and start month) falls in for group_key: quarter or month
+-- of the start, segment, region, industry, csm_owner, or an extra attribute.
+CREATE MACRO group_value(group_key, start_idx, segment, region, industry, csm_owner, extras) AS
+    coalesce(CASE group_key
+        WHEN 'quarter' THEN quarter_label(start_idx)
+        WHEN 'month' THEN month_label(start_idx)
+        WHEN 'segment' THEN segment
+        WHEN 'region' THEN region
+        WHEN 'industry' THEN industry
+        WHEN 'csm_owner' THEN csm_owner
+        ELSE extras[group_key]
+    END, '(none)');

@@ -3,14 +3,18 @@
 -- region, industry, csm_owner) or the name of an extra account attribute.
 -- For each group and k = 0, 1, ... months since start: eligible members are
 -- those with start + k <= the as-of month; starting_mrr and mrr are summed over
--- eligible members only, at start and at start + k.
-WITH members AS (
-    SELECT account_key, start_idx, start_mrr, value AS cohort
-    FROM grouped_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count, $by)
-    WHERE start_idx IS NOT NULL
+-- eligible members only, at start and at start + k. Sums of combo_start and
+-- combo_cohort (per combo and start month), exact for any filter.
+WITH picked AS (
+    SELECT c.*
+    FROM combos c
+    SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
+        ON s.combo_key = c.combo_key
 ), starts AS (
-    SELECT cohort, start_idx, count(*) AS members, sum(start_mrr) AS start_mrr
-    FROM members GROUP BY ALL
+    SELECT group_value($by, cs.start_idx, p.segment, p.region, p.industry, p.csm_owner, p.extras) AS cohort,
+           cs.start_idx, sum(cs.members) AS members, sum(cs.start_mrr) AS start_mrr
+    FROM combo_start cs JOIN picked p USING (combo_key)
+    GROUP BY ALL
 ), horizon AS (
     SELECT cohort, unnest(range(0, (SELECT as_of_idx FROM book) - min(start_idx) + 1)) AS k
     FROM starts GROUP BY cohort
@@ -20,15 +24,15 @@ WITH members AS (
         AND s.start_idx + h.k <= (SELECT as_of_idx FROM book)
     GROUP BY ALL
 ), activity AS (
-    SELECT mb.cohort, m.month_idx - mb.start_idx AS k, count(*) AS accounts_active, sum(m.mrr) AS mrr
-    FROM members mb JOIN account_month m ON m.account_key = mb.account_key
-    WHERE m.mrr > 0
+    SELECT group_value($by, cc.start_idx, p.segment, p.region, p.industry, p.csm_owner, p.extras) AS cohort,
+           cc.k, sum(cc.accounts_active) AS accounts_active, sum(cc.mrr) AS mrr
+    FROM combo_cohort cc JOIN picked p USING (combo_key)
     GROUP BY ALL
 )
 SELECT e.cohort,
        e.k AS months_since_start,
-       e.eligible_accounts,
-       coalesce(a.accounts_active, 0) AS accounts_active,
+       CAST(e.eligible_accounts AS BIGINT) AS eligible_accounts,
+       CAST(coalesce(a.accounts_active, 0) AS BIGINT) AS accounts_active,
        e.starting_mrr,
        coalesce(a.mrr, 0) AS mrr,
        coalesce(a.mrr, 0) / e.starting_mrr AS revenue_retention,
