@@ -231,26 +231,27 @@ def bridge_by(con, filters: Filters | None, by: str, from_month: str, to_month: 
     return db.run(con, "bridge_by", _params(filters, by=by, from_idx=lo, to_idx=hi))
 
 
-def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str) -> pd.DataFrame:
-    """Accounts that moved the window's net retention, largest gain first.
+def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str, limit: int = 10) -> pd.DataFrame:
+    """The accounts that moved the window's net retention most: the ``limit``
+    largest gains and the ``limit`` largest losses, largest gain first.
 
     Only accounts active just before the window (no new logos). Columns:
     account_id, name, segment, csm_owner, start_mrr, end_mrr, change,
-    nrr_contribution (change / the bridge's starting MRR; all of them add up to
-    the bridge's NRR - 1).
+    nrr_contribution (change / the bridge's starting MRR; over all accounts
+    these add up to the bridge's NRR - 1).
     """
     lo, hi = window(con, from_month, to_month)
-    return db.run(con, "nrr_movers", _params(filters, from_idx=lo, to_idx=hi))
+    return db.run(con, "nrr_movers", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
 
 
 def top_movers(con, filters: Filters | None, from_month: str, to_month: str, n: int = 10) -> dict:
-    """The ``n`` largest gains and losses of ``nrr_movers``: {"gains": df, "losses": df},
-    each sorted by the size of the change, largest first, with ``nrr_points``
-    (the contribution in percentage points of NRR) added."""
-    movers = nrr_movers(con, filters, from_month, to_month)
+    """``nrr_movers`` split in two: {"gains": df, "losses": df}, each sorted by
+    the size of the change, largest first, with ``nrr_points`` (the
+    contribution in percentage points of NRR) added."""
+    movers = nrr_movers(con, filters, from_month, to_month, limit=n)
     movers["nrr_points"] = movers.nrr_contribution * 100
-    gains = movers[movers.change > 0].head(n).reset_index(drop=True)
-    losses = movers[movers.change < 0].sort_values(["change", "account_id"]).head(n).reset_index(drop=True)
+    gains = movers[movers.change > 0].reset_index(drop=True)
+    losses = movers[movers.change < 0].sort_values(["change", "account_id"]).reset_index(drop=True)
     return {"gains": gains, "losses": losses}
 
 
@@ -285,9 +286,10 @@ def cohort_matrix(con, filters: Filters | None = None, by: str = "quarter",
     return frame.pivot(index="cohort", columns="months_since_start", values=value)
 
 
-def account_list(con, filters: Filters | None, month: str, search: str = "") -> pd.DataFrame:
+def account_list(con, filters: Filters | None, month: str, search: str = "", limit: int = 1000) -> pd.DataFrame:
     """Selected accounts with revenue by ``month`` (churned ones with ARR 0),
-    optionally only those whose name or id contains ``search`` (any case).
+    optionally only those whose name or id contains ``search`` (any case);
+    the ``limit`` largest by ARR (``account_count`` says how many match).
 
     Columns: account_id, name, segment, region, industry, csm_owner, mrr, arr,
     nrr_12m (NaN when not active 12 months earlier), last_movement,
@@ -295,9 +297,16 @@ def account_list(con, filters: Filters | None, month: str, search: str = "") -> 
     executive_sponsor, products (lines at the month), customer_since,
     last_movement_label (the movement in words).
     """
-    frame = db.run(con, "account_list", _params(filters, month_idx=parse_month(month), search=search.strip()))
+    frame = db.run(con, "account_list", _params(filters, month_idx=parse_month(month), search=search.strip(),
+                                                limit=int(limit)))
     frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
     return frame
+
+
+def account_count(con, filters: Filters | None, month: str, search: str = "") -> int:
+    """How many accounts ``account_list`` would list without its limit."""
+    frame = db.run(con, "account_count", _params(filters, month_idx=parse_month(month), search=search.strip()))
+    return int(frame.iloc[0, 0])
 
 
 def account_detail(con, account_id: str) -> dict | None:

@@ -7,6 +7,8 @@ from nrr_core.metrics import MOVEMENT_LABELS
 from ui import data, view
 from ui.frame import context, page_header
 
+LIMIT = 1000  # rows sent to the browser; search reaches every account
+
 ctx = context()
 page_header("Accounts", ctx)
 f, as_of, cur = ctx.filters, ctx.period.to_month, ctx.currency
@@ -21,12 +23,15 @@ def open_selected() -> None:
 
 search = st.text_input("Search accounts", key="q", bind="query-params", placeholder="Name or ID",
                        max_chars=100)
-accounts = data.query("account_list", f, as_of, search or "")
+accounts = data.query("account_list", f, as_of, search or "", LIMIT)
 st.session_state["_account_ids"] = list(accounts.account_id)
 if accounts.empty:
     view.nothing("No accounts match this search and these filters.")
 else:
-    st.caption(f"{len(accounts):,} accounts with revenue by {view.month_name(as_of)} (churned ones show ARR 0). "
+    total = data.query("account_count", f, as_of, search or "") if len(accounts) == LIMIT else len(accounts)
+    shown = (f"{total:,} accounts" if total == len(accounts) else
+             f"The {len(accounts):,} largest by ARR of {total:,} accounts (search to find any other)")
+    st.caption(f"{shown} with revenue by {view.month_name(as_of)}; churned ones show ARR 0. "
                "Click a column to sort; pick a row to open the account.")
     view.table(accounts, {
         "name": st.column_config.TextColumn("Account", width="medium"),

@@ -1,43 +1,36 @@
--- One row per selected account that had revenue by month $month_idx (churned
--- ones included, ARR 0) whose name or id contains $search ('' = all; any case).
--- arr and mrr at the month; nrr_12m = MRR now / MRR 12 months earlier (NULL if
--- the account was not active then); the last non-zero movement up to the
--- month, with its net amount; products at the month.
+-- Selected accounts with revenue by month $month_idx (churned ones included,
+-- ARR 0) whose name or id contains $search ('' = all; any case), largest ARR
+-- first, at most $limit rows. mrr and arr at the month; nrr_12m = MRR now /
+-- MRR 12 months earlier (NULL if the account was not active then); the last
+-- movement up to the month with its net MRR change; product lines at the month.
 WITH picked AS (
     SELECT a.*
     FROM accounts a
-    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
-        ON s.account_key = a.account_key
+    SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
+        ON s.combo_key = a.combo_key
     WHERE a.start_idx <= $month_idx
       AND ($search = '' OR contains(lower(a.name), lower($search)) OR contains(lower(a.account_id), lower($search)))
-), moved AS (
-    SELECT account_key, month_idx, mrr - prev_mrr AS change,
-           CASE WHEN new > 0 THEN 'new'
-                WHEN reactivation > 0 THEN 'reactivation'
-                WHEN churn < 0 THEN 'churn'
-                WHEN cross_sell > 0 AND cross_sell >= greatest(expansion, -contraction) THEN 'cross_sell'
-                WHEN expansion > 0 AND expansion >= -contraction THEN 'expansion'
-                ELSE 'contraction' END AS movement
-    FROM account_month
-    WHERE month_idx <= $month_idx
-      AND (new <> 0 OR expansion <> 0 OR cross_sell <> 0 OR contraction <> 0 OR churn <> 0 OR reactivation <> 0)
+), now AS (
+    SELECT account_key, mrr, products FROM account_month WHERE month_idx = $month_idx
+), ranked AS (
+    SELECT p.*, coalesce(n.mrr, 0) AS mrr, coalesce(n.products, 0) AS products
+    FROM picked p LEFT JOIN now n USING (account_key)
+    ORDER BY mrr DESC, p.account_id
+    LIMIT $limit
 ), last_move AS (
-    SELECT account_key, arg_max(movement, month_idx) AS last_movement,
-           max(month_idx) AS last_movement_idx, arg_max(change, month_idx) AS last_movement_mrr
-    FROM moved GROUP BY account_key
-), products_now AS (
-    SELECT account_key, count(*) AS products FROM mrr WHERE month_idx = $month_idx GROUP BY account_key
+    SELECT account_key, arg_max(movement, month_idx) AS last_movement, max(month_idx) AS last_movement_idx,
+           arg_max(change, month_idx) AS last_movement_mrr
+    FROM account_moves
+    WHERE month_idx <= $month_idx AND account_key IN (SELECT account_key FROM ranked)
+    GROUP BY account_key
 )
-SELECT p.account_id, p.name, p.segment, p.region, p.industry, p.csm_owner,
-       coalesce(n.mrr, 0) AS mrr,
-       coalesce(n.mrr, 0) * 12 AS arr,
-       CASE WHEN g.mrr > 0 THEN coalesce(n.mrr, 0) / g.mrr END AS nrr_12m,
+SELECT r.account_id, r.name, r.segment, r.region, r.industry, r.csm_owner,
+       r.mrr, r.mrr * 12 AS arr,
+       CASE WHEN g.mrr > 0 THEN r.mrr / g.mrr END AS nrr_12m,
        l.last_movement, month_label(l.last_movement_idx) AS last_movement_month, l.last_movement_mrr,
-       p.renewal_date, p.executive_sponsor, coalesce(pr.products, 0) AS products,
-       month_label(p.start_idx) AS customer_since
-FROM picked p
-LEFT JOIN (SELECT account_key, mrr FROM account_month WHERE month_idx = $month_idx) n USING (account_key)
+       r.renewal_date, r.executive_sponsor, r.products,
+       month_label(r.start_idx) AS customer_since
+FROM ranked r
 LEFT JOIN (SELECT account_key, mrr FROM account_month WHERE month_idx = $month_idx - 12) g USING (account_key)
 LEFT JOIN last_move l USING (account_key)
-LEFT JOIN products_now pr USING (account_key)
-ORDER BY arr DESC, p.account_id;
+ORDER BY r.mrr DESC, r.account_id;

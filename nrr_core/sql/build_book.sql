@@ -11,9 +11,12 @@
 --   products        product lines (integer key)
 --   mrr             MRR per account, product, month: duplicates summed, > 0 only
 --   account_month   per account and month where it or its previous month had MRR:
---                   mrr, prev_mrr and the six movements (metrics.md), classified
---                   once; sorted by month so a window reads only its months
+--                   mrr, prev_mrr, the six movements (metrics.md) classified once,
+--                   product lines with MRR, combo_key; sorted by month so a
+--                   window reads only its months
 --   retention_base  per account active 12 months before month m: base_mrr, mrr at m
+--   account_moves   per account, its months with a movement: the movement's name
+--                   (its largest part) and the net MRR change
 --   signals         account-month usage signals (optional input)
 --
 -- Combination grain: a filter selects accounts by their attributes, so it
@@ -71,7 +74,8 @@ WITH product_change AS (
            sum(prev) AS prev_mrr,
            sum(CASE WHEN prev = 0 AND cur > 0 THEN cur ELSE 0 END) AS product_added,
            sum(CASE WHEN prev > 0 AND cur > prev THEN cur - prev ELSE 0 END) AS product_up,
-           sum(CASE WHEN cur < prev THEN cur - prev ELSE 0 END) AS product_down
+           sum(CASE WHEN cur < prev THEN cur - prev ELSE 0 END) AS product_down,
+           count(*) FILTER (WHERE cur > 0) AS products
     FROM product_change
     GROUP BY ALL
 ), first_active AS (
@@ -83,7 +87,8 @@ SELECT c.account_key, c.month_idx, c.mrr, c.prev_mrr,
        CASE WHEN c.prev_mrr > 0 AND c.mrr > 0 THEN c.product_added ELSE 0 END AS cross_sell,
        CASE WHEN c.prev_mrr > 0 AND c.mrr > 0 THEN c.product_down ELSE 0 END AS contraction,
        CASE WHEN c.prev_mrr > 0 AND c.mrr = 0 THEN -c.prev_mrr ELSE 0 END AS churn,
-       CASE WHEN c.prev_mrr = 0 AND c.month_idx > f.start_idx THEN c.mrr ELSE 0 END AS reactivation
+       CASE WHEN c.prev_mrr = 0 AND c.month_idx > f.start_idx THEN c.mrr ELSE 0 END AS reactivation,
+       CAST(c.products AS INTEGER) AS products
 FROM account_change c JOIN first_active f USING (account_key)
 ORDER BY c.month_idx, c.account_key;
 
@@ -124,6 +129,25 @@ JOIN account_combo c USING (account_key)
 LEFT JOIN (SELECT account_key, month_idx, mrr FROM account_month WHERE new > 0) s USING (account_key)
 LEFT JOIN (SELECT account_key, mrr FROM account_month WHERE month_idx = $as_of_idx) e USING (account_key)
 ORDER BY k.account_key;
+
+-- The combo on every account-month row, so account-grain queries filter by
+-- joining a few hundred combos instead of every account.
+ALTER TABLE account_month ADD COLUMN combo_key INTEGER;
+UPDATE account_month m SET combo_key = a.combo_key FROM accounts a WHERE a.account_key = m.account_key;
+
+-- Each account's months with a movement, named by its largest part, with the
+-- net MRR change: "last movement" is the latest row up to a month.
+CREATE TABLE account_moves AS
+SELECT account_key, month_idx, mrr - prev_mrr AS change,
+       CASE WHEN new > 0 THEN 'new'
+            WHEN reactivation > 0 THEN 'reactivation'
+            WHEN churn < 0 THEN 'churn'
+            WHEN cross_sell > 0 AND cross_sell >= greatest(expansion, -contraction) THEN 'cross_sell'
+            WHEN expansion > 0 AND expansion >= -contraction THEN 'expansion'
+            ELSE 'contraction' END AS movement
+FROM account_month
+WHERE new <> 0 OR expansion <> 0 OR cross_sell <> 0 OR contraction <> 0 OR churn <> 0 OR reactivation <> 0
+ORDER BY account_key, month_idx;
 
 -- Combos of accounts that ever had revenue (the others appear nowhere).
 CREATE TABLE combos AS
@@ -195,12 +219,6 @@ WHERE (len(segs) = 0 OR list_contains(segs, c.segment))
   AND (len(owners) = 0 OR list_contains(owners, c.csm_owner))
   AND (extra_count = 0 OR extra_count = len(list_filter(map_entries(c.extras),
         lambda e: list_contains(extra_pairs, e.key || chr(31) || e.value))));
-
--- The accounts a Filters value selects: those of the selected combos.
-CREATE MACRO selected_accounts(segs, regs, inds, owners, extra_pairs, extra_count) AS TABLE
-SELECT a.account_key
-FROM accounts a
-SEMI JOIN selected_combos(segs, regs, inds, owners, extra_pairs, extra_count) s ON s.combo_key = a.combo_key;
 
 -- The group a combo (and start month) falls in for group_key: quarter or month
 -- of the start, segment, region, industry, csm_owner, or an extra attribute.

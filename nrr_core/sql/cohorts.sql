@@ -10,11 +10,15 @@ WITH picked AS (
     FROM combos c
     SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
         ON s.combo_key = c.combo_key
-), starts AS (
-    SELECT group_value($by, cs.start_idx, p.segment, p.region, p.industry, p.csm_owner, p.extras) AS cohort,
-           cs.start_idx, sum(cs.members) AS members, sum(cs.start_mrr) AS start_mrr
+), keyed AS (
+    -- The group of each (combo, start month): labels are made once per pair,
+    -- not once per activity row.
+    SELECT cs.combo_key, cs.start_idx, cs.members, cs.start_mrr,
+           group_value($by, cs.start_idx, p.segment, p.region, p.industry, p.csm_owner, p.extras) AS cohort
     FROM combo_start cs JOIN picked p USING (combo_key)
-    GROUP BY ALL
+), starts AS (
+    SELECT cohort, start_idx, sum(members) AS members, sum(start_mrr) AS start_mrr
+    FROM keyed GROUP BY ALL
 ), horizon AS (
     SELECT cohort, unnest(range(0, (SELECT as_of_idx FROM book) - min(start_idx) + 1)) AS k
     FROM starts GROUP BY cohort
@@ -24,9 +28,8 @@ WITH picked AS (
         AND s.start_idx + h.k <= (SELECT as_of_idx FROM book)
     GROUP BY ALL
 ), activity AS (
-    SELECT group_value($by, cc.start_idx, p.segment, p.region, p.industry, p.csm_owner, p.extras) AS cohort,
-           cc.k, sum(cc.accounts_active) AS accounts_active, sum(cc.mrr) AS mrr
-    FROM combo_cohort cc JOIN picked p USING (combo_key)
+    SELECT kd.cohort, cc.k, sum(cc.accounts_active) AS accounts_active, sum(cc.mrr) AS mrr
+    FROM combo_cohort cc JOIN keyed kd ON kd.combo_key = cc.combo_key AND kd.start_idx = cc.start_idx
     GROUP BY ALL
 )
 SELECT e.cohort,

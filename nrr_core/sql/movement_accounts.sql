@@ -10,8 +10,8 @@ WITH picked AS (
                WHEN 'churn' THEN m.churn WHEN 'reactivation' THEN m.reactivation
            END AS amount
     FROM account_month m
-    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
-        ON s.account_key = m.account_key
+    SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
+        ON s.combo_key = m.combo_key
     WHERE m.month_idx BETWEEN $from_idx AND $to_idx
 ), scoped AS (
     SELECT * FROM picked

@@ -5,8 +5,8 @@
 WITH picked AS (
     SELECT m.*
     FROM account_month m
-    SEMI JOIN selected_accounts($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
-        ON s.account_key = m.account_key
+    SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s
+        ON s.combo_key = m.combo_key
     WHERE m.month_idx BETWEEN $from_idx AND $to_idx
 ), scoped AS (
     SELECT * FROM picked
