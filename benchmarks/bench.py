@@ -7,7 +7,9 @@ Each size runs in its own process (so its peak memory is its own): generate a
 seeded book (n accounts x 48 months x 3 product lines), load it with
 `nrr_core.load`, then time each query best-of-5 with and without a segment
 filter. The floor is `SELECT month, sum(mrr) ... GROUP BY month` over the raw
-MRR rows of the same database. A benchmark, not a test: nothing asserts times.
+MRR rows of the same database. With `saas-metrics` 0.1.0 installed (not a
+requirement), the open-source peer engine is measured on the same mrr.csv in
+the same run. A benchmark, not a test: nothing asserts times.
 """
 from __future__ import annotations
 
@@ -107,7 +109,35 @@ def one_size(n_accounts: int, months: int) -> dict:
         # The report command as a user runs it: a new process, start-up included.
         cmd = [sys.executable, "-m", "nrr_core", "report", "movements", "--db", str(path)]
         out["cli_movements_s"] = min(_wall(cmd) for _ in range(3))
+        # Our whole path from CSV to the reports, for the comparison with the peer.
+        out["ours_csv_to_report_s"] = out["load_s"] + sum(timings[name] for name in reports)
+        with db.connect_read_only(path) as con:
+            out["ours_nrr"] = float(metrics.nrr_trend(con).nrr.iloc[-1])
+        out["peer"] = _peer(files["mrr"])
     return out
+
+
+PEER = """
+import json, resource, sys, time
+t = time.perf_counter()
+import saas_metrics as sm
+report = sm.analyze(sys.argv[1], mapping={"customer_id": "account_id", "period": "month", "revenue": "mrr"})
+metrics, waterfall = report.metrics, report.waterfall
+print(json.dumps({"seconds": time.perf_counter() - t, "nrr": float(metrics.nrr_12m.iloc[-1]),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _peer(mrr_csv) -> dict | None:
+    """The open-source peer engine saas-metrics 0.1.0 (DuckDB + pandas) from the
+    same mrr.csv to its metrics and waterfall, in its own process. Optional:
+    `pip install saas-metrics==0.1.0` to measure it; None when not installed."""
+    try:
+        import saas_metrics  # noqa: F401
+    except ImportError:
+        return None
+    done = subprocess.run([sys.executable, "-c", PEER, str(mrr_csv)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _wall(cmd) -> float:
@@ -146,8 +176,15 @@ def render(results) -> str:
     rows.append("| MRR rows (account × product × month) | " + " | ".join(f"{r['mrr_rows']:,}" for r in results) + " |")
     rows.append("| floor: `sum(mrr) GROUP BY month` | " + " | ".join(f"{r['floor_s']*1e3:.1f} ms" for r in results)
                 + " |")
-    rows.append("| load from CSV (s; × floor) | " + " | ".join(
-        f"{r['load_s']:.2f} s" for r in results) + " |")
+    rows.append("| load from CSV to a ready database | " + " | ".join(f"{r['load_s']:.2f} s" for r in results) + " |")
+    if all(r.get("peer") for r in results):
+        rows.append("| peer `saas-metrics` 0.1.0, CSV to metrics and waterfall (its peak memory) | " + " | ".join(
+            f"{r['peer']['seconds']:.2f} s ({r['peer']['rss_mb']:.0f} MB)" for r in results) + " |")
+        rows.append("| ours, CSV to every report ÷ peer | " + " | ".join(
+            f"{r['ours_csv_to_report_s']:.2f} s ({r['ours_csv_to_report_s']/r['peer']['seconds']:.2f}×)"
+            for r in results) + " |")
+        rows.append("| 12-month NRR at the as-of month: ours / peer | " + " | ".join(
+            f"{r['ours_nrr']:.6f} / {r['peer']['nrr']:.6f}" for r in results) + " |")
     for name in results[0]["timings"]:
         rows.append(f"| {name} | " + " | ".join(
             f"{r['timings'][name]*1e3:.1f} ms ({r['timings'][name]/r['floor_s']:.1f}×)" for r in results) + " |")

@@ -185,8 +185,15 @@ class _Builder:
         self.con = con
         self.progress = progress
 
-    def stage(self, path: Path, spec: CsvSpec, accounts_given: bool = True) -> int:
-        """Stage, validate and type one file. Returns its number of records."""
+    def stage(self, path: Path, spec: CsvSpec, accounts_given: bool = True, typed: str | None = None) -> int:
+        """Stage, validate and type one file. Returns its number of records.
+
+        Large files (``typed``: mrr, signals) are typed tolerantly by
+        ``stage_<typed>.sql`` and screened by one count (``screen_<typed>.sql``);
+        only when that finds a problem are the records numbered and the
+        detailed ``validate_<role>.sql`` run to name the first one. Smaller
+        files go straight to the detailed validation.
+        """
         started = time.perf_counter()
         delim, columns = _read_header(path, spec)
         extras = [c for c in columns if c not in spec.known]
@@ -213,7 +220,14 @@ class _Builder:
                 assert re.fullmatch(r"[a-z_]+", col)  # whitelisted names only
                 self.con.execute(f'ALTER TABLE raw ADD COLUMN "{col}" VARCHAR')
         self.progress(f"read {path.name}: {rows:,} rows")
-        self._validate(path, spec, delim, accounts_given)
+        if typed:
+            db.run_script(self.con, f"stage_{typed}")
+            problems = int(db.run(self.con, f"screen_{typed}", own_cursor=False).iloc[0, 0])
+            if problems:
+                self._validate(path, spec, delim, accounts_given)
+                raise NrrError(f"{path.name}: {problems:,} rows have a problem that could not be located")
+        else:
+            self._validate(path, spec, delim, accounts_given)
         self.progress(f"checked {path.name} ({time.perf_counter() - started:.1f} s)")
         if spec.keep_extra:
             db.run_script(self.con, "stage_accounts")
@@ -222,6 +236,8 @@ class _Builder:
         return rows
 
     def _validate(self, path: Path, spec: CsvSpec, delim: str, accounts_given: bool) -> None:
+        """Raise InputError for the first bad record, found by validate_<role>.sql."""
+        db.run_script(self.con, "number_records")
         role = spec.role
         params = {"name_required": "name" in spec.required, "segment_required": "segment" in spec.required,
                   "accounts_given": accounts_given}
@@ -289,8 +305,7 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
         b.stage(Path(customers), CUSTOMERS)
         sources.append(Path(customers).name)
     if mrr is not None:
-        b.stage(Path(mrr), MRR)
-        db.run_script(con, "stage_mrr")
+        b.stage(Path(mrr), MRR, typed="mrr")
         first_idx, last_idx = con.execute("SELECT min(month_idx), max(month_idx) FROM stage_revenue").fetchone()
         sources.append(Path(mrr).name)
     else:
@@ -314,8 +329,7 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
             raise NrrError(f"--as-of {label(as_of_idx)} is before the first month of data ({label(first_idx)})")
         last_idx = as_of_idx
     if signals is not None:
-        b.stage(Path(signals), SIGNALS)
-        db.run_script(con, "stage_signals")
+        b.stage(Path(signals), SIGNALS, typed="signals")
         sources.append(Path(signals).name)
     else:
         con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "

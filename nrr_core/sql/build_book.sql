@@ -37,37 +37,63 @@ SELECT CAST($first_idx AS INTEGER) AS first_idx, CAST($as_of_idx AS INTEGER) AS 
 CREATE TABLE spine AS
 SELECT CAST(range AS INTEGER) AS month_idx FROM range($first_idx, $as_of_idx + 1);
 
-CREATE TEMP TABLE revenue AS
-SELECT account_id, product, month_idx, sum(mrr) AS mrr
-FROM stage_revenue
-WHERE month_idx BETWEEN $first_idx AND $as_of_idx
-GROUP BY ALL
-HAVING sum(mrr) > 0;
-
 CREATE TABLE products AS
 SELECT CAST(row_number() OVER (ORDER BY product) AS INTEGER) AS product_key, product
-FROM (SELECT DISTINCT product FROM revenue);
+FROM (SELECT DISTINCT product FROM stage_revenue
+      WHERE mrr > 0 AND month_idx BETWEEN $first_idx AND $as_of_idx);
 
 CREATE TEMP TABLE account_keys AS
 SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS account_key, *
 FROM stage_accounts;
 
+-- Rows of one (account, product, month) summed; a sum of 0 is no revenue.
 CREATE TABLE mrr AS
-SELECT k.account_key, p.product_key, r.month_idx, r.mrr
-FROM revenue r JOIN account_keys k USING (account_id) JOIN products p USING (product)
+SELECT k.account_key, p.product_key, r.month_idx, sum(r.mrr) AS mrr
+FROM stage_revenue r JOIN account_keys k USING (account_id) JOIN products p USING (product)
+WHERE r.month_idx BETWEEN $first_idx AND $as_of_idx
+GROUP BY ALL
+HAVING sum(r.mrr) > 0
 ORDER BY k.account_key, r.month_idx, p.product_key;
 
--- Each (account, product) row contributes its MRR to its own month (cur) and to
--- the next month (prev); summing gives cur and prev side by side without a dense
--- grid. Months where an account had nothing in either month produce no row and
--- no movement, exactly as metrics.md says.
+CREATE TABLE account_attributes AS
+SELECT k.account_key, a.name, a.value
+FROM stage_attributes a JOIN account_keys k USING (account_id)
+ORDER BY a.name, k.account_key;
+
+-- An account's extra attributes as one MAP, and its combination of attributes
+-- (accounts sharing segment, region, industry, CSM owner and extras).
+CREATE TEMP TABLE account_combo AS
+WITH extras AS (
+    SELECT account_key, map_from_entries(list({'key': name, 'value': value} ORDER BY name)) AS extras,
+           string_agg(name || chr(31) || value, chr(30) ORDER BY name) AS extras_text
+    FROM account_attributes
+    GROUP BY account_key
+)
+SELECT k.account_key, k.segment, k.region, k.industry, k.csm_owner,
+       coalesce(e.extras, MAP {}) AS extras,
+       CAST(dense_rank() OVER (ORDER BY k.segment, k.region, k.industry, k.csm_owner,
+                                        coalesce(e.extras_text, '')) AS INTEGER) AS combo_key
+FROM account_keys k LEFT JOIN extras e USING (account_key);
+
+-- Per product line, the previous month's MRR comes from the row before when it
+-- is the month before (lag); after a product's last month in a run, a row with
+-- no MRR carries its MRR as "prev" (the month it stopped). Months where an
+-- account had nothing in either month produce no row and no movement, exactly
+-- as metrics.md says. The account's combination of attributes rides along.
 CREATE TABLE account_month AS
-WITH product_change AS (
-    SELECT account_key, product_key, month_idx, sum(cur) AS cur, sum(prev) AS prev
-    FROM (SELECT account_key, product_key, month_idx, mrr AS cur, 0.0 AS prev FROM mrr
-          UNION ALL
-          SELECT account_key, product_key, month_idx + 1, 0.0, mrr FROM mrr WHERE month_idx < $as_of_idx)
-    GROUP BY ALL
+WITH neighbours AS (
+    SELECT account_key, product_key, month_idx, mrr,
+           lag(month_idx) OVER w AS prev_idx, lag(mrr) OVER w AS prev_mrr, lead(month_idx) OVER w AS next_idx
+    FROM mrr
+    WINDOW w AS (PARTITION BY account_key, product_key ORDER BY month_idx)
+), product_change AS (
+    SELECT account_key, product_key, month_idx, mrr AS cur,
+           CASE WHEN prev_idx = month_idx - 1 THEN prev_mrr ELSE 0.0 END AS prev
+    FROM neighbours
+    UNION ALL
+    SELECT account_key, product_key, month_idx + 1, 0.0, mrr
+    FROM neighbours
+    WHERE (next_idx IS NULL OR next_idx > month_idx + 1) AND month_idx < $as_of_idx
 ), account_change AS (
     SELECT account_key, month_idx,
            sum(cur) AS mrr,
@@ -88,8 +114,9 @@ SELECT c.account_key, c.month_idx, c.mrr, c.prev_mrr,
        CASE WHEN c.prev_mrr > 0 AND c.mrr > 0 THEN c.product_down ELSE 0 END AS contraction,
        CASE WHEN c.prev_mrr > 0 AND c.mrr = 0 THEN -c.prev_mrr ELSE 0 END AS churn,
        CASE WHEN c.prev_mrr = 0 AND c.month_idx > f.start_idx THEN c.mrr ELSE 0 END AS reactivation,
-       CAST(c.products AS INTEGER) AS products
-FROM account_change c JOIN first_active f USING (account_key)
+       CAST(c.products AS INTEGER) AS products,
+       k.combo_key
+FROM account_change c JOIN first_active f USING (account_key) JOIN account_combo k USING (account_key)
 ORDER BY c.month_idx, c.account_key;
 
 CREATE TABLE retention_base AS
@@ -98,25 +125,6 @@ FROM account_month b
 LEFT JOIN account_month c ON c.account_key = b.account_key AND c.month_idx = b.month_idx + 12
 WHERE b.mrr > 0 AND b.month_idx + 12 <= $as_of_idx
 ORDER BY month_idx, b.account_key;
-
-CREATE TABLE account_attributes AS
-SELECT k.account_key, a.name, a.value
-FROM stage_attributes a JOIN account_keys k USING (account_id)
-ORDER BY a.name, k.account_key;
-
--- An account's extra attributes as one MAP, and its combination of attributes.
-CREATE TEMP TABLE account_combo AS
-WITH extras AS (
-    SELECT k.account_key,
-           coalesce(map_from_entries(list({'key': x.name, 'value': x.value} ORDER BY x.name)
-                                     FILTER (WHERE x.name IS NOT NULL)), MAP {}) AS extras
-    FROM account_keys k LEFT JOIN account_attributes x USING (account_key)
-    GROUP BY k.account_key
-)
-SELECT k.account_key, k.segment, k.region, k.industry, k.csm_owner, e.extras,
-       CAST(dense_rank() OVER (ORDER BY k.segment, k.region, k.industry, k.csm_owner,
-                                        CAST(e.extras AS VARCHAR)) AS INTEGER) AS combo_key
-FROM account_keys k JOIN extras e USING (account_key);
 
 CREATE TABLE accounts AS
 SELECT k.account_key, k.account_id, k.name, k.segment, k.region, k.industry, k.csm_owner,
@@ -129,11 +137,6 @@ JOIN account_combo c USING (account_key)
 LEFT JOIN (SELECT account_key, month_idx, mrr FROM account_month WHERE new > 0) s USING (account_key)
 LEFT JOIN (SELECT account_key, mrr FROM account_month WHERE month_idx = $as_of_idx) e USING (account_key)
 ORDER BY k.account_key;
-
--- The combo on every account-month row, so account-grain queries filter by
--- joining a few hundred combos instead of every account.
-ALTER TABLE account_month ADD COLUMN combo_key INTEGER;
-UPDATE account_month m SET combo_key = a.combo_key FROM accounts a WHERE a.account_key = m.account_key;
 
 -- Each account's months with a movement, named by its largest part, with the
 -- net MRR change: "last movement" is the latest row up to a month.

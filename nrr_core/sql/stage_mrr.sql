@@ -1,7 +1,16 @@
--- Validated mrr.csv rows, typed: month as a month index, MRR as a number.
+-- mrr.csv rows typed: month as a month index, MRR as a number. Tolerant: a bad
+-- value becomes NULL here and screen_mrr.sql counts it; months are parsed once
+-- per distinct value.
 CREATE TEMP TABLE stage_revenue AS
-SELECT trim(account_id) AS account_id,
-       trim(product)    AS product,
-       CAST(substr(trim(month), 1, 4) AS INTEGER) * 12 + CAST(substr(trim(month), 6, 2) AS INTEGER) - 1 AS month_idx,
-       CAST(trim(mrr) AS DOUBLE) AS mrr
-FROM raw;
+WITH months AS (
+    SELECT month,
+           CASE WHEN month_problem('month', month) IS NULL
+                THEN CAST(substr(trim(month), 1, 4) AS INTEGER) * 12 + CAST(substr(trim(month), 6, 2) AS INTEGER) - 1
+           END AS month_idx
+    FROM (SELECT DISTINCT month FROM raw)
+)
+SELECT trim(r.account_id) AS account_id,
+       trim(r.product)    AS product,
+       m.month_idx,
+       try_cast(trim(r.mrr) AS DOUBLE) AS mrr
+FROM raw r LEFT JOIN months m ON m.month IS NOT DISTINCT FROM r.month;

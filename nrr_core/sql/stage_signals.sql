@@ -1,9 +1,22 @@
--- Validated signals rows, typed. Blank counts stay NULL (unknown, not zero).
+-- signals.csv rows typed. Blank counts stay NULL (unknown, not zero); a bad
+-- value is flagged in its *_ok column for screen_signals.sql.
 CREATE TEMP TABLE stage_signals AS
-SELECT trim(account_id) AS account_id,
-       CAST(substr(trim(month), 1, 4) AS INTEGER) * 12 + CAST(substr(trim(month), 6, 2) AS INTEGER) - 1 AS month_idx,
-       try_cast(trim(seats_licensed) AS INTEGER)  AS seats_licensed,
-       try_cast(trim(active_users) AS INTEGER)    AS active_users,
-       try_cast(trim(support_tickets) AS INTEGER) AS support_tickets,
-       try_cast(trim(nps) AS INTEGER)             AS nps
-FROM raw;
+WITH months AS (
+    SELECT month,
+           CASE WHEN month_problem('month', month) IS NULL
+                THEN CAST(substr(trim(month), 1, 4) AS INTEGER) * 12 + CAST(substr(trim(month), 6, 2) AS INTEGER) - 1
+           END AS month_idx
+    FROM (SELECT DISTINCT month FROM raw)
+)
+SELECT trim(r.account_id) AS account_id,
+       m.month_idx,
+       try_cast(trim(r.seats_licensed) AS INTEGER)  AS seats_licensed,
+       try_cast(trim(r.active_users) AS INTEGER)    AS active_users,
+       try_cast(trim(r.support_tickets) AS INTEGER) AS support_tickets,
+       try_cast(trim(r.nps) AS INTEGER)             AS nps,
+       count_problem('seats_licensed', r.seats_licensed) IS NULL
+           AND count_problem('active_users', r.active_users) IS NULL
+           AND count_problem('support_tickets', r.support_tickets) IS NULL
+           AND (nullif(trim(r.nps), '') IS NULL OR coalesce(try_cast(trim(r.nps) AS BIGINT), -1) BETWEEN 0 AND 10)
+           AS values_ok
+FROM raw r LEFT JOIN months m ON m.month IS NOT DISTINCT FROM r.month;
