@@ -7,14 +7,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"]
 
 
-def wait_for_app(page, timeout_ms: int = 30_000) -> None:
-    """Wait until the Streamlit script has finished and nothing is still loading."""
+def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
+    """Wait until the Streamlit script has finished and nothing is still loading,
+    every plotly chart has drawn its SVG, then ``settle_ms`` more (screenshots)."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_selector("[data-test-connection-state='CONNECTED']", timeout=timeout_ms, state="attached")
     page.wait_for_function(
         "() => !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSpinner']\")",
         timeout=timeout_ms)
-    page.wait_for_timeout(600)  # plotly draws after the script finishes
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
+        timeout=timeout_ms)
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)  # transitions finish after the first draw
 
 
 def open_page(page, url_path: str) -> None:
