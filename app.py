@@ -48,6 +48,7 @@ st.session_state["_nrr_started"] = True
 
 try:
     data.ensure_database()
+    data.pin_snapshot()
     frame.draw_sidebar()
 except Exception:  # never a traceback on screen; the server log keeps the details
     logging.getLogger("nrr").exception("the dashboard frame failed")

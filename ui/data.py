@@ -1,9 +1,10 @@
 """Cached access to nrr_core for the pages.
 
 One ``db.Snapshots`` per process holds the read-only connection (a cursor per
-query); every result is cached on (data version, query, arguments), so a
-reload of the database is picked up on the next rerun without a restart and
-without mixing old and new figures.
+query). Each script run pins one snapshot (``pin_snapshot``) and every result
+is cached on (data version, query, arguments), so a reload of the database is
+picked up on the next rerun without a restart, and no page ever mixes old and
+new figures.
 """
 from __future__ import annotations
 
@@ -53,8 +54,16 @@ def ensure_database() -> None:
             status.update(label="Demo book ready", state="complete", expanded=False)
 
 
-def version():
-    return _snapshots(str(settings().db_path)).get()[0]
+SNAPSHOT_KEY = "_nrr_snapshot"
+
+
+def pin_snapshot() -> None:
+    """Fix the data version for this script run (app.py calls it first).
+
+    Every query of the run then reads the same snapshot, so a reload in the
+    middle of a page never mixes old and new figures; the next run picks up
+    the new file."""
+    st.session_state[SNAPSHOT_KEY] = _snapshots(str(settings().db_path)).get()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -66,5 +75,5 @@ def query(name: str, *args, **kwargs):
     """``metrics.<name>(con, *args, **kwargs)``, cached on the data version."""
     if name not in QUERIES:
         raise ValueError(f"not a page query: {name}")
-    data_version, con = _snapshots(str(settings().db_path)).get()
+    data_version, con = st.session_state.get(SNAPSHOT_KEY) or _snapshots(str(settings().db_path)).get()
     return _cached(con, data_version, name, args, tuple(sorted(kwargs.items())))
