@@ -5,16 +5,19 @@ Every st.Page has a url_path unlike its file name in pages/ (see
 docs/engineering-notes.md, "pages/ and AppTest"): tests/test_app_structure.py
 keeps it that way.
 """
-import logging
+import time
 from pathlib import Path
 from unittest.mock import NonCallableMock
 
 import streamlit as st
 from streamlit.runtime import Runtime
+from streamlit.logger import get_logger
 from streamlit.runtime.pages_manager import PagesManager
 
 from nrr_core import NrrError
-from ui import data, frame
+from ui import auth, data, frame
+
+log = get_logger("nrr")
 
 # A local icon: a Material icon here would make every browser fetch it from Google.
 st.set_page_config(page_title="NRR dashboard", page_icon=str(Path(__file__).with_name("ui") / "favicon.png"),
@@ -46,21 +49,27 @@ if PagesManager.uses_pages_directory and not UNDER_APPTEST and "_nrr_started" no
     st.switch_page(requested, query_params={key: st.query_params.get_all(key) for key in st.query_params})
 st.session_state["_nrr_started"] = True
 
+viewer = auth.require_viewer(data.settings().allowed_domains)  # stops here until signed in, if configured
 try:
     data.ensure_database()
     data.pin_snapshot()
     frame.draw_sidebar()
+    auth.show_viewer(viewer)
 except Exception:  # never a traceback on screen; the server log keeps the details
-    logging.getLogger("nrr").exception("the dashboard frame failed")
+    log.exception("the dashboard frame failed")
     st.error("The NRR database could not be opened. Check the server log, or reload the data "
              "with `python -m nrr_core load` (see the README).")
     st.stop()
 
 pg = st.navigation(PAGES)
+started = time.perf_counter()
 try:
     pg.run()
 except NrrError as exc:  # a request the data cannot answer, worded for the user
     st.warning(str(exc))
 except Exception:
-    logging.getLogger("nrr").exception("page %s failed", pg.title)
+    log.exception("page %s failed", pg.url_path or "overview")
     st.error("This view could not be drawn. The details are in the server log.")
+finally:
+    # Server-side render time of every page run, for operators and the load test.
+    log.info("page_time page=%s ms=%.1f", pg.url_path or "overview", (time.perf_counter() - started) * 1e3)

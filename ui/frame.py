@@ -58,8 +58,6 @@ def draw_sidebar() -> Context:
     period = Period.within(info.first_month, as_of or info.as_of_month, window or "quarter", start)
     sb.caption(f"Data: {info.first_month} to {info.as_of_month} · {info.accounts:,} accounts · "
                f"loaded {info.loaded_at:%Y-%m-%d %H:%M} · version {info.load_id[:8]}")
-    sb.caption("Open mode: no sign-in is configured, so anyone who can reach this address can see these figures. "
-               "Run it on a trusted network only.")
     settings = data.settings()
     ctx = Context(filters, period, info, settings.currency, settings.benchmarks)
     st.session_state[CONTEXT_KEY] = ctx

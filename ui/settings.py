@@ -19,7 +19,8 @@ class Settings:
     currency: str = "$"
     # Benchmarks quoted in docs/metrics.md: median SaaS NRR ~90-95 %, top performers > 120 %.
     benchmarks: dict = field(default_factory=lambda: {"median_low": 0.90, "median_high": 0.95, "top": 1.20})
-    open_mode_note: bool = True
+    # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
+    allowed_domains: tuple[str, ...] = ()
 
 
 def load_settings() -> Settings:
@@ -32,6 +33,9 @@ def load_settings() -> Settings:
             values["db_path"] = (ROOT / raw["data"]["database"]).resolve()
         if "currency" in raw.get("display", {}):
             values["currency"] = str(raw["display"]["currency"])
+        domains = raw.get("auth", {}).get("allowed_domains", [])
+        if domains:
+            values["allowed_domains"] = tuple(str(d) for d in domains)
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks
