@@ -81,27 +81,31 @@ async def one_session(browser, url: str, rounds: int, views: list, errors: list,
                 nav = page.locator("[data-testid='stSidebarNav'] a")
                 link = nav.first if name == "overview" else page.locator(
                     f"[data-testid='stSidebarNav'] a[href$='/{name}']")
+                clicked = time.monotonic()
                 await link.click()
                 await page.wait_for_selector(f"h1:has-text('{title}')", timeout=120_000)
                 await page.wait_for_function(IDLE, timeout=120_000)
-                await record(page, name, views, errors)
+                await record(page, name, views, errors, clicked)
     except Exception as exc:  # a timeout or a crash is an error of the run, not of the tool
         errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
         await context.close()
 
 
-async def record(page, name: str, views: list, errors: list):
+async def record(page, name: str, views: list, errors: list, started: float):
+    """One finished view: (navigation start, page, data version, ARR tile)."""
     if await page.locator("[data-testid='stException']").count():
         errors.append(f"{name}: exception box")
-    if await page.locator("[data-testid='stAlertContentError']").count():
-        errors.append(f"{name}: error message")
-    side = await page.locator("[data-testid='stSidebar']").inner_text()
+    alerts = page.locator("[data-testid='stAlertContentError']")
+    if await alerts.count():
+        errors.append(f"{name}: error message: {(await alerts.first.inner_text())[:120]}")
+        return
+    side = await page.locator("[data-testid='stSidebar']").inner_text(timeout=60_000)
     version = re.search(r"version ([0-9a-f]{8})", side)
     arr = None
     if name == "overview":
         arr = (await page.locator("[data-testid='stMetricValue']").first.inner_text()).strip()
-    views.append((time.monotonic(), name, version.group(1) if version else None, arr))
+    views.append((started, name, version.group(1) if version else None, arr))
 
 
 def free_port() -> int:
@@ -121,6 +125,7 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
     from playwright.async_api import async_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="nrr-load-"))
+    keep = False
     try:
         if db:
             live = tmp / "nrr.duckdb"
@@ -170,11 +175,15 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
                         second_figures = book_figures(live)
                     await asyncio.gather(*tasks)
                     if reloaded_at:  # the new data without a restart, in a new session
-                        context = await browser.new_context()
+                        context = await browser.new_context(viewport={"width": 1366, "height": 768})
                         page = await context.new_page()
-                        await page.goto(url + "/", timeout=120_000)
-                        await page.wait_for_function(IDLE, timeout=120_000)
-                        await record(page, "overview", views, errors)
+                        try:
+                            opened = time.monotonic()
+                            await page.goto(url + "/", timeout=120_000)
+                            await page.wait_for_function(IDLE, timeout=120_000)
+                            await record(page, "overview", views, errors, opened)
+                        except Exception as exc:
+                            errors.append(f"new session: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
                     await browser.close()
 
             started = time.monotonic()
@@ -193,8 +202,9 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
         if second_figures:
             known[second_figures[0]] = second_figures[1]
         mixed = [v for v in views if v[2] not in known or (v[3] is not None and v[3] != known[v[2]])]
-        # Views that started after the reload finished must all show the new data.
-        after = [v for v in views if reloaded_at and v[0] > reloaded_at + 2]
+        # Views whose navigation started after the reload finished must all show
+        # the new data (a run that began before it rightly finishes on the old).
+        after = [v for v in views if reloaded_at and v[0] > reloaded_at]
         return {
             "sessions": sessions, "views": len(views), "seconds": elapsed, "errors": errors,
             "server_errors": [line for line in text.splitlines() if "Traceback" in line or "busy" in line.lower()],
@@ -210,8 +220,16 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
             else None,
             "reloaded_at": round(reloaded_at - started, 1) if reloaded_at else None,
         }
+    except BaseException:
+        keep = True
+        raise
+    else:
+        keep = bool(errors or mixed)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if keep:
+            print(f"kept for inspection: {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> int:
