@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -260,6 +261,22 @@ def test_a_database_in_a_missing_folder_is_refused_and_nothing_is_created(book):
         load_book(target, accounts=book.accounts, mrr=book.mrr)
     assert "does not exist" in str(caught.value)
     assert not (book.folder / "no").exists()
+    book.assert_untouched()
+
+
+def test_a_database_in_a_read_only_folder_is_refused_with_one_clear_error(book, tmp_path):
+    # As root, permission bits do not stop writes; /proc refuses new files for anyone.
+    if os.geteuid() == 0:
+        target = Path("/proc") / "nrr-test.duckdb"
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        target = locked / "book.duckdb"
+    with pytest.raises(NrrError) as caught:
+        load_book(target, accounts=book.accounts, mrr=book.mrr)
+    assert str(caught.value).startswith("cannot write the database in")
+    assert not target.exists()
     book.assert_untouched()
 
 

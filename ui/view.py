@@ -5,6 +5,8 @@ Text from the data (account names, owners) is always passed as plain text
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -54,7 +56,7 @@ def table(frame: pd.DataFrame, columns: dict, key: str | None = None, height="au
     if scaled:
         frame = frame.assign(**{name: frame[name] * 100 for name in scaled if name in frame})
     return st.dataframe(frame, column_order=list(columns), column_config=columns, hide_index=True,
-                        key=key, height=height, **kwargs)
+                        key=key, height=height, placeholder="–", **kwargs)
 
 
 def month_name(month: str) -> str:
@@ -69,7 +71,15 @@ def nothing(message: str) -> None:
 _MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 
 
+# Invisible, zero-width: placed inside "http:", "www." and "@", it stops
+# markdown's autolinking of bare addresses without changing what is shown.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)(?=[:.])|(?=@)")
+
+
 def plain(text) -> str:
     """Escape untrusted text (account names, owners) for Streamlit markdown, so
-    it shows as typed: no links, images, HTML or formatting."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    it shows as typed: no links (bare addresses included), images, HTML or
+    formatting."""
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, str(text))
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
