@@ -12,47 +12,19 @@ page was visited. The first database is the baseline for the ratios.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, wait_for_app  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_for_app  # noqa: E402
 
 PAGES = ["churn-vs-expansion", "retention", "accounts", "overview"]
 TITLES = {"churn-vs-expansion": "Churn vs expansion", "retention": "Retention curves", "accounts": "Accounts",
           "overview": "Net revenue retention"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(db: Path):
-    port = free_port()
-    env = {**os.environ, "NRR_DB": str(db)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the app did not start")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -65,8 +37,8 @@ def peak_rss_mb(pid: int) -> float:
 def measure(db: Path, rounds: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    proc, url = serve(db)
-    try:
+    with running_app(db) as app:
+        url = app.url
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -88,10 +60,7 @@ def measure(db: Path, rounds: int) -> dict:
                     times[name].append(time.perf_counter() - t)
             browser.close()
         return {"first_load": first, "switch": {k: statistics.median(v) for k, v in times.items()},
-                "peak_rss_mb": peak_rss_mb(proc.pid)}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+                "peak_rss_mb": peak_rss_mb(app.pid)}
 
 
 def main() -> int:

@@ -21,19 +21,16 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, running_app  # noqa: E402
 
 TITLES = {"overview": "Net revenue retention", "churn-vs-expansion": "Churn vs expansion",
           "retention": "Retention curves", "accounts": "Accounts"}
@@ -108,12 +105,6 @@ async def record(page, name: str, views: list, errors: list, started: float):
     views.append((started, name, version.group(1) if version else None, arr))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -130,26 +121,12 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
         if db:
             live = tmp / "nrr.duckdb"
             shutil.copy(db, live)
-            second = None
         else:
             live, second_accounts, second_mrr = make_books(tmp)
         first = book_figures(live)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
         log_path = tmp / "server.log"
-        with log_path.open("w") as log:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                 "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-                 "--server.fileWatcherType", "none", "--logger.level", "info"],
-                cwd=ROOT, env={**os.environ, "NRR_DB": str(live)}, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(120):
-                try:
-                    if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.5)
+        with running_app(live, log_path, ROOT) as app:
+            url = app.url
             views: list = []
             errors: list = []
             reloaded_at = None
@@ -189,13 +166,7 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
             started = time.monotonic()
             asyncio.run(main())
             elapsed = time.monotonic() - started
-            memory = peak_rss_mb(server.pid)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            memory = peak_rss_mb(app.pid)
         text = log_path.read_text()
         times = [float(m) for m in re.findall(r"page_time page=\S+ ms=([0-9.]+)", text)]
         known = {first[0]: first[1]}

@@ -6,8 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -43,32 +45,52 @@ def open_page(page, url_path: str) -> None:
     wait_for_app(page)
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    pid: int
+
+
 @contextlib.contextmanager
-def running_app(db_path, root=None):
-    """`streamlit run app.py` on a free loopback port over ``db_path``; yields its URL."""
+def running_app(db_path, log_path=None, root=None):
+    """`streamlit run app.py` on a free loopback port over ``db_path``.
+
+    Yields a RunningApp (its URL and the server's pid). The server's output goes
+    to ``log_path`` (a temporary file by default); if it dies or is not healthy
+    within 60 s, RuntimeError carries the end of that log.
+    """
     root = Path(root or Path(__file__).resolve().parent.parent)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    log = open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=root, env={**os.environ, "NRR_DB": str(db_path)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--server.fileWatcherType", "none", "--logger.level", "info"],
+        cwd=root, env={**os.environ, "NRR_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the app did not start within 60 s")
-        yield url
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}):\n{log.read()[-3000:]}")
+            time.sleep(0.25)
+        yield RunningApp(url, proc.pid)
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False

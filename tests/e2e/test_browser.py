@@ -7,14 +7,7 @@ URL and reopened from it, and no request leaving the machine.
 """
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,7 +16,7 @@ import pytest
 
 from nrr_core import Filters, db, metrics
 from nrr_core.cli import write_demo
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page, wait_for_app
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page, running_app, wait_for_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,20 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["overview", "churn-vs-expansion", "retention", "accounts"]
 CHARTED = ["overview", "churn-vs-expansion", "retention"]  # accounts draws a chart once an account is open
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -77,33 +56,11 @@ def browser():
 @contextmanager
 def serve(book: Path, log_path: Path):
     """``streamlit run app.py`` on a free port with NRR_DB=book; yields its base URL."""
-    port = _free_port()
-    env = {**os.environ, "NRR_DB": str(book)}
-    with log_path.open("w+") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while not _healthy(url):
-                if proc.poll() is not None:
-                    log.seek(0)
-                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read()[-3000:]}")
-                if time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"streamlit not healthy after 60 s:\n{log.read()[-3000:]}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    try:
+        with running_app(book, log_path, ROOT) as app:
+            yield app.url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")

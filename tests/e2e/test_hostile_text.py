@@ -32,8 +32,8 @@ def url(tmp_path_factory):
                     [[k, "<i>Core</i>", f"2024-{m:02d}", 100 * (i + 1)] for i, k in enumerate(NAMES)
                      for m in range(1, 13)])
     load_book(tmp / "nrr.duckdb", accounts=accounts, mrr=mrr)
-    with running_app(tmp / "nrr.duckdb") as app_url:
-        yield app_url
+    with running_app(tmp / "nrr.duckdb") as app:
+        yield app.url
 
 
 @pytest.mark.parametrize("account_id", list(NAMES))
