@@ -45,7 +45,8 @@ else:
         "last_movement_month": st.column_config.TextColumn("In"),
         "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
         "products": st.column_config.NumberColumn("Products"),
-    }, key="account_table", height=420, on_select=open_selected, selection_mode="single-row")
+    }, key="account_table", height=420, on_select=open_selected, selection_mode="single-row",
+        download=f"accounts-{as_of}")
 
 account_id = st.text_input("Account ID", key="account", bind="query-params", max_chars=100,
                            help="Pick a row above, or type an ID. The page address then opens this account.")
@@ -78,4 +79,4 @@ if account_id:
             "starting_mrr": view.money_column("MRR before", cur),
             **{m: view.change_column(label, cur) for m, label in MOVEMENT_LABELS.items()},
             "ending_mrr": view.money_column("MRR after", cur),
-        }, key="account_moves")
+        }, key="account_moves", download=f"account-{detail['account_id']}-movements")

@@ -69,7 +69,7 @@ if movement:
             "csm_owner": st.column_config.TextColumn("CSM owner"),
             "amount": view.change_column(f"{MOVEMENT_LABELS[movement]} MRR", cur),
             "months": st.column_config.NumberColumn("Months", help="Months in the window with this movement"),
-        }, key="movement_accounts", height=320)
+        }, key="movement_accounts", height=320, download=f"{movement}-accounts-{p.from_month}-to-{p.to_month}")
 
 st.subheader("Churn and contraction against expansion and cross-sell over time")
 g1, g2 = st.columns([1, 2])

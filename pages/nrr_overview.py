@@ -60,7 +60,7 @@ else:
         "logo_retention": view.percent_column("Logos kept"),
         "base_accounts": st.column_config.NumberColumn("Base accounts", help="Accounts active 12 months "
                                                        "earlier: the base of the ratios"),
-    }, key="breakdown_table")
+    }, key="breakdown_table", download=f"nrr-by-{by}-{as_of}")
     if by == "csm_owner":
         st.caption("CSM view: each owner's NRR over the accounts they own today (current attribute values).")
 
@@ -88,8 +88,8 @@ else:
     with up:
         st.markdown("**Largest gains**")
         gains = movers["gains"]
-        view.table(gains, cols, key="gains") if len(gains) else view.nothing("No account grew in this window.")
+        view.table(gains, cols, key="gains", download=f"nrr-gains-{p.from_month}-to-{p.to_month}") if len(gains) else view.nothing("No account grew in this window.")
     with down:
         st.markdown("**Largest losses**")
         losses = movers["losses"]
-        view.table(losses, cols, key="losses") if len(losses) else view.nothing("No account shrank in this window.")
+        view.table(losses, cols, key="losses", download=f"nrr-losses-{p.from_month}-to-{p.to_month}") if len(losses) else view.nothing("No account shrank in this window.")

@@ -48,4 +48,4 @@ with st.expander("The numbers behind the curves"):
         "mrr": view.money_column("MRR", ctx.currency),
         "revenue_retention": view.percent_column("Revenue retention"),
         "logo_retention": view.percent_column("Logo retention"),
-    }, key="curve_numbers", height=360)
+    }, key="curve_numbers", height=360, download=f"retention-by-{by}")

@@ -460,3 +460,17 @@ def test_demo_book_is_generated_on_first_start(tmp_path, monkeypatch):
             con.close()
     finally:
         _clear_caches()  # the next test reads its own NRR_DB
+
+
+def test_every_table_offers_a_csv_download(con):
+    """Each table has its download button (the CSV's content is pinned by
+    tests/test_export.py; AppTest cannot read a download's bytes)."""
+    expected = {OVERVIEW: 3, RETENTION: 1, ACCOUNTS: 1}
+    for page, count in expected.items():
+        at = run_app(None, page)
+        assert_clean(at, page)
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert labels == ["Download CSV"] * count, f"{page}: {labels}"
+    at = run_app({"movement": "Churn"}, CHURN)
+    assert_clean(at, CHURN)
+    assert [b.proto.label for b in at.get("download_button")] == ["Download CSV"]

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from nrr_core import formatting
+from nrr_core import export, formatting
 from nrr_core.months import long_label, parse_month
 
 
@@ -46,17 +46,26 @@ def percent_column(label: str, help: str | None = None):
     return st.column_config.NumberColumn(label, format=_PERCENT, help=help)
 
 
-def table(frame: pd.DataFrame, columns: dict, key: str | None = None, height="auto", **kwargs):
+def table(frame: pd.DataFrame, columns: dict, key: str, height="auto", download: str | None = None, **kwargs):
     """A read-only table showing ``columns`` (name -> column config) in that order.
 
     Percent columns are scaled to percent on a copy, so every ratio shows with
-    one decimal (Streamlit's own percent format varies the decimals)."""
+    one decimal (Streamlit's own percent format varies the decimals). With
+    ``download`` (a file name without .csv), a button below saves the same
+    columns as CSV: ratios as fractions and amounts unrounded, as the command
+    line writes them, and text made safe to open in a spreadsheet."""
+    shown = frame
     scaled = [name for name, cfg in columns.items()
               if isinstance(cfg, dict) and (cfg.get("type_config") or {}).get("format") == _PERCENT]
     if scaled:
-        frame = frame.assign(**{name: frame[name] * 100 for name in scaled if name in frame})
-    return st.dataframe(frame, column_order=list(columns), column_config=columns, hide_index=True,
-                        key=key, height=height, placeholder="–", **kwargs)
+        shown = frame.assign(**{name: frame[name] * 100 for name in scaled if name in frame})
+    result = st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True,
+                          key=key, height=height, placeholder="–", **kwargs)
+    if download:
+        st.download_button("Download CSV", export.to_csv_bytes(frame[[c for c in columns if c in frame]]),
+                           file_name=f"{download}.csv", mime="text/csv", key=f"download_{key}",
+                           on_click="ignore", icon=":material/download:", type="tertiary")
+    return result
 
 
 def month_name(month: str) -> str:
