@@ -31,6 +31,8 @@ PAGES = [
     st.Page("pages/retention_curves.py", title="Retention curves", icon=":material/ssid_chart:",
             url_path="retention"),
     st.Page("pages/account_list.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
+    st.Page("pages/how_it_is_computed.py", title="Methodology", icon=":material/menu_book:",
+            url_path="methodology"),
 ]
 
 # AppTest recomputes the flag before every run and always runs the legacy runner

@@ -32,9 +32,10 @@ OVERVIEW = "pages/nrr_overview.py"
 CHURN = "pages/churn_expansion.py"
 RETENTION = "pages/retention_curves.py"
 ACCOUNTS = "pages/account_list.py"
-PAGES = [OVERVIEW, CHURN, RETENTION, ACCOUNTS]
+METHODOLOGY = "pages/how_it_is_computed.py"
+PAGES = [OVERVIEW, CHURN, RETENTION, ACCOUNTS, METHODOLOGY]
 TITLES = {OVERVIEW: "Net revenue retention", CHURN: "Churn vs expansion", RETENTION: "Retention curves",
-          ACCOUNTS: "Accounts"}
+          ACCOUNTS: "Accounts", METHODOLOGY: "How the numbers are computed"}
 CURRENCY = "$"  # no nrr.toml in the test environment: the default symbol
 SMB = Filters.of(segment="SMB")
 ALL = Filters()
@@ -436,6 +437,8 @@ def test_hostile_query_params_do_not_break_any_page(con, info, period, case):
         elif page == ACCOUNTS:
             if "account" in HOSTILE[case]:
                 assert any(m.startswith("No account with ID") for m in infos(at)), infos(at)
+        elif page == METHODOLOGY:
+            assert at.code and at.dataframe
         else:
             assert at.get("plotly_chart")
 
@@ -474,3 +477,28 @@ def test_every_table_offers_a_csv_download(con):
     at = run_app({"movement": "Churn"}, CHURN)
     assert_clean(at, CHURN)
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV"]
+
+
+@pytest.mark.parametrize("case", list(FILTER_CASES))
+def test_methodology_walks_through_an_account_whose_months_add_up_to_core(con, period, case):
+    from nrr_core import methodology
+
+    params, filters = FILTER_CASES[case]
+    at = run_app(params, METHODOLOGY)
+    assert_clean(at, METHODOLOGY)
+    expected = methodology.worked_example(con, filters, period.from_month, period.to_month)
+    shown = at.dataframe[0].value
+    assert list(shown.month) == list(expected["months"].month)
+    movements = [c for c in metrics.MOVEMENTS]
+    np.testing.assert_allclose((shown.starting_mrr + shown[movements].sum(axis=1)).to_numpy(dtype=float),
+                               shown.ending_mrr.to_numpy(dtype=float), atol=1e-6)
+    assert any(expected["name"] in m.value.replace("\\", "") for m in at.markdown)
+    # Every metric's SQL is shown, read from the files that run.
+    assert len(at.code) == sum(len(v) for v in methodology.METRIC_SQL.values())
+    assert filters.describe() in page_caption(at)
+
+
+def test_methodology_says_so_when_no_account_was_active_before_the_window(con, info):
+    at = run_app({"as_of": info.first_month}, METHODOLOGY)
+    assert_clean(at, METHODOLOGY)
+    assert at.info and "nothing to walk through" in at.info[0].value

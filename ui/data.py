@@ -12,7 +12,7 @@ import threading
 
 import streamlit as st
 
-from nrr_core import cli, db, metrics
+from nrr_core import cli, db, methodology, metrics
 
 from .settings import load_settings
 
@@ -20,7 +20,8 @@ from .settings import load_settings
 QUERIES = {
     "book_info", "movements", "movements_by", "nrr_trend", "waterfall", "nrr_bridge", "cohorts",
     "cohort_matrix", "breakdown", "bridge_by", "movement_accounts", "nrr_movers", "top_movers", "headline",
-    "account_list", "account_count", "account_detail", "account_products", "account_movements", "attribute_values",
+    "account_list", "account_count", "account_detail", "account_products", "account_movements",
+    "attribute_values", "worked_example", "metric_sql",
 }
 
 
@@ -66,9 +67,15 @@ def pin_snapshot() -> None:
     st.session_state[SNAPSHOT_KEY] = _snapshots(str(settings().db_path)).get()
 
 
+# Page queries that live outside nrr_core.metrics.
+_ELSEWHERE = {"worked_example": methodology.worked_example,
+              "metric_sql": lambda _con, metric: methodology.sql_for(metric)}
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(_con, data_version, name: str, args: tuple, kwargs: tuple):
-    return getattr(metrics, name)(_con, *args, **dict(kwargs))
+    fn = _ELSEWHERE.get(name) or getattr(metrics, name)
+    return fn(_con, *args, **dict(kwargs))
 
 
 def query(name: str, *args, **kwargs):

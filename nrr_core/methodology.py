@@ -1,0 +1,58 @@
+"""What the methodology page shows: which SQL computes each metric, and a
+worked example from the loaded data. No Streamlit here."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import db
+from .filters import Filters
+from .metrics import BRIDGE_COLUMNS, MOVEMENTS, _params, window
+
+# Each metric with the query files that compute it, in reading order. The
+# load-time statements are named by the table they create in build_book.sql.
+METRIC_SQL = {
+    "movements": ["build_book:account_month", "build_book:combo_month", "movements"],
+    "retention": ["build_book:retention_base", "build_book:combo_retention", "retention"],
+    "waterfall": ["waterfall", "nrr_bridge"],
+    "cohorts": ["build_book:combo_start", "build_book:combo_cohort", "cohorts"],
+    "filters": ["build_book:selected_combos"],
+}
+
+
+def sql_for(metric: str) -> list[tuple[str, str]]:
+    """(title, SQL text) of every statement behind ``metric`` (a METRIC_SQL key)."""
+    out = []
+    for name in METRIC_SQL[metric]:
+        if name.startswith("build_book:"):
+            target = name.split(":", 1)[1]
+            for query, _ in db._statements("build_book"):
+                head = query.lstrip().split("(", 1)[0].split()
+                if target in head:
+                    out.append((f"build_book.sql: {target} (at load time)", query.strip() + ";"))
+                    break
+        else:
+            out.append((f"{name}.sql", db.sql_text(name).strip()))
+    return out
+
+
+def worked_example(con, filters: Filters | None, from_month: str, to_month: str) -> dict | None:
+    """One account's month-by-month bridge over the window, or None if no
+    selected account was active before it.
+
+    Keys: account_id, name, months (DataFrame: month, starting_mrr, the six
+    movements, ending_mrr), totals (dict: starting_mrr = MRR before the window,
+    each movement summed, ending_mrr = MRR at its end). By construction
+    totals["starting_mrr"] + sum of the movements == totals["ending_mrr"].
+    """
+    lo, hi = window(con, from_month, to_month)
+    picked = db.run(con, "example_account", _params(filters, from_idx=lo, to_idx=hi))
+    if picked.empty:
+        return None
+    account_id = str(picked.iloc[0, 0])
+    months = db.run(con, "account_window", {"account_id": account_id, "from_idx": lo, "to_idx": hi})
+    name = db.run(con, "account_detail", {"account_id": account_id}).iloc[0]["name"]
+    totals = {"starting_mrr": float(months.starting_mrr.iloc[0]),
+              **{m: float(months[m].sum()) for m in MOVEMENTS},
+              "ending_mrr": float(months.ending_mrr.iloc[-1])}
+    return {"account_id": account_id, "name": str(name), "months": months,
+            "totals": {k: totals[k] for k in BRIDGE_COLUMNS}}
