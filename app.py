@@ -33,6 +33,7 @@ PAGES = [
     st.Page("pages/account_list.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
     st.Page("pages/how_it_is_computed.py", title="Methodology", icon=":material/menu_book:",
             url_path="methodology"),
+    st.Page("pages/all_hands.py", title="Present", icon=":material/co_present:", url_path="present"),
 ]
 
 # AppTest recomputes the flag before every run and always runs the legacy runner

@@ -257,3 +257,60 @@ def account_history_chart(products: pd.DataFrame, title: str, symbol: str = "$")
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR")
     fig.update_xaxes(title=None, tickformat="%b %Y")
     return _layout(fig, title, barmode="stack", height=360)
+
+
+def for_projector(fig: go.Figure, height: int = 720) -> go.Figure:
+    """The same figure readable from the back of a room at 1920×1080: large
+    type, thick lines, no legend clutter below the title."""
+    fig.update_layout(height=height, font={"size": 26}, title_font_size=40,
+                      margin={"l": 20, "r": 20, "t": 100, "b": 20}, legend_font_size=24)
+    fig.update_traces(selector={"type": "scatter"}, line_width=5, marker_size=12)
+    fig.update_traces(selector={"type": "bar"}, textfont_size=26)
+    fig.update_xaxes(tickfont_size=22, title_font_size=24)
+    fig.update_yaxes(tickfont_size=22, title_font_size=24)
+    return fig
+
+
+def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, bands: dict,
+                    title: str) -> go.Figure:
+    """The all-hands headline: NRR as one large number with its change on the
+    previous quarter, and the trend beside it (benchmark band and top line)."""
+    fig = go.Figure()
+    fig.add_trace(go.Indicator(
+        mode="number+delta" if nrr_prev is not None else "number", value=nrr * 100,
+        number={"suffix": "%", "valueformat": ".1f", "font": {"size": 150, "color": COLORS["nrr"]}},
+        delta={"reference": (nrr_prev or 0) * 100, "valueformat": ".1f", "suffix": " pts vs a quarter ago",
+               "font": {"size": 36}},
+        title={"text": "Net revenue retention<br>trailing 12 months", "font": {"size": 30}},
+        domain={"x": [0, 0.36], "y": [0.1, 0.9]}))
+    x = pd.to_datetime(trend.month)
+    fig.add_scatter(x=x, y=trend.nrr, mode="lines+markers", name="NRR", line={"color": COLORS["nrr"]},
+                    hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>")
+    fig.add_shape(type="rect", xref="x domain", x0=0, x1=1, yref="y", y0=bands["median_low"],
+                  y1=bands["median_high"], fillcolor="#9AA5B1", opacity=0.25, line_width=0)
+    fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=bands["top"], y1=bands["top"],
+                  line={"dash": "dash", "color": "#1A8F5C", "width": 3})
+    fig.add_annotation(xref="x domain", x=0, y=bands["top"], yref="y", yanchor="bottom", xanchor="left",
+                       showarrow=False, text=f"top performers {percent(bands['top'], 0)}", font={"color": "#1A8F5C"})
+    fig.add_annotation(xref="x domain", x=0, y=bands["median_low"], yref="y", yanchor="top", xanchor="left",
+                       showarrow=False, text=f"median SaaS {percent(bands['median_low'], 0)}–"
+                                         f"{percent(bands['median_high'], 0)}", font={"color": "#555"})
+    lo = min([*trend.nrr, bands["median_low"]]) - 0.04
+    hi = max([*trend.nrr, bands["top"]]) + 0.04
+    fig.update_layout(xaxis={"domain": [0.44, 1], "tickformat": "%b %Y"},
+                      yaxis={"tickformat": ".0%", "range": [lo, hi]}, showlegend=False)
+    return for_projector(_layout(fig, title))
+
+
+def wins_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
+    """Customer wins: each account's expansion and cross-sell MRR, largest on top."""
+    names = [_safe(n) for n in frame.name]
+    fig = go.Figure()
+    for name in ("expansion", "cross_sell"):
+        fig.add_bar(y=names, x=frame[name], name=MOVEMENT_LABELS[name], orientation="h", marker_color=COLORS[name],
+                    hovertemplate=f"%{{y}}<br>{MOVEMENT_LABELS[name]}: %{{x:,.0f}}<extra></extra>")
+    fig.add_scatter(y=names, x=frame.gained, mode="text", text=["+" + money(v, symbol) for v in frame.gained],
+                    textposition="middle right", showlegend=False, hoverinfo="skip", textfont={"size": 26})
+    fig.update_xaxes(tickprefix=symbol, tickformat="~s", range=[0, float(frame.gained.max()) * 1.25], title="MRR added")
+    fig.update_yaxes(autorange="reversed", title=None)
+    return for_projector(_layout(fig, title, barmode="stack"))

@@ -323,3 +323,24 @@ def account_products(con, account_id: str) -> pd.DataFrame:
 def account_movements(con, account_id: str) -> pd.DataFrame:
     """One account's months with a movement (month, starting_mrr, movements, ending_mrr)."""
     return db.run(con, "account_movements", {"account_id": str(account_id)})
+
+
+def customer_wins(con, filters: Filters | None, from_month: str, to_month: str, limit: int = 8) -> pd.DataFrame:
+    """The window's largest expansions and cross-sells, by account.
+
+    Columns: account_id, name, segment, expansion, cross_sell, gained (their
+    sum), largest first; at most ``limit`` rows.
+    """
+    lo, hi = window(con, from_month, to_month)
+    return db.run(con, "customer_wins", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
+
+
+def retention_leaders(con, filters: Filters | None, by: str, month: str) -> dict | None:
+    """The best- and worst-retaining values of ``by`` at ``month`` by 12-month NRR:
+    {"best": row, "worst": row} as dicts of ``breakdown`` columns; None when no
+    group has a 12-month base."""
+    frame = breakdown(con, filters, by, month).dropna(subset=["nrr"])
+    if frame.empty:
+        return None
+    ranked = frame.sort_values(["nrr", "value"], ascending=[False, True])
+    return {"best": ranked.iloc[0].to_dict(), "worst": ranked.iloc[-1].to_dict()}

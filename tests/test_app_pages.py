@@ -502,3 +502,47 @@ def test_methodology_says_so_when_no_account_was_active_before_the_window(con, i
     at = run_app({"as_of": info.first_month}, METHODOLOGY)
     assert_clean(at, METHODOLOGY)
     assert at.info and "nothing to walk through" in at.info[0].value
+
+
+# ---------------------------------------------------------------- presentation mode
+
+PRESENT = "pages/all_hands.py"
+
+
+def slide_figure(at):
+    (spec,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return spec
+
+
+@pytest.mark.parametrize("case", list(FILTER_CASES))
+def test_presentation_slides_show_core_figures_for_the_filters(con, period, case):
+    params, filters = FILTER_CASES[case]
+    head = metrics.headline(con, filters, period.to_month)
+    wins = metrics.customer_wins(con, filters, period.from_month, period.to_month)
+    leaders = metrics.retention_leaders(con, filters, "segment", period.to_month)
+    for slide in ["1", "2", "3", "4"]:
+        at = run_app({**params, "slide": slide}, PRESENT)
+        assert not at.exception and not at.error
+        assert at.header[0].value.startswith(f"{slide} / 4")
+        assert filters.describe() in at.caption[0].value
+        spec = slide_figure(at)
+        if slide == "1":
+            (indicator,) = [t for t in spec["data"] if t["type"] == "indicator"]
+            assert indicator["value"] == pytest.approx(head["nrr"] * 100)
+        elif slide == "3":
+            assert f"Best: {leaders['best']['value']}" in spec["layout"]["title"]["text"]
+        elif slide == "4":
+            bars = [t for t in spec["data"] if t["type"] == "bar"]
+            assert bars[0]["y"] == list(wins.name)
+
+
+def test_next_and_previous_step_through_the_slides_and_wrap_around(con):
+    at = run_app(None, PRESENT)
+    assert at.header[0].value.startswith("1 / 4")
+    at.button(key="next").click().run()
+    assert at.header[0].value.startswith("2 / 4")
+    at.button(key="previous").click().run()
+    at.button(key="previous").click().run()
+    assert at.header[0].value.startswith("4 / 4")
+    at.toggle(key="auto").set_value(True).run()
+    assert not at.exception and at.header[0].value.startswith("4 / 4")

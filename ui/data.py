@@ -21,7 +21,7 @@ QUERIES = {
     "book_info", "movements", "movements_by", "nrr_trend", "waterfall", "nrr_bridge", "cohorts",
     "cohort_matrix", "breakdown", "bridge_by", "movement_accounts", "nrr_movers", "top_movers", "headline",
     "account_list", "account_count", "account_detail", "account_products", "account_movements",
-    "attribute_values", "worked_example", "metric_sql",
+    "attribute_values", "worked_example", "metric_sql", "customer_wins", "retention_leaders",
 }
 
 

@@ -220,3 +220,14 @@ def test_nothing_leaves_the_machine(context, app_url):
     foreign = sorted({u for u in seen if not u.startswith(("data:", "blob:"))
                       and urlsplit(u).hostname not in LOCAL_HOSTS})
     assert not foreign, foreign
+
+
+@pytest.mark.parametrize("slide", ["1", "2", "3", "4"])
+def test_a_presentation_link_opens_straight_into_its_slide_with_the_filters(app_url, context, slide):
+    page = context.new_page()
+    page.goto(f"{app_url}/present?segment=Enterprise&slide={slide}")
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stMain'] h2").first.inner_text().startswith(f"{slide} / 4")
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+    assert "Enterprise" in page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
