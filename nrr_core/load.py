@@ -118,53 +118,44 @@ def _read_header(path: Path, spec: CsvSpec) -> tuple[str, list[str]]:
     return delim, columns
 
 
-def _line_of_record(path: Path, rec: int, delim: str) -> int | None:
-    """Physical line number of data record ``rec`` (1 = first row after the header).
+def _start_line(path: Path, nth: int, delim: str, *, data_rows_only: bool) -> int | None:
+    """Physical line (header = 1) where the ``nth`` record of the file starts.
 
-    DuckDB skips blank lines and lets quoted fields span lines, so the record
-    number is mapped back by re-reading the file; only done on the error path.
+    DuckDB numbers records two ways, and neither is a physical line when a
+    quoted field spans lines: ``data_rows_only`` counts data rows only (1 = the
+    first row after the header, blank lines skipped), as the staged records are
+    numbered; otherwise every record counts, header and blank lines included,
+    as in DuckDB's "CSV Error on Line: N". Re-reads the file: error path only.
+    None if the file cannot be read that far.
     """
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
             reader = csv.reader(fh, delimiter=delim)
-            next(reader, None)
-            seen = 0
-            start = reader.line_num + 1
+            if data_rows_only:
+                next(reader, None)
+            counted, start = 0, reader.line_num + 1
             for row in reader:
-                if row:
-                    seen += 1
-                    if seen == rec:
+                if row or not data_rows_only:
+                    counted += 1
+                    if counted == nth:
                         return start
                 start = reader.line_num + 1
-    except (OSError, UnicodeDecodeError, csv.Error):
+    except (OSError, csv.Error):
         pass
-    return rec + 1
+    return None
 
 
 _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
-def _physical_line(path: Path, duckdb_line: int, delim: str) -> int:
-    """DuckDB's "CSV Error on Line: N" counts blank lines but not the newlines
-    inside quoted fields; map it to the physical line where that record starts."""
-    try:
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-            reader = csv.reader(fh, delimiter=delim)
-            counted, start = 0, 1
-            for _ in reader:
-                counted += 1
-                if counted == duckdb_line:
-                    return start
-                start = reader.line_num + 1
-    except (OSError, csv.Error):
-        pass
-    return duckdb_line
-
-
 def _csv_error(path: Path, exc: duckdb.Error, delim: str) -> InputError:
     text = str(exc)
     m = _DUCKDB_LINE.search(text)
-    line = _physical_line(path, int(m.group(1)), delim) if m else None
+    if m:
+        reported = int(m.group(1))
+        line = _start_line(path, reported, delim, data_rows_only=False) or reported
+    else:
+        line = None
     if "unicode" in text.lower() or "utf-8" in text.lower():
         problem = "is not UTF-8 text (save the file as UTF-8 CSV)"
     elif "unterminated quote" in text.lower():
@@ -244,7 +235,7 @@ class _Builder:
         bad = db.run(self.con, f"validate_{role}", params, own_cursor=False)
         if len(bad):
             rec, problem = int(bad.iloc[0]["rec"]), str(bad.iloc[0]["problem"])
-            raise InputError(path.name, _line_of_record(path, rec, delim), problem)
+            raise InputError(path.name, _start_line(path, rec, delim, data_rows_only=True) or rec + 1, problem)
 
 
 
