@@ -110,10 +110,14 @@ def bridge(con, filters: Filters | None, from_month: str, to_month: str,
     return {col: float(row.iloc[0][col]) for col in BRIDGE_COLUMNS}
 
 
+def _steps(values: dict[str, float]) -> pd.DataFrame:
+    """A bridge dict as the contract's step, mrr rows."""
+    return pd.DataFrame({"step": BRIDGE_COLUMNS, "mrr": [values[c] for c in BRIDGE_COLUMNS]})
+
+
 def waterfall(con, filters: Filters | None, from_month: str, to_month: str) -> pd.DataFrame:
     """MRR waterfall for months from..to: columns step, mrr (steps in contract order)."""
-    values = bridge(con, filters, from_month, to_month)
-    return pd.DataFrame({"step": BRIDGE_COLUMNS, "mrr": [values[c] for c in BRIDGE_COLUMNS]})
+    return _steps(bridge(con, filters, from_month, to_month))
 
 
 def nrr_bridge(con, filters: Filters | None, from_month: str, to_month: str) -> pd.DataFrame:
@@ -122,8 +126,7 @@ def nrr_bridge(con, filters: Filters | None, from_month: str, to_month: str) -> 
     Its ending_mrr / starting_mrr is the window's net revenue retention; ``new``
     is always 0. Columns: step, mrr.
     """
-    values = bridge(con, filters, from_month, to_month, existing_only=True)
-    return pd.DataFrame({"step": BRIDGE_COLUMNS, "mrr": [values[c] for c in BRIDGE_COLUMNS]})
+    return _steps(bridge(con, filters, from_month, to_month, existing_only=True))
 
 
 def cohorts(con, filters: Filters | None = None, by: str = "quarter") -> pd.DataFrame:
@@ -134,8 +137,7 @@ def cohorts(con, filters: Filters | None = None, by: str = "quarter") -> pd.Data
     eligible_accounts, accounts_active, starting_mrr, mrr, revenue_retention,
     logo_retention (both over eligible members).
     """
-    if by not in COHORT_KEYS and by not in extra_attributes(con):
-        raise NrrError(f"unknown cohort grouping {by!r} (use one of {', '.join(COHORT_KEYS)})")
+    _check_grouping(con, by, COHORT_KEYS, "cohort grouping")
     return db.run(con, "cohorts", _params(filters, by=by))
 
 
@@ -145,8 +147,7 @@ def breakdown(con, filters: Filters | None, by: str, month: str) -> pd.DataFrame
     Columns: value, arr, active_accounts, nrr, grr, logo_retention,
     base_accounts, base_arr. Ratios are NaN for a group with no 12-month base.
     """
-    if by not in ATTRIBUTES and by not in extra_attributes(con):
-        raise NrrError(f"unknown attribute {by!r} (use one of {', '.join(ATTRIBUTES)})")
+    _check_grouping(con, by, ATTRIBUTES, "attribute")
     idx = parse_month(month)
     return db.run(con, "breakdown", _params(filters, by=by, month_idx=idx))
 
@@ -171,6 +172,12 @@ def attribute_values(con) -> dict[str, list[str]]:
     for attribute, group in frame.groupby("attribute", sort=False):
         values[str(attribute)] = [str(v) for v in group["value"]]
     return values
+
+
+def _check_grouping(con, by: str, standard: tuple[str, ...], what: str) -> None:
+    """Raise NrrError unless ``by`` is one of ``standard`` or an extra account attribute."""
+    if by not in standard and by not in extra_attributes(con):
+        raise NrrError(f"unknown {what} {by!r} (use one of {', '.join(standard)})")
 
 
 def extra_attributes(con) -> list[str]:
@@ -225,8 +232,7 @@ def bridge_by(con, filters: Filters | None, by: str, from_month: str, to_month: 
     Columns: value, starting_mrr, new, expansion, cross_sell, contraction, churn,
     reactivation, ending_mrr.
     """
-    if by not in ATTRIBUTES and by not in extra_attributes(con):
-        raise NrrError(f"unknown attribute {by!r} (use one of {', '.join(ATTRIBUTES)})")
+    _check_grouping(con, by, ATTRIBUTES, "attribute")
     lo, hi = window(con, from_month, to_month)
     return db.run(con, "bridge_by", _params(filters, by=by, from_idx=lo, to_idx=hi))
 
