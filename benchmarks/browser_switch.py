@@ -20,11 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_for_app  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, PAGE_TITLES, running_app, wait_for_app  # noqa: E402
 
 PAGES = ["churn-vs-expansion", "retention", "accounts", "overview"]
-TITLES = {"churn-vs-expansion": "Churn vs expansion", "retention": "Retention curves", "accounts": "Accounts",
-          "overview": "Net revenue retention"}
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -55,7 +53,7 @@ def measure(db: Path, rounds: int) -> dict:
                     link.click()
                     # Done when the new page's title is on screen and the app is
                     # idle with every chart drawn (no fixed sleeps).
-                    page.wait_for_selector(f"h1:has-text('{TITLES[name]}')", timeout=120_000)
+                    page.wait_for_selector(f"h1:has-text('{PAGE_TITLES[name]}')", timeout=120_000)
                     wait_for_app(page, 120_000, settle_ms=0)
                     times[name].append(time.perf_counter() - t)
             browser.close()

@@ -30,13 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, running_app  # noqa: E402
-
-TITLES = {"overview": "Net revenue retention", "churn-vs-expansion": "Churn vs expansion",
-          "retention": "Retention curves", "accounts": "Accounts"}
-IDLE = ("() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
-        " && !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSpinner']\")"
-        " && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))")
+from tests.browser import APP_IDLE_JS, CHROMIUM_ARGS, CHROMIUM_PATH, PAGE_TITLES, running_app  # noqa: E402
 
 
 def book_figures(db: Path) -> tuple[str, str]:
@@ -69,9 +63,9 @@ async def one_session(browser, url: str, rounds: int, views: list, errors: list,
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     try:
         await page.goto(url + "/", timeout=120_000)
-        await page.wait_for_function(IDLE, timeout=120_000)
+        await page.wait_for_function(APP_IDLE_JS, timeout=120_000)
         for _ in range(rounds):
-            for name, title in TITLES.items():
+            for name, title in PAGE_TITLES.items():
                 if time.monotonic() > deadline:
                     errors.append("deadline reached")
                     return
@@ -81,7 +75,7 @@ async def one_session(browser, url: str, rounds: int, views: list, errors: list,
                 clicked = time.monotonic()
                 await link.click()
                 await page.wait_for_selector(f"h1:has-text('{title}')", timeout=120_000)
-                await page.wait_for_function(IDLE, timeout=120_000)
+                await page.wait_for_function(APP_IDLE_JS, timeout=120_000)
                 await record(page, name, views, errors, clicked)
     except Exception as exc:  # a timeout or a crash is an error of the run, not of the tool
         errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
@@ -157,7 +151,7 @@ def run(sessions: int, rounds: int, reload: bool, db: Path | None = None, timeou
                         try:
                             opened = time.monotonic()
                             await page.goto(url + "/", timeout=120_000)
-                            await page.wait_for_function(IDLE, timeout=120_000)
+                            await page.wait_for_function(APP_IDLE_JS, timeout=120_000)
                             await record(page, "overview", views, errors, opened)
                         except Exception as exc:
                             errors.append(f"new session: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")

@@ -18,19 +18,26 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"]
 
 
+# The app is idle: its script has finished, nothing is loading, and every plotly
+# chart has drawn its SVG. One expression, so the sync helpers here and the async
+# load test (benchmarks/load_test.py) wait for the same thing.
+APP_IDLE_JS = (
+    "() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+    " && !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSpinner']\")"
+    " && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))")
+
+# Each page's url_path and the title it shows (app.py, pages/*.py).
+PAGE_TITLES = {"overview": "Net revenue retention", "churn-vs-expansion": "Churn vs expansion",
+               "retention": "Retention curves", "accounts": "Accounts"}
+
+
 def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
-    """Wait until the Streamlit script has finished and nothing is still loading,
-    every plotly chart has drawn its SVG, then ``settle_ms`` more (screenshots)."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    """Wait until the app is connected and idle (APP_IDLE_JS), then ``settle_ms``
+    more (transitions finish after the first draw; screenshots want them done)."""
     page.wait_for_selector("[data-test-connection-state='CONNECTED']", timeout=timeout_ms, state="attached")
-    page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSpinner']\")",
-        timeout=timeout_ms)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
-        timeout=timeout_ms)
+    page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
     if settle_ms:
-        page.wait_for_timeout(settle_ms)  # transitions finish after the first draw
+        page.wait_for_timeout(settle_ms)
 
 
 def open_page(page, url_path: str) -> None:
