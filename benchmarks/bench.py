@@ -169,34 +169,35 @@ def main() -> int:
 
 
 def render(results) -> str:
-    sizes = [r["accounts"] for r in results]
-    head = "| figure | " + " | ".join(f"{n:,} accounts" for n in sizes) + " |"
-    rule = "| --- |" + " --- |" * len(sizes)
-    rows = [head, rule]
-    rows.append("| MRR rows (account × product × month) | " + " | ".join(f"{r['mrr_rows']:,}" for r in results) + " |")
-    rows.append("| floor: `sum(mrr) GROUP BY month` | " + " | ".join(f"{r['floor_s']*1e3:.1f} ms" for r in results)
-                + " |")
-    rows.append("| load from CSV to a ready database | " + " | ".join(f"{r['load_s']:.2f} s" for r in results) + " |")
-    if all(r.get("peer") for r in results):
-        rows.append("| peer `saas-metrics` 0.1.0, CSV to metrics and waterfall (its peak memory) | " + " | ".join(
-            f"{r['peer']['seconds']:.2f} s ({r['peer']['rss_mb']:.0f} MB)" for r in results) + " |")
-        rows.append("| ours, CSV to every report ÷ peer | " + " | ".join(
-            f"{r['ours_csv_to_report_s']:.2f} s ({r['ours_csv_to_report_s']/r['peer']['seconds']:.2f}×)"
-            for r in results) + " |")
-        rows.append("| 12-month NRR at the as-of month: ours / peer | " + " | ".join(
-            f"{r['ours_nrr']:.6f} / {r['peer']['nrr']:.6f}" for r in results) + " |")
-    for name in results[0]["timings"]:
-        rows.append(f"| {name} | " + " | ".join(
-            f"{r['timings'][name]*1e3:.1f} ms ({r['timings'][name]/r['floor_s']:.1f}×)" for r in results) + " |")
-    rows.append("| `report movements` command, process start included | " + " | ".join(
-        f"{r['cli_movements_s']:.2f} s ({r['cli_movements_s']/results[0]['cli_movements_s']:.2f}× the first size)"
-        for r in results) + " |")
-    rows.append("| peak memory after load / after all queries | " + " | ".join(
-        f"{r['rss_after_load_mb']:.0f} / {r['rss_peak_mb']:.0f} MB" for r in results) + " |")
-    rows.append("| CSV size / database size | " + " | ".join(
-        f"{r['csv_mb']:.0f} / {r['db_mb']:.0f} MB" for r in results) + " |")
-    return "\n".join(rows)
+    """The results as a markdown table, one column per size."""
+    first = results[0]
 
+    def row(label: str, cell) -> str:
+        return f"| {label} | " + " | ".join(cell(r) for r in results) + " |"
+
+    rows = ["| figure | " + " | ".join(f"{r['accounts']:,} accounts" for r in results) + " |",
+            "| --- |" + " --- |" * len(results),
+            row("MRR rows (account × product × month)", lambda r: f"{r['mrr_rows']:,}"),
+            row("floor: `sum(mrr) GROUP BY month`", lambda r: f"{r['floor_s']*1e3:.1f} ms"),
+            row("load from CSV to a ready database", lambda r: f"{r['load_s']:.2f} s")]
+    if all(r.get("peer") for r in results):
+        rows += [
+            row("peer `saas-metrics` 0.1.0, CSV to metrics and waterfall (its peak memory)",
+                lambda r: f"{r['peer']['seconds']:.2f} s ({r['peer']['rss_mb']:.0f} MB)"),
+            row("ours, CSV to every report ÷ peer",
+                lambda r: f"{r['ours_csv_to_report_s']:.2f} s ({r['ours_csv_to_report_s']/r['peer']['seconds']:.2f}×)"),
+            row("12-month NRR at the as-of month: ours / peer",
+                lambda r: f"{r['ours_nrr']:.6f} / {r['peer']['nrr']:.6f}")]
+    for name in first["timings"]:
+        rows.append(row(name, lambda r, name=name:
+                        f"{r['timings'][name]*1e3:.1f} ms ({r['timings'][name]/r['floor_s']:.1f}×)"))
+    rows += [
+        row("`report movements` command, process start included",
+            lambda r: f"{r['cli_movements_s']:.2f} s ({r['cli_movements_s']/first['cli_movements_s']:.2f}× the first size)"),
+        row("peak memory after load / after all queries",
+            lambda r: f"{r['rss_after_load_mb']:.0f} / {r['rss_peak_mb']:.0f} MB"),
+        row("CSV size / database size", lambda r: f"{r['csv_mb']:.0f} / {r['db_mb']:.0f} MB")]
+    return "\n".join(rows)
 
 if __name__ == "__main__":
     sys.exit(main())
