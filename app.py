@@ -31,6 +31,7 @@ PAGES = [
     st.Page("pages/retention_curves.py", title="Retention curves", icon=":material/ssid_chart:",
             url_path="retention"),
     st.Page("pages/account_list.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
+    st.Page("pages/review_board.py", title="Account review", icon=":material/fact_check:", url_path="review"),
     st.Page("pages/how_it_is_computed.py", title="Methodology", icon=":material/menu_book:",
             url_path="methodology"),
     st.Page("pages/all_hands.py", title="Present", icon=":material/co_present:", url_path="present"),
@@ -53,6 +54,7 @@ if PagesManager.uses_pages_directory and not UNDER_APPTEST and "_nrr_started" no
 st.session_state["_nrr_started"] = True
 
 viewer = auth.require_viewer(data.settings().allowed_domains)  # stops here until signed in, if configured
+auth.remember_viewer(viewer)  # the review board records decisions in this name
 try:
     data.ensure_database()
     data.pin_snapshot()

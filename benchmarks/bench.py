@@ -40,6 +40,7 @@ def best_of(fn, n=5):
 
 def page_calls(metrics, con, f, info):
     """What each page asks nrr_core for on a first visit (see pages/*.py)."""
+    from nrr_core import review
     from nrr_core.months import label
     from nrr_core.period import Period
 
@@ -57,6 +58,10 @@ def page_calls(metrics, con, f, info):
         "page: retention curves": lambda: (metrics.cohorts(con, f, "segment"),
                                            metrics.cohort_matrix(con, f, "quarter", "revenue_retention", 3)),
         "page: accounts": lambda: metrics.account_list(con, f, as_of, ""),
+        "page: account review, board": lambda: review.board(con, f, as_of),
+        "page: account review, score quality (back-test)": lambda: review.backtest(con, f, as_of),
+        "page: account review, roll-ups": lambda: (review.sponsor_coverage(con, f, as_of),
+                                                  review.retrospective(con, f, p.from_month, p.to_month)),
     }
 
 

@@ -1,4 +1,4 @@
-"""The command line: ``python -m nrr_core load|demo|report ...``.
+"""The command line: ``python -m nrr_core load|demo|report|pack ...``.
 
 Argument parsing and output only; every figure comes from ``metrics``. Reports
 print CSV exactly as ``docs/data-contract.md`` specifies. Every error is one
@@ -130,6 +130,25 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
         _add_filters(k)
+
+    pack = sub.add_parser("pack", help="write the board pack (PDF) for a period and filters")
+    pack.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+    pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write (replaced if it exists)")
+    end = pack.add_mutually_exclusive_group()
+    end.add_argument("--as-of", dest="as_of", metavar="YYYY-MM", help="last month of the period "
+                                                                     "(default: the data's as-of month)")
+    end.add_argument("--to", dest="as_of", metavar="YYYY-MM", help="the same as --as-of")
+    pack.add_argument("--window", choices=["month", "quarter", "year", "custom"], default=None,
+                      help="months ending at the as-of month, as in the app (default quarter; custom with --from)")
+    pack.add_argument("--from", dest="from_month", metavar="YYYY-MM",
+                      help="first month of a custom period (implies --window custom)")
+    pack.add_argument("--currency", default="$", help="currency symbol shown with amounts (default %(default)s)")
+    pack.add_argument("--decisions", metavar="PATH",
+                      help="review decisions file (default: decisions.sqlite beside --db, when it exists)")
+    pack.add_argument("--no-reviews", action="store_true",
+                      help="leave out the at-risk and expansion account lists")
+    pack.add_argument("--quiet", action="store_true", help="print nothing on success")
+    _add_filters(pack)
     return parser
 
 
@@ -178,6 +197,8 @@ def run(argv=None) -> int:
                       f"account-product-months, {summary.first_month} to {summary.as_of_month} "
                       f"({summary.seconds:.1f} s)")
         return 0
+    if args.command == "pack":
+        return write_pack(args)
     con = db.connect_read_only(args.db)
     try:
         filters = _filters(args)
@@ -200,6 +221,59 @@ def run(argv=None) -> int:
     finally:
         con.close()
     return 0
+
+
+def write_pack(args) -> int:
+    """``pack``: build the board pack and write it atomically to ``--out``."""
+    import os
+    import time
+
+    from .pack import make_pack
+    from .period import Period
+
+    started = time.perf_counter()
+    out = Path(args.out)
+    if out.is_dir():
+        raise NrrError(f"--out {out} is a folder; give a file name such as board-pack.pdf")
+    if not out.parent.is_dir():
+        raise NrrError(f"--out {out}: the folder {out.parent} does not exist")
+    window = args.window or ("custom" if args.from_month else "quarter")
+    if args.from_month and window != "custom":
+        raise NrrError(f"--from goes with --window custom, not --window {window}")
+    con = db.connect_read_only(args.db)
+    try:
+        filters = _filters(args)
+        metrics.check_filters(con, filters)
+        info = metrics.book_info(con)
+        period = Period.within(info.first_month, args.as_of or info.as_of_month, window, args.from_month)
+        reviews = None if args.no_reviews else _review_lists(con, filters, period.to_month, args)
+        pack = make_pack(con, filters, period, currency=args.currency, reviews=reviews, db_path=args.db)
+    finally:
+        con.close()
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(pack.pdf)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise NrrError(f"--out {out}: cannot write it ({exc.strerror or exc})") from None
+    if not args.quiet:
+        print(f"wrote {out}: {pack.pages} pages, {len(pack.pdf) / 1024:,.0f} KB, "
+              f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _review_lists(con, filters: Filters, month: str, args):
+    """The review board's (at_risk, expansion) lists at ``month``, with the
+    latest decisions from the decisions file if there is one (never created here)."""
+    from . import review
+    from .decisions import DecisionStore
+
+    path = Path(args.decisions) if args.decisions else Path(args.db).with_name("decisions.sqlite")
+    if args.decisions and not path.is_file():
+        raise NrrError(f"--decisions {path}: no such file")
+    board = review.board(con, filters, month, DecisionStore(path) if path.is_file() else None)
+    return board.at_risk, board.expansion
 
 
 def write_demo(db_path, *, n_accounts: int = 2000, n_months: int = 36, progress=None):

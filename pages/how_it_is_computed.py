@@ -2,7 +2,7 @@
 loaded data, the benchmark bands' source, and the SQL behind every figure."""
 import streamlit as st
 
-from nrr_core import formatting
+from nrr_core import formatting, review
 from nrr_core.metrics import MOVEMENT_LABELS
 from ui import data, view
 from ui.frame import context, page_header
@@ -95,13 +95,30 @@ top performers above **{formatting.percent(b['top'], 0)}**; a business above abo
 its existing customers alone. This deployment's values come from `nrr.toml` (`[benchmarks]`).
 """)
 
+st.subheader("Account review scores")
+st.markdown(f"""
+The review board ranks accounts by two scores, each a **sum of points**: a factor that holds adds its
+points, nothing else does. An account with a risk score of **{review.RISK_THRESHOLD}** or more is at risk;
+one with an expansion score of **{review.EXPANSION_THRESHOLD}** or more (and not at risk) is an expansion
+candidate. Every factor reads the account's own month and earlier months only. The points were set by
+judgment; the board's *Score quality* view back-tests them on this data and shows each factor's own hit rate.
+""")
+view.table(review.factor_table(), {
+    "score": st.column_config.TextColumn("Score"),
+    "factor": st.column_config.TextColumn("Factor", width="medium"),
+    "points": st.column_config.NumberColumn("Points"),
+    "rule": st.column_config.TextColumn("Rule", width="large"),
+    "back_tested": st.column_config.CheckboxColumn("Back-tested"),
+}, key="score_factors", download="score-factors")
+
 st.subheader("The SQL behind each figure")
 st.caption("Values are always bound as $parameters, never written into the SQL. Months are integers "
            "(year × 12 + month − 1). The loader classifies every account-month once; each report then adds up "
            "pre-computed rows per combination of account attributes, which a filter always selects whole.")
 titles = {"movements": "Movements (the monthly bridge)", "retention": "NRR, GRR and logo retention",
           "waterfall": "Waterfall and NRR bridge for a window", "cohorts": "Retention curves (cohorts)",
-          "filters": "Which accounts a filter selects"}
+          "filters": "Which accounts a filter selects",
+          "scores": "Account review scores and their back-test"}
 for metric, title in titles.items():
     with st.expander(title):
         for name, sql in data.query("metric_sql", metric):

@@ -2,7 +2,7 @@
 breakdown by an attribute, and the accounts that moved net retention."""
 import streamlit as st
 
-from nrr_core import charts, formatting
+from nrr_core import NrrError, charts, formatting
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from nrr_core.months import label, parse_month
 from ui import data, view
@@ -18,6 +18,26 @@ head = data.query("headline", f, as_of)
 if not head["accounts"] and head["nrr"] is None:
     view.nothing("No accounts match these filters at this month. Clear a filter or pick another month.")
     st.stop()
+
+# The board pack: a PDF built on the server for these filters and period.
+problem = None
+with st.container(horizontal=True, vertical_alignment="center"):
+    if st.button("Board pack (PDF)", key="board_pack", icon=":material/picture_as_pdf:",
+                 help="A landscape PDF for a QBR or board meeting: headline figures, NRR trend, the period's MRR "
+                      "bridge, retention by segment, the review board's lists and the definitions."):
+        with st.spinner("Building the board pack (figures, charts, PDF)…"):
+            try:
+                data.build_board_pack(f, p)
+            except NrrError as exc:
+                problem = str(exc)
+    pack = data.board_pack_ready(f, p)
+    if pack:
+        st.download_button(f"Download the board pack ({pack.pages} pages, {len(pack.pdf) // 1024:,} KB)",
+                           pack.pdf, file_name=f"nrr-board-pack-{p.from_month}-to-{p.to_month}.pdf",
+                           mime="application/pdf", key="board_pack_download", on_click="ignore",
+                           icon=":material/download:", type="primary")
+if problem:
+    st.warning(problem)
 
 tiles = st.columns(4)
 since = view.month_name(quarter_ago)

@@ -28,7 +28,7 @@ APP_IDLE_JS = (
 
 # Each page's url_path and the title it shows (app.py, pages/*.py).
 PAGE_TITLES = {"overview": "Net revenue retention", "churn-vs-expansion": "Churn vs expansion",
-               "retention": "Retention curves", "accounts": "Accounts"}
+               "retention": "Retention curves", "accounts": "Accounts", "review": "Account review"}
 
 
 def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:

@@ -61,3 +61,16 @@ def show_viewer(viewer: str | None) -> None:
     else:
         st.sidebar.caption(f"Signed in as {viewer}")
         st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
+
+
+VIEWER_KEY = "_nrr_viewer"
+
+
+def remember_viewer(viewer: str | None) -> None:
+    """app.py keeps who is signed in for the pages (None in open mode)."""
+    st.session_state[VIEWER_KEY] = viewer
+
+
+def current_viewer() -> str | None:
+    """The signed-in viewer of this session, or None in open mode."""
+    return st.session_state.get(VIEWER_KEY)

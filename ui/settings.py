@@ -1,7 +1,8 @@
 """Deployment settings: database path, currency symbol, benchmark bands.
 
 Read from ``nrr.toml`` beside app.py when present (see README), overridden by
-the environment variable ``NRR_DB`` for the database path.
+the environment variables ``NRR_DB`` (database) and ``NRR_DECISIONS`` (the
+review decisions store, by default ``decisions.sqlite`` beside the database).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = ROOT / "data" / "nrr.duckdb"
+    # Review decisions (never replaced by a load); None = decisions.sqlite beside the database.
+    decisions_path: Path | None = None
     currency: str = "$"
     # Benchmarks quoted in docs/metrics.md: median SaaS NRR ~90-95 %, top performers > 120 %.
     benchmarks: dict = field(default_factory=lambda: {"median_low": 0.90, "median_high": 0.95, "top": 1.20})
@@ -31,6 +34,8 @@ def load_settings() -> Settings:
             raw = tomllib.load(fh)
         if "database" in raw.get("data", {}):
             values["db_path"] = (ROOT / raw["data"]["database"]).resolve()
+        if "decisions" in raw.get("data", {}):
+            values["decisions_path"] = (ROOT / raw["data"]["decisions"]).resolve()
         if "currency" in raw.get("display", {}):
             values["currency"] = str(raw["display"]["currency"])
         domains = raw.get("auth", {}).get("allowed_domains", [])
@@ -42,4 +47,9 @@ def load_settings() -> Settings:
             values["benchmarks"] = {k: float(bench.get(k, v)) for k, v in base.items()}
     if os.environ.get("NRR_DB"):
         values["db_path"] = Path(os.environ["NRR_DB"]).resolve()
-    return Settings(**values)
+    if os.environ.get("NRR_DECISIONS"):
+        values["decisions_path"] = Path(os.environ["NRR_DECISIONS"]).resolve()
+    settings = Settings(**values)
+    if settings.decisions_path is None:
+        settings = Settings(**{**values, "decisions_path": settings.db_path.with_name("decisions.sqlite")})
+    return settings

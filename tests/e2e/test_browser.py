@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["overview", "churn-vs-expansion", "retention", "accounts", "methodology"]
+PAGES = ["overview", "churn-vs-expansion", "retention", "accounts", "review", "methodology"]
 CHARTED = ["overview", "churn-vs-expansion", "retention"]  # accounts draws a chart once an account is open
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 

@@ -1,0 +1,148 @@
+"""Recorded review decisions: an append-only SQLite store beside the book.
+
+The book (DuckDB) is replaced wholesale by every load; decisions are what
+people said in meetings and must survive that, a restart, and ten people
+pressing "Record" at the same moment. So they live in their own file, written
+by SQLite in WAL mode: every write is one ``BEGIN IMMEDIATE`` transaction
+(writers queue on SQLite's lock, up to ``TIMEOUT`` seconds, instead of
+failing), committed with ``synchronous=FULL`` before ``record`` returns.
+Triggers refuse updates and deletions; a changed mind is a new decision.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import NrrError
+
+SQL_DIR = Path(__file__).with_name("sql") / "decisions"
+TIMEOUT = 30.0
+
+STATUSES = ("at risk", "watch", "healthy", "expansion")
+DEPARTMENTS = ("Customer Success", "Product", "Support", "Sales", "Executive sponsor")
+# Statuses that say the account is in danger: the churn retrospective counts a
+# loss as foreseen when one of these was recorded before it happened.
+RISK_STATUSES = ("at risk", "watch")
+
+MAX_SHORT = 200   # status, department, action, owner, recorder
+MAX_NOTE = 4000
+
+COLUMNS = ["id", "account_id", "status", "department", "next_action", "action_owner", "due_date", "note",
+           "recorded_by", "recorded_at", "book_month"]
+
+
+@functools.cache
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One review decision as the room takes it (``record`` adds who and when)."""
+
+    account_id: str
+    status: str
+    recorded_by: str
+    department: str | None = None
+    next_action: str | None = None
+    action_owner: str | None = None
+    due_date: dt.date | None = None
+    note: str | None = None
+    book_month: str | None = None
+
+    def checked(self) -> dict:
+        """The decision as bound parameters, or NrrError saying what is wrong."""
+        values = asdict(self)
+        for key, value in values.items():
+            if isinstance(value, str):
+                value = value.strip() or None
+            values[key] = value
+        if not values["account_id"]:
+            raise NrrError("a decision needs an account")
+        if values["status"] not in STATUSES:
+            raise NrrError(f"status must be one of {', '.join(STATUSES)}")
+        if values["department"] is not None and values["department"] not in DEPARTMENTS:
+            raise NrrError(f"department must be one of {', '.join(DEPARTMENTS)}")
+        if values["status"] == "at risk" and not values["department"]:
+            raise NrrError("an at-risk decision needs the department that owns the risk")
+        if not values["recorded_by"]:
+            raise NrrError("a decision needs the name of who records it")
+        for key in ("account_id", "recorded_by", "next_action", "action_owner", "book_month"):
+            if values[key] and len(values[key]) > MAX_SHORT:
+                raise NrrError(f"{key.replace('_', ' ')} is longer than {MAX_SHORT} characters")
+        if values["note"] and len(values["note"]) > MAX_NOTE:
+            raise NrrError(f"the note is longer than {MAX_NOTE} characters")
+        due = values["due_date"]
+        values["due_date"] = due.isoformat() if due else None
+        return values
+
+
+class DecisionStore:
+    """The decisions file at ``path`` (created with its folder on first write)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise NrrError(f"cannot open the decisions store {self.path}: {exc}") from None
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.executescript(_sql("schema"))
+        return con
+
+    def record(self, decision: Decision, *, now: dt.datetime | None = None) -> int:
+        """Append ``decision``; returns its id once it is safely on disk."""
+        params = decision.checked()
+        recorded = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+        params["recorded_at"] = recorded.isoformat(timespec="seconds")
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            (row_id,) = con.execute(_sql("record"), params).fetchone()
+            con.execute("COMMIT")
+            return int(row_id)
+        except sqlite3.Error as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise NrrError(f"the decision was not saved ({exc}); try again") from None
+        finally:
+            con.close()
+
+    def _frame(self, name: str, params: dict | None = None, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+        if not self.path.exists():
+            return pd.DataFrame(columns=COLUMNS + list(extra))
+        con = self._connect()
+        try:
+            cur = con.execute(_sql(name), params or {})
+            frame = pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
+        finally:
+            con.close()
+        return frame
+
+    def latest(self) -> pd.DataFrame:
+        """Each account's latest decision (``COLUMNS`` plus ``reviews``, its count)."""
+        return self._frame("latest", extra=("reviews",))
+
+    def history(self, account_id: str) -> pd.DataFrame:
+        """One account's decisions, newest first (``COLUMNS``)."""
+        return self._frame("history", {"account_id": str(account_id)})
+
+    def every(self) -> pd.DataFrame:
+        """Every decision, oldest first (``COLUMNS``)."""
+        return self._frame("every")
+
+    def version(self) -> int:
+        """A number that grows with every decision recorded (0 when none)."""
+        if not self.path.exists():
+            return 0
+        return int(self._frame("version").iloc[0, 0])

@@ -1,0 +1,2 @@
+-- Every decision, oldest first (the export).
+SELECT * FROM decisions ORDER BY id;
