@@ -43,10 +43,12 @@ from .metrics import BRIDGE_COLUMNS, MOVEMENTS
 from .months import label, long_label, parse_month
 from .period import Period
 
-# A glyph no installed font has (an emoji, a rare script) is left out of the
-# PDF; fpdf2 logs that as a warning, which must not reach the command line's
-# stderr through Python's last-resort handler. A configured root logger still sees it.
-logging.getLogger("fpdf").addHandler(logging.NullHandler())
+# The libraries' own log lines must not reach the command line's stderr through
+# Python's last-resort handler (one line per error there): fpdf2 warns when no
+# installed font has a glyph (an emoji: it is left out), choreographer logs the
+# messages it ignores on Chromium's pipe. A configured root logger still sees them.
+for _name in ("fpdf", "choreographer", "kaleido", "logistro"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 TITLE = "Net revenue retention — board pack"
 MISSING_BROWSER = ("The board pack needs Chromium for its charts: install Debian's chromium "
