@@ -12,7 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import db, metrics
+import pandas as pd
+
+from . import db, export, metrics
 from .errors import NrrError
 from .filters import Filters
 
@@ -25,8 +27,20 @@ REPORT_COLUMNS = {
                 "revenue_retention", "logo_retention"],
     "breakdown": ["value", "arr", "active_accounts", "nrr", "grr", "logo_retention", "base_accounts"],
 }
-RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention"}
-COUNT_COLUMNS = {"months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts"}
+# The account review's reports (the Account review page's lists and back-test).
+REVIEW_COLUMNS = {
+    "board": ["list", "account_id", "name", "segment", "region", "industry", "csm_owner", "arr", "nrr_12m",
+              "last_movement", "last_movement_month", "renewal_date", "renewal_flag", "score", "risk_score",
+              "expansion_score", "reasons", "decision_status", "decision_department", "decision_action",
+              "decision_owner", "decision_due", "decision_recorded_by", "decision_recorded_at"],
+    "backtest": ["month", "accounts", "base_rate", "top_rate", "lift", "precision_at_k", "caught_share"],
+    "retrospective": ["account_id", "name", "segment", "csm_owner", "first_loss_month", "kind", "lost_arr",
+                      "arr_before", "score_before", "flagged_by_score", "flagged_in_review", "flagged_on"],
+}
+RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
+                 "precision_at_k", "caught_share"}
+COUNT_COLUMNS = {"months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
+                 "accounts", "score", "risk_score", "expansion_score"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,12 +62,18 @@ def format_ratio(value) -> str:
 
 
 def _cell(column: str, value) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if column in RATIO_COLUMNS:
         return format_ratio(value)
     if column in COUNT_COLUMNS:
         return str(int(value))
     if isinstance(value, str):
-        return value
+        return export.neutralise(value)  # names are untrusted: safe to open in a spreadsheet
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
     return format_amount(value)
 
 
@@ -129,6 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "breakdown":
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
+        _add_filters(k)
+
+    for name, text in [("board", "the account review board: at-risk and expansion accounts with scores"),
+                       ("backtest", "how well the risk score ranked accounts in past months"),
+                       ("retrospective", "churned and contracted accounts in a window, and who flagged them")]:
+        k = kinds.add_parser(name, help=text)
+        k.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+        if name == "retrospective":
+            k.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
+            k.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
+        else:
+            k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
+        if name != "backtest":
+            k.add_argument("--decisions", metavar="PATH",
+                           help="review decisions file (default: decisions.sqlite beside --db, when it exists)")
         _add_filters(k)
 
     pack = sub.add_parser("pack", help="write the board pack (PDF) for a period and filters")
@@ -213,10 +248,13 @@ def run(argv=None) -> int:
             frame = pick(con, filters, args.from_month, args.to_month)
         elif kind == "cohorts":
             frame = metrics.cohorts(con, filters, by=args.by)
-        else:
+        elif kind == "breakdown":
             month = args.month or metrics.book_info(con).as_of_month
             metrics.window(con, month, month)
             frame = metrics.breakdown(con, filters, args.by, month)
+        else:
+            write_csv(_review_report(con, filters, args), REVIEW_COLUMNS[kind])
+            return 0
         write_csv(frame, REPORT_COLUMNS[kind])
     finally:
         con.close()
@@ -263,16 +301,42 @@ def write_pack(args) -> int:
     return 0
 
 
-def _review_lists(con, filters: Filters, month: str, args):
-    """The review board's (at_risk, expansion) lists at ``month``, with the
-    latest decisions from the decisions file if there is one (never created here)."""
+def _review_report(con, filters: Filters, args):
+    """The frame of ``report board|backtest|retrospective``."""
     from . import review
+
+    if args.report == "retrospective":
+        metrics.window(con, args.from_month, args.to_month)
+        return review.retrospective(con, filters, args.from_month, args.to_month, _decision_store(args))[0]
+    month = args.month or metrics.book_info(con).as_of_month
+    metrics.window(con, month, month)
+    if args.report == "board":
+        board = review.board(con, filters, month, _decision_store(args))
+        return pd.concat([board.at_risk.assign(list="at risk"), board.expansion.assign(list="expansion")],
+                         ignore_index=True)
+    bt = review.backtest(con, filters, month)
+    if bt is None:
+        raise NrrError(f"no month to back-test: it needs 6 months of data before and {review.HORIZON} after")
+    return bt.monthly
+
+
+def _decision_store(args):
+    """The decisions file of ``--decisions``, or decisions.sqlite beside --db
+    if it exists (never created by a report); None when there is none."""
     from .decisions import DecisionStore
 
     path = Path(args.decisions) if args.decisions else Path(args.db).with_name("decisions.sqlite")
     if args.decisions and not path.is_file():
         raise NrrError(f"--decisions {path}: no such file")
-    board = review.board(con, filters, month, DecisionStore(path) if path.is_file() else None)
+    return DecisionStore(path) if path.is_file() else None
+
+
+def _review_lists(con, filters: Filters, month: str, args):
+    """The review board's (at_risk, expansion) lists at ``month``, with the
+    latest decisions from the decisions file if there is one (never created here)."""
+    from . import review
+
+    board = review.board(con, filters, month, _decision_store(args))
     return board.at_risk, board.expansion
 
 

@@ -162,13 +162,24 @@ def _live_points(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> p
     return frame
 
 
-def _reasons(row, kind: str, limit: int | None = 3) -> str:
-    scored = [f for f in FACTORS if f.kind == kind and bool(row[f.key])]
+def _join_reasons(scored: list[Factor], limit: int | None) -> str:
     shown = scored if limit is None else scored[:limit]
     text = " · ".join(f"{f.label} (+{f.points})" for f in shown)
     if limit is not None and len(scored) > limit:
         text += f" · {len(scored) - limit} more"
     return text
+
+
+def _reasons(row, kind: str, limit: int | None = 3) -> str:
+    """One row's factors of ``kind`` that hold, largest points first, in words."""
+    return _join_reasons([f for f in FACTORS if f.kind == kind and bool(row[f.key])], limit)
+
+
+def _reasons_column(frame: pd.DataFrame, kind: str, limit: int = 3) -> list[str]:
+    """``_reasons`` for every row of ``frame`` (reads the factor columns once)."""
+    factors = [f for f in FACTORS if f.kind == kind]
+    flags = frame[[f.key for f in factors]].to_numpy(dtype=bool)
+    return [_join_reasons([factors[i] for i in row.nonzero()[0]], limit) for row in flags]
 
 
 def _renewal_flag(days) -> str:
@@ -255,7 +266,7 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int)
     def one_list(mask, kind: str) -> pd.DataFrame:
         part = frame[mask].copy()
         part["score"] = part[f"{kind}_score"]
-        part["reasons"] = [_reasons(row, kind) for _, row in part.iterrows()] if len(part) else []
+        part["reasons"] = _reasons_column(part, kind)
         part = part.sort_values(["arr", "score", "account_id"], ascending=[False, False, True])
         return part[BOARD_COLUMNS + DETAIL_COLUMNS].reset_index(drop=True)
 

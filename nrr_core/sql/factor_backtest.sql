@@ -10,25 +10,29 @@ WITH scored AS (
     SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) c
         ON c.combo_key = a.combo_key
     WHERE h.month_idx BETWEEN $from_idx AND $to_idx
+), combos AS (
+    -- At most 2^15 distinct rows: unpivoting these is cheap however many accounts.
+    SELECT lost, churned, grew,
+           usage_drop, low_utilisation, recent_contraction, product_dropped, detractor, ticket_spike,
+           top_without_sponsor, high_utilisation, usage_growth, single_product, promoter, recent_expansion,
+           count(*) AS n
+    FROM scored
+    GROUP BY ALL
 ), per_factor AS (
-    UNPIVOT (SELECT account_key, month_idx, lost, churned, grew,
-                    usage_drop, low_utilisation, recent_contraction, product_dropped, detractor, ticket_spike,
-                    top_without_sponsor, high_utilisation, usage_growth, single_product, promoter,
-                    recent_expansion
-             FROM scored)
+    UNPIVOT combos
     ON usage_drop, low_utilisation, recent_contraction, product_dropped, detractor, ticket_spike,
        top_without_sponsor, high_utilisation, usage_growth, single_product, promoter, recent_expansion
     INTO NAME factor VALUE holds
 )
 SELECT factor,
-       count(*) AS account_months,
-       count(*) FILTER (WHERE holds) AS with_factor,
-       count(*) FILTER (WHERE holds AND lost) AS lost_with,
-       count(*) FILTER (WHERE NOT holds AND lost) AS lost_without,
-       count(*) FILTER (WHERE holds AND churned) AS churned_with,
-       count(*) FILTER (WHERE NOT holds AND churned) AS churned_without,
-       count(*) FILTER (WHERE holds AND grew) AS grew_with,
-       count(*) FILTER (WHERE NOT holds AND grew) AS grew_without
+       sum(n) AS account_months,
+       coalesce(sum(n) FILTER (WHERE holds), 0) AS with_factor,
+       coalesce(sum(n) FILTER (WHERE holds AND lost), 0) AS lost_with,
+       coalesce(sum(n) FILTER (WHERE NOT holds AND lost), 0) AS lost_without,
+       coalesce(sum(n) FILTER (WHERE holds AND churned), 0) AS churned_with,
+       coalesce(sum(n) FILTER (WHERE NOT holds AND churned), 0) AS churned_without,
+       coalesce(sum(n) FILTER (WHERE holds AND grew), 0) AS grew_with,
+       coalesce(sum(n) FILTER (WHERE NOT holds AND grew), 0) AS grew_without
 FROM per_factor
 GROUP BY factor
 ORDER BY factor;
