@@ -34,11 +34,11 @@ def open_review(table_key: str, ids_key: str) -> None:
         st.session_state["view"] = "Review"
 
 
-def board_columns(score_label: str) -> dict:
+def board_columns() -> dict:
     return {
         "name": st.column_config.TextColumn("Account", width="medium", pinned=True),
         "arr": view.money_column("ARR", cur, help="ARR at stake: the account's ARR in the as-of month"),
-        "score": st.column_config.NumberColumn(score_label, format="%d", width="small",
+        "score": st.column_config.NumberColumn("Score", format="%d", width="small",
                                                help="Sum of the factors' points (see Score quality)"),
         "reasons": st.column_config.TextColumn("Top reasons", width="large"),
         "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
@@ -56,7 +56,7 @@ def board_columns(score_label: str) -> dict:
     }
 
 
-def draw_list(frame, arr: float, title: str, score_label: str, key: str, empty: str) -> None:
+def draw_list(frame, arr: float, title: str, key: str, empty: str) -> None:
     st.subheader(title)
     if frame.empty:
         view.nothing(empty)
@@ -66,7 +66,7 @@ def draw_list(frame, arr: float, title: str, score_label: str, key: str, empty: 
                + (f" · the {SHOWN} largest shown (the CSV has all)" if total > SHOWN else "")
                + " · pick a row to review it")
     st.session_state[f"_{key}_ids"] = list(frame.account_id[:SHOWN])
-    view.table(frame[:SHOWN], board_columns(score_label), key=key, height=460,
+    view.table(frame[:SHOWN], board_columns(), key=key, height=460,
                on_select=lambda: open_review(key, f"_{key}_ids"), selection_mode="single-row")
     st.download_button("Download CSV (all rows, every column)", export.to_csv_bytes(frame),
                        file_name=f"{key.replace('_table', '')}-{as_of}.csv", mime="text/csv",
@@ -89,9 +89,10 @@ def draw_board() -> None:
                    "dates, sponsors and reviews only.")
     left, right = st.columns(2, gap="large")
     with left:
-        draw_list(at_risk, board.at_risk_arr, "At risk", "Risk score", "risk_table", "No selected account is at risk this month.")
+        draw_list(at_risk, board.at_risk_arr, "At risk", "risk_table",
+                  "No selected account is at risk this month.")
     with right:
-        draw_list(growth, board.expansion_arr, "Expansion candidates", "Expansion score", "growth_table",
+        draw_list(growth, board.expansion_arr, "Expansion candidates", "growth_table",
                   "No selected account is an expansion candidate this month.")
 
 
