@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .formatting import money, percent
-from .metrics import MOVEMENT_LABELS, MOVEMENTS
+from .metrics import MOVEMENT_LABELS
 
 COLORS = {
     "new": "#2F6DB5",

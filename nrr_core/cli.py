@@ -106,6 +106,23 @@ def _filters(args) -> Filters:
                    csm_owner=args.csm_owner, extra=tuple((k, tuple(v)) for k, v in extra.items()))
 
 
+REPORT_HELP = {
+    "movements": "monthly MRR bridge",
+    "retention": "trailing-12-month NRR, GRR, logos",
+    "waterfall": "MRR bridge for a window",
+    "cohorts": "retention curves",
+    "breakdown": "NRR, GRR and ARR by an attribute at a month",
+    "board": "the account review board: at-risk and expansion accounts with scores",
+    "backtest": "how well the risk score ranked accounts in past months",
+    "retrospective": "churned and contracted accounts in a window, and who flagged them",
+}
+
+
+def _add_decisions(p):
+    p.add_argument("--decisions", metavar="PATH",
+                   help="review decisions file (default: decisions.sqlite beside --db, when it exists)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nrr_core", description="Net revenue retention metrics over a DuckDB book.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -133,14 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="print a report as CSV")
     kinds = report.add_subparsers(dest="report", required=True, parser_class=_Parser)
-    for name, text in [("movements", "monthly MRR bridge"), ("retention", "trailing-12-month NRR, GRR, logos"),
-                       ("waterfall", "MRR bridge for a window"), ("cohorts", "retention curves"),
-                       ("breakdown", "NRR, GRR and ARR by an attribute at a month")]:
+    for name, text in REPORT_HELP.items():
         k = kinds.add_parser(name, help=text)
         k.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
-        if name == "waterfall":
+        if name in ("waterfall", "retrospective"):
             k.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
             k.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
+        if name == "waterfall":
             k.add_argument("--existing-only", action="store_true",
                            help="the NRR bridge: only accounts active before the window")
         if name == "cohorts":
@@ -148,22 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="quarter|month|segment|region|industry|csm_owner (default %(default)s)")
         if name == "breakdown":
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
+        if name in ("breakdown", "board", "backtest"):
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
-        _add_filters(k)
-
-    for name, text in [("board", "the account review board: at-risk and expansion accounts with scores"),
-                       ("backtest", "how well the risk score ranked accounts in past months"),
-                       ("retrospective", "churned and contracted accounts in a window, and who flagged them")]:
-        k = kinds.add_parser(name, help=text)
-        k.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
-        if name == "retrospective":
-            k.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
-            k.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
-        else:
-            k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
-        if name != "backtest":
-            k.add_argument("--decisions", metavar="PATH",
-                           help="review decisions file (default: decisions.sqlite beside --db, when it exists)")
+        if name in ("board", "retrospective"):
+            _add_decisions(k)
         _add_filters(k)
 
     pack = sub.add_parser("pack", help="write the board pack (PDF) for a period and filters")
@@ -178,8 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--from", dest="from_month", metavar="YYYY-MM",
                       help="first month of a custom period (implies --window custom)")
     pack.add_argument("--currency", default="$", help="currency symbol shown with amounts (default %(default)s)")
-    pack.add_argument("--decisions", metavar="PATH",
-                      help="review decisions file (default: decisions.sqlite beside --db, when it exists)")
+    _add_decisions(pack)
     pack.add_argument("--no-reviews", action="store_true",
                       help="leave out the at-risk and expansion account lists")
     pack.add_argument("--quiet", action="store_true", help="print nothing on success")

@@ -83,21 +83,30 @@ class Decision:
         return values
 
 
+def no_decisions() -> pd.DataFrame:
+    """``DecisionStore.latest()`` of a store with nothing recorded."""
+    return pd.DataFrame(columns=COLUMNS + ["reviews"])
+
+
 class DecisionStore:
     """The decisions file at ``path`` (created with its folder on first write)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
+        """A connection; for writing, the folder, file and schema are made if
+        missing (reads only happen once the file exists, so they skip that)."""
+        if writing:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
         except sqlite3.Error as exc:
             raise NrrError(f"cannot open the decisions store {self.path}: {exc}") from None
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=FULL")
-        con.executescript(_sql("schema"))
+        if writing:
+            con.execute("PRAGMA journal_mode=WAL")  # kept by the file once set
+            con.execute("PRAGMA synchronous=FULL")
+            con.executescript(_sql("schema"))
         return con
 
     def record(self, decision: Decision, *, now: dt.datetime | None = None) -> int:
@@ -105,7 +114,7 @@ class DecisionStore:
         params = decision.checked()
         recorded = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
         params["recorded_at"] = recorded.isoformat(timespec="seconds")
-        con = self._connect()
+        con = self._connect(writing=True)
         try:
             con.execute("BEGIN IMMEDIATE")
             (row_id,) = con.execute(_sql("record"), params).fetchone()

@@ -2,8 +2,6 @@
 worked example from the loaded data. No Streamlit here."""
 from __future__ import annotations
 
-import pandas as pd
-
 from . import db
 from .filters import Filters
 from .metrics import BRIDGE_COLUMNS, MOVEMENTS, _params, window

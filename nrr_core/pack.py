@@ -91,16 +91,21 @@ class BoardPack:
 
 # ------------------------------------------------------------------ plain text
 
+def _missing(value) -> bool:
+    """None, NaN, NaT or pd.NA (list-likes are judged by pandas, as before)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list of several values
+        return False
+
+
 def plain(value) -> str:
     """Data text as safe plain text: a dash for missing values, control
     characters out, unpaired surrogates replaced; everything else verbatim."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if _missing(value):
         return "–"
-    try:
-        if pd.isna(value):
-            return "–"
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, (list, tuple)):
         return "; ".join(plain(v) for v in value)
     text = str(value).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
@@ -574,13 +579,8 @@ def _score(value) -> str:
 
 
 def _date(value) -> str:
-    if value is None:
+    if _missing(value):
         return "–"
-    try:
-        if pd.isna(value):
-            return "–"
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, (datetime, date, pd.Timestamp)):
         return f"{value:%Y-%m-%d}"
     text = plain(value).strip()

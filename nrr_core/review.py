@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import db
-from .decisions import RISK_STATUSES, DecisionStore
+from .decisions import RISK_STATUSES, DecisionStore, no_decisions
 from .errors import NrrError  # noqa: F401  (re-exported for callers)
 from .filters import Filters
 from .metrics import MOVEMENT_LABELS, book_info
@@ -92,6 +92,12 @@ BOARD_COLUMNS = [
     "decision_action", "decision_owner", "decision_due", "decision_note", "decision_recorded_by",
     "decision_recorded_at", "reviews",
 ]
+# The latest decision's fields (DecisionStore.latest) as the board names them.
+DECISION_COLUMNS = {
+    "status": "decision_status", "department": "decision_department", "next_action": "decision_action",
+    "action_owner": "decision_owner", "due_date": "decision_due", "note": "decision_note",
+    "recorded_by": "decision_recorded_by", "recorded_at": "decision_recorded_at",
+}
 # After those, for review mode and the CSV: each factor (True where it holds) and its inputs.
 DETAIL_COLUMNS = [f.key for f in FACTORS] + ["utilisation", "usage_change", "tickets_3m", "tickets_before",
                                              "nps_latest", "products"]
@@ -111,8 +117,7 @@ def weights() -> dict[str, int]:
 
 def today_after(month: str | int) -> dt.date:
     """The day after ``month``: the data's "today" for renewal and review ages."""
-    idx = month if isinstance(month, int) else parse_month(month)
-    nxt = idx + 1
+    nxt = _month_idx(month) + 1
     return dt.date(nxt // 12, nxt % 12 + 1, 1)
 
 
@@ -248,13 +253,8 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int)
     frame = _live_points(scored.copy(), latest, today)
     live = [f for f in FACTORS if f.live]
     frame["risk_score"] = frame.risk_score + sum(frame[f.key].astype(int) * f.points for f in live)
-    decided = latest.rename(columns={
-        "status": "decision_status", "department": "decision_department", "next_action": "decision_action",
-        "action_owner": "decision_owner", "due_date": "decision_due", "note": "decision_note",
-        "recorded_by": "decision_recorded_by", "recorded_at": "decision_recorded_at"})
-    keep = ["account_id", "decision_status", "decision_department", "decision_action", "decision_owner",
-            "decision_due", "decision_note", "decision_recorded_by", "decision_recorded_at", "reviews"]
-    frame = frame.merge(decided[keep], on="account_id", how="left")
+    decided = latest.rename(columns=DECISION_COLUMNS)[["account_id", *DECISION_COLUMNS.values(), "reviews"]]
+    frame = frame.merge(decided, on="account_id", how="left")
     frame["reviews"] = frame.reviews.fillna(0).astype(int)
     frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
     frame["renewal_flag"] = frame.days_to_renewal.map(_renewal_flag)
@@ -276,13 +276,8 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int)
 
 def board(con, filters: Filters | None, month: str | int, store: DecisionStore | None = None) -> Board:
     """The review board for the selected accounts at ``month`` (see ``assemble_board``)."""
-    latest = store.latest() if store is not None else _no_decisions()
+    latest = store.latest() if store is not None else no_decisions()
     return assemble_board(candidates(con, filters, month), latest, month)
-
-
-def _no_decisions() -> pd.DataFrame:
-    from .decisions import COLUMNS
-    return pd.DataFrame(columns=COLUMNS + ["reviews"])
 
 
 def decision_summary(row: dict) -> str:
@@ -465,7 +460,7 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
     lo, hi = _month_idx(from_month), _month_idx(to_month)
     params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "weights": weights()}
     frame = _run(con, "churn_retro", params)
-    history = store.every() if store is not None else _no_decisions()
+    history = store.every() if store is not None else no_decisions()
     flagged_on = []
     risky = history[history.status.isin(RISK_STATUSES)]
     first_by_account = {aid: list(group.recorded_at) for aid, group in risky.groupby("account_id")}

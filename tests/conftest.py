@@ -47,6 +47,14 @@ def make_book(tmp_path):
         con.close()
 
 
+@pytest.fixture(scope="module")
+def con(book):
+    """A read-only connection to the ``book`` fixture of the module asking for it."""
+    c = db.connect_read_only(book)
+    yield c
+    c.close()
+
+
 @pytest.fixture(scope="session")
 def fixture_book(tmp_path_factory):
     """The mrr_playbook fixture loaded from its subscriptions file."""

@@ -60,13 +60,6 @@ def book(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def info(con):
     return metrics.book_info(con)
 

@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, db, formatting, metrics, review
+from nrr_core import Filters, formatting, metrics, review
 from nrr_core.decisions import DecisionStore
 from nrr_core.cli import write_demo
 
@@ -27,13 +27,6 @@ def book(tmp_path_factory):
         yield path
         st.cache_data.clear()
         st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")

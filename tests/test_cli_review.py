@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from nrr_core import Filters, db, review
+from nrr_core import Filters, review
 from nrr_core.cli import REVIEW_COLUMNS, write_demo
 from nrr_core.decisions import Decision, DecisionStore
 
@@ -20,13 +20,6 @@ def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("cli_review") / "nrr.duckdb"
     write_demo(path, n_accounts=400, n_months=24)
     return path
-
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 def rows(done) -> pd.DataFrame:

@@ -8,7 +8,6 @@ file (the header is line 1), so the bad files are written as exact bytes.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re

@@ -1,6 +1,5 @@
 """The methodology page's material: the SQL behind each metric, and a worked
 example whose months add up to the account's bridge."""
-import pytest
 
 from nrr_core import Filters, methodology, metrics
 

@@ -27,7 +27,7 @@ import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, NrrError, db, metrics, pack
+from nrr_core import Filters, NrrError, metrics, pack
 from nrr_core.charts import STEP_LABELS
 from nrr_core.demo import generate_book
 from nrr_core.formatting import money, percent
@@ -83,13 +83,6 @@ def book(tmp_path_factory) -> Path:
     path = folder / "book.duckdb"
     load_book(path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"])
     return path
-
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")

@@ -119,7 +119,7 @@ def test_a_factor_is_gone_once_its_window_has_passed(factor_book):
 
 
 def test_contributions_list_every_factor_with_its_points_and_evidence(factor_book):
-    board = review.assemble_board(review.candidates(factor_book, None, "2025-12"), review._no_decisions(),
+    board = review.assemble_board(review.candidates(factor_book, None, "2025-12"), review.no_decisions(),
                                   "2025-12")
     row = review.candidates(factor_book, None, "2025-12").set_index("account_id").loc["DROP"].to_dict()
     row["account_id"] = "DROP"

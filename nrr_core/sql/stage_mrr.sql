@@ -3,11 +3,7 @@
 -- per distinct value.
 CREATE TEMP TABLE stage_revenue AS
 WITH months AS (
-    SELECT month,
-           CASE WHEN month_problem('month', month) IS NULL
-                THEN CAST(substr(trim(month), 1, 4) AS INTEGER) * 12 + CAST(substr(trim(month), 6, 2) AS INTEGER) - 1
-           END AS month_idx
-    FROM (SELECT DISTINCT month FROM raw)
+    SELECT month, month_index(month) AS month_idx FROM (SELECT DISTINCT month FROM raw)
 )
 SELECT trim(r.account_id) AS account_id,
        trim(r.product)    AS product,

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from nrr_core import Filters, db, metrics
+from nrr_core import Filters, metrics
 from nrr_core.cli import write_demo
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page, running_app, wait_for_app
 
@@ -35,13 +35,6 @@ def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "nrr.duckdb"
     write_demo(path)
     return path
-
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")
