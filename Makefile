@@ -3,18 +3,46 @@
 #   make test   set up (first time) and run every test: pytest, AppTest and the browser tests
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# The interpreter that makes the virtual environment: the supported version only
+# (scripts/check_python.py says which and refuses others with one clear line).
+PYTHON ?= python3
 PORT ?= 8501
 # Open mode (no sign-in) serves this machine only; ADDRESS=0.0.0.0 shares it on a trusted network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: app test chromium fonts demo screenshots bench pack
+.PHONY: app test chromium fonts demo screenshots bench pack lock upgrade python-check
 
+# requirements.txt pins every package with its hashes; a change to it rebuilds
+# the environment from scratch, so nothing left from an older install lingers.
 $(VENV)/.installed: requirements.txt
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PYTHON) scripts/check_python.py
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
-app: $(VENV)/.installed fonts
+# The environment's own interpreter, in case .venv was made by another Python.
+python-check: $(VENV)/.installed
+	@$(PY) scripts/check_python.py
+
+# Re-resolve requirements.in into requirements.txt: `make lock` keeps every pin
+# that still fits (after adding or changing a line of requirements.in);
+# `make upgrade` moves every package to its newest fitting release. Either is a
+# deliberate step: run `make test` on the result before committing it.
+LOCK_TOOLS := .lock-tools
+UV_VERSION := 0.13.9
+LOCK_CMD = $(LOCK_TOOLS)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 \
+	--python-platform linux --custom-compile-command "make lock" --quiet -o requirements.txt
+$(LOCK_TOOLS)/bin/uv:
+	@$(PYTHON) scripts/check_python.py
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+lock: $(LOCK_TOOLS)/bin/uv
+	$(LOCK_CMD)
+upgrade: $(LOCK_TOOLS)/bin/uv
+	$(LOCK_CMD) --upgrade
+
+app: python-check fonts
 	@echo "NRR dashboard on http://$(ADDRESS):$(PORT)  (Ctrl+C stops it)"
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
@@ -33,7 +61,7 @@ fonts:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(FONT_PKGS) >/dev/null; \
 	else echo "the board pack wants Debian's fonts: sudo apt-get install -y $(FONT_PKGS)" >&2; fi
 
-test: $(VENV)/.installed chromium fonts
+test: python-check chromium fonts
 	$(PY) -m pytest
 
 demo: $(VENV)/.installed

@@ -2,6 +2,8 @@
 worked example from the loaded data. No Streamlit here."""
 from __future__ import annotations
 
+import re
+
 from . import db
 from .filters import Filters
 from .metrics import BRIDGE_COLUMNS, MOVEMENTS, _params, window
@@ -19,17 +21,44 @@ METRIC_SQL = {
 }
 
 
+# Comments and blank space in front of a statement: DuckDB's statement splitter
+# keeps them with the statement in some releases and not in others.
+_LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)+", re.S)
+_CREATES = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|MACRO|VIEW)\s+"
+                      r"(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
+
+
+def strip_leading_comments(statement: str) -> str:
+    """The statement without the comments and blank lines in front of it."""
+    return _LEADING_NOISE.sub("", statement)
+
+
+def created_name(statement: str) -> str | None:
+    """The table, macro or view a ``CREATE`` statement creates, else None.
+
+    Only the statement's own first words count: a comment in front of it
+    (brackets, other table names) never does.
+    """
+    found = _CREATES.match(strip_leading_comments(statement))
+    return found.group(1) if found else None
+
+
+def statement_creating(file: str, target: str) -> str:
+    """The statement of ``sql/<file>.sql`` that creates ``target``, without its
+    leading comments and with its closing semicolon. Raises KeyError if none does."""
+    for query, _ in db._statements(file):
+        if created_name(query) == target:
+            return strip_leading_comments(query).strip() + ";"
+    raise KeyError(f"no statement in {file}.sql creates {target}")
+
+
 def sql_for(metric: str) -> list[tuple[str, str]]:
     """(title, SQL text) of every statement behind ``metric`` (a METRIC_SQL key)."""
     out = []
     for name in METRIC_SQL[metric]:
         if name.startswith("build_book:"):
             target = name.split(":", 1)[1]
-            for query, _ in db._statements("build_book"):
-                head = query.lstrip().split("(", 1)[0].split()
-                if target in head:
-                    out.append((f"build_book.sql: {target} (at load time)", query.strip() + ";"))
-                    break
+            out.append((f"build_book.sql: {target} (at load time)", statement_creating("build_book", target)))
         else:
             out.append((f"{name}.sql", db.sql_text(name).strip()))
     return out

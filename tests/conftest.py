@@ -2,14 +2,57 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from nrr_core import db
 from nrr_core.load import load_book
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mrr_playbook"
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+# Hypothesis keeps no example database in the checkout (tests never write there).
+hypothesis_settings.register_profile("nrr", database=None)
+hypothesis_settings.load_profile("nrr")
+
+# What a test run may leave in the checkout: interpreter and tool caches.
+_CACHES = ("__pycache__/", ".pytest_cache/", ".venv/", ".lock-tools/")
+
+
+def _left_in_checkout() -> set[str] | None:
+    """Untracked and ignored paths of the checkout, or None outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+                             cwd=CHECKOUT, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    paths = {line[3:] for line in out.stdout.splitlines() if line[:2] in ("??", "!!")}
+    return {p for p in paths if not any(c in p or p.startswith(c) for c in _CACHES)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _defaults_outside_the_checkout(tmp_path_factory):
+    """Point the app's default database, decisions store and settings file at a
+    temporary folder for the whole run, so no test (in any order) generates the
+    demo book in data/ or reads the checkout's own nrr.toml; then check that the
+    run left nothing new in the checkout but caches."""
+    home = tmp_path_factory.mktemp("defaults")
+    before = _left_in_checkout()
+    patch = pytest.MonkeyPatch()
+    patch.setenv("NRR_DB", str(home / "nrr.duckdb"))
+    patch.setenv("NRR_DECISIONS", str(home / "decisions.sqlite"))
+    patch.setenv("NRR_CONFIG", str(home / "nrr.toml"))  # no such file: built-in settings
+    yield
+    patch.undo()
+    after = _left_in_checkout()
+    if before is not None and after is not None:
+        new = sorted(after - before)
+        assert not new, f"the test run wrote into the checkout: {new}"
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:

@@ -35,3 +35,28 @@ def test_no_example_when_no_selected_account_was_active_before_the_window(make_b
     con = make_book([("a", "Core", "2024-02", 100)], accounts=[("a", "SMB")])
     assert methodology.worked_example(con, None, "2024-02", "2024-02") is None
     assert methodology.worked_example(con, Filters.of(segment="Enterprise"), "2024-02", "2024-02") is None
+
+
+def test_a_statement_is_found_by_its_own_create_not_by_a_comment_in_front_of_it():
+    # DuckDB 2.0.1 keeps the comment lines in front of a statement; a bracket
+    # or another table's name in them must not hide or fake the target.
+    statement = ("-- previous month's MRR (lag) per account_keys row\n/* a block (comment) */\n"
+                 "\n  create temp table account_month AS SELECT 1 AS x")
+    assert methodology.created_name(statement) == "account_month"
+    assert methodology.strip_leading_comments(statement).startswith("create temp table account_month")
+    assert methodology.created_name("-- CREATE TABLE fake AS\nSELECT 1") is None
+    assert methodology.created_name("CREATE OR REPLACE MACRO month_label(idx) AS idx") == "month_label"
+
+
+def test_every_build_book_statement_is_named_and_shown_without_its_leading_comment():
+    from nrr_core import db
+    names = [methodology.created_name(q) for q, _ in db._statements("build_book")]
+    assert None not in names and len(set(names)) == len(names)
+    shown = methodology.statement_creating("build_book", "account_month")
+    assert shown.startswith("CREATE TABLE account_month AS") and shown.endswith(";")
+
+
+def test_asking_for_a_statement_nobody_creates_is_an_error_not_a_silent_gap():
+    import pytest
+    with pytest.raises(KeyError, match="no statement in build_book.sql creates nothing_here"):
+        methodology.statement_creating("build_book", "nothing_here")
