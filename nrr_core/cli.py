@@ -326,7 +326,7 @@ def _review_report(con, filters: Filters, args):
 def _decision_store(args):
     """The decisions file of ``--decisions``, or decisions.sqlite beside --db
     if it exists (never created by a report); None when there is none."""
-    from .decisions import DecisionStore
+    from .review.decisions import DecisionStore
 
     path = Path(args.decisions) if args.decisions else Path(args.db).with_name("decisions.sqlite")
     if args.decisions and not path.is_file():

@@ -17,7 +17,7 @@ METRIC_SQL = {
     "cohorts": ["build_book:combo_start", "build_book:combo_cohort", "cohorts"],
     "filters": ["build_book:selected_combos"],
     "scores": ["build_book:account_health", "build_book:account_scores", "build_book:score_outcomes",
-               "score_backtest"],
+               "review/score_backtest"],
 }
 
 

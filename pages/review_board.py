@@ -6,8 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from nrr_core import NrrError, charts, export, formatting, review, review_charts
-from nrr_core.decisions import DEPARTMENTS, STATUSES, Decision
+from nrr_core import NrrError, charts, export, formatting, review
+from nrr_core.review import charts as review_charts
+from nrr_core.review.decisions import DEPARTMENTS, STATUSES, Decision
 from nrr_core.metrics import MOVEMENT_LABELS
 from ui import auth, data, view
 from ui.frame import context, page_header
@@ -166,7 +167,7 @@ def draw_review() -> None:
         }, key="review_factors")
         other = "expansion" if kind == "risk" else "risk"
         st.caption(f"{other.capitalize()} score: {row[f'{other}_score']} "
-                   f"({view.plain(review._reasons(row, other, limit=None)) or 'no factor'}).")
+                   f"({view.plain(review.reasons(row, other, limit=None)) or 'no factor'}).")
     with trends:
         signals = data.query("account_signals", account_id)
         if signals.empty:

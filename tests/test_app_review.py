@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from nrr_core import Filters, formatting, metrics, review
-from nrr_core.decisions import DecisionStore
+from nrr_core.review.decisions import DecisionStore
 from nrr_core.cli import write_demo
 
 PAGE = "pages/review_board.py"

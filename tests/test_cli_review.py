@@ -8,9 +8,10 @@ import io
 import pandas as pd
 import pytest
 
-from nrr_core import Filters, review
+from nrr_core import Filters, metrics, review
 from nrr_core.cli import REVIEW_COLUMNS, write_demo
-from nrr_core.decisions import Decision, DecisionStore
+from nrr_core.months import label
+from nrr_core.review.decisions import Decision, DecisionStore
 
 from .test_cli import cli
 
@@ -29,7 +30,7 @@ def rows(done) -> pd.DataFrame:
 
 
 def test_board_report_lists_both_lists_as_the_page_does(book, con):
-    month = review.book_info(con).as_of_month
+    month = metrics.book_info(con).as_of_month
     board = review.board(con, Filters.of(segment="SMB"), month)
     got = rows(cli("report", "board", "--db", book, "--segment", "SMB"))
     assert list(got.columns) == REVIEW_COLUMNS["board"]
@@ -42,7 +43,7 @@ def test_board_report_lists_both_lists_as_the_page_does(book, con):
 
 
 def test_board_report_reads_the_decisions_beside_the_database(book, con, tmp_path):
-    month = review.book_info(con).as_of_month
+    month = metrics.book_info(con).as_of_month
     account = review.board(con, Filters(), month).queue()[0]
     store = DecisionStore(tmp_path / "decisions.sqlite")
     store.record(Decision(account, "watch", "Ana", next_action="=call()"))
@@ -54,18 +55,18 @@ def test_board_report_reads_the_decisions_beside_the_database(book, con, tmp_pat
 
 
 def test_backtest_report_has_one_row_per_scored_month_equal_to_core(book, con):
-    bt = review.backtest(con, Filters(), review.book_info(con).as_of_month)
+    bt = review.backtest(con, Filters(), metrics.book_info(con).as_of_month)
     got = rows(cli("report", "backtest", "--db", book))
     assert list(got.columns) == REVIEW_COLUMNS["backtest"]
     assert list(got.month) == list(bt.monthly.month)
     assert [float(x) for x in got.top_rate] == pytest.approx(list(bt.monthly.top_rate))
-    early = cli("report", "backtest", "--db", book, "--month", review.book_info(con).first_month)
+    early = cli("report", "backtest", "--db", book, "--month", metrics.book_info(con).first_month)
     assert early.returncode == 2 and "no month to back-test" in early.stderr
 
 
 def test_retrospective_report_equals_core(book, con):
-    info = review.book_info(con)
-    lo, hi = review.label(info.as_of_idx - 5), info.as_of_month
+    info = metrics.book_info(con)
+    lo, hi = label(info.as_of_idx - 5), info.as_of_month
     lost, summary = review.retrospective(con, Filters(), lo, hi)
     got = rows(cli("report", "retrospective", "--db", book, "--from", lo, "--to", hi))
     assert list(got.account_id) == list(lost.account_id)

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from nrr_core.decisions import Decision, DecisionStore
+from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.errors import NrrError
 from nrr_core.load import load_book
 from tests.conftest import write_csv

@@ -7,8 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from nrr_core import db, review
-from nrr_core.decisions import Decision, DecisionStore
+from nrr_core import NrrError, db, metrics, review
+from nrr_core.review import board_lists as review_board
+from nrr_core.months import label
+from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.demo import generate_book
 from nrr_core.load import load_book
 from tests.conftest import write_csv
@@ -146,11 +148,11 @@ def test_live_factors_renewal_and_review_age_count_only_on_the_board(tmp_path):
     assert review.today_after("2025-12") == dt.date(2026, 1, 1)
     # The most any of them scores is SOON's 15 + 5 = 20, below the threshold of 40.
     assert board.at_risk.empty and everyone.empty
-    frame = review._live_points(scored.reset_index(), store.latest(), dt.date(2026, 1, 1)).set_index("account_id")
+    frame = review_board._live_points(scored.reset_index(), store.latest(), dt.date(2026, 1, 1)).set_index("account_id")
     assert frame.renewal_90.to_dict() == {"SOON": True, "LATER": False, "FAR": False, "PASSED": False}
     assert frame.renewal_180.to_dict() == {"SOON": False, "LATER": True, "FAR": False, "PASSED": False}
     assert frame.no_recent_review.to_dict() == {"SOON": True, "LATER": True, "FAR": False, "PASSED": True}
-    assert review._renewal_flag(-32) == "date passed" and review._renewal_flag(44) == "≤ 90 days"
+    assert review_board._renewal_flag(-32) == "date passed" and review_board._renewal_flag(44) == "≤ 90 days"
 
 
 def test_board_lists_at_risk_by_arr_with_latest_decision_and_reasons(factor_book, tmp_path):
@@ -231,9 +233,9 @@ def test_scores_of_a_past_month_use_no_later_data(tmp_path):
     full_path, cut_path = tmp_path / "full.duckdb", tmp_path / "cut.duckdb"
     load_book(full_path, **files)
     full = db.connect_read_only(full_path)
-    as_of = review.book_info(full).as_of_idx
+    as_of = metrics.book_info(full).as_of_idx
     for back in (3, 9):
-        month = review.label(as_of - back)
+        month = label(as_of - back)
         load_book(cut_path, **files, as_of=month)
         cut = db.connect_read_only(cut_path)
         try:
@@ -281,7 +283,7 @@ def test_at_risk_rollup_sums_arr_by_department_and_owner():
         {"value": "Product", "accounts": 2, "arr": 700.0, "share": 0.7},
         {"value": "No decision yet", "accounts": 1, "arr": 300.0, "share": 0.3}]
     assert review.at_risk_rollup(frame, "csm_owner").value.tolist() == ["Y", "X"]
-    with pytest.raises(review.NrrError):
+    with pytest.raises(NrrError):
         review.at_risk_rollup(frame, "name")
 
 
@@ -302,5 +304,5 @@ def test_books_built_before_the_review_board_get_a_clear_message(tmp_path):
     con.execute("CREATE TABLE accounts (account_key INTEGER)")
     con.close()
     old = db.connect_read_only(path)
-    with pytest.raises(review.NrrError, match="older version"):
+    with pytest.raises(NrrError, match="older version"):
         review.candidates(old, None, "2025-12")

@@ -13,7 +13,7 @@ import threading
 import streamlit as st
 
 from nrr_core import cli, db, methodology, metrics, pack, review
-from nrr_core.decisions import Decision, DecisionStore
+from nrr_core.review.decisions import Decision, DecisionStore
 
 from .settings import load_settings
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import NrrError
+from ..errors import NrrError
 
-SQL_DIR = Path(__file__).with_name("sql") / "decisions"
+SQL_DIR = Path(__file__).parent.parent / "sql" / "review" / "decisions"
 TIMEOUT = 30.0
 
 STATUSES = ("at risk", "watch", "healthy", "expansion")

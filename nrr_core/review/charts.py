@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .charts import COLORS, SERIES, _layout, _safe
+from ..charts import COLORS, SERIES, _layout, _safe
 
 
 def signal_trends_chart(signals: pd.DataFrame, title: str = "Usage and sentiment") -> go.Figure:

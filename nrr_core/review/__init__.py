@@ -1,0 +1,25 @@
+"""The account review: risk and expansion scores (``factors``), the board at
+one month (``board``), the scores' back-test (``backtest``), the churn
+retrospective and roll-ups (``rollups``), recorded decisions (``decisions``)
+and their charts (``charts``).
+
+``from nrr_core import review`` is the front door: the names below are the
+feature's public interface.
+"""
+from ._common import today_after
+from .backtest import Backtest, backtest
+from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, candidates,
+                    decision_summary)
+from .decisions import DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions
+from .factors import (EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, HORIZON, POINT_IN_TIME, REVIEW_STALE_DAYS,
+                      RISK_THRESHOLD, TOP_K, TOP_SHARE, Factor, contributions, factor_table, reasons, weights)
+from .rollups import account_signals, at_risk_rollup, decision_log, retrospective, sponsor_coverage
+
+__all__ = [
+    "BOARD_COLUMNS", "DECISION_COLUMNS", "DEPARTMENTS", "DETAIL_COLUMNS", "EXPANSION_THRESHOLD", "FACTORS",
+    "FACTOR_BY_KEY", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
+    "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Decision", "DecisionStore", "Factor",
+    "account_signals", "assemble_board", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
+    "decision_log", "decision_summary", "factor_table", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
+    "today_after", "weights",
+]

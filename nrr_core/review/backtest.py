@@ -1,0 +1,111 @@
+"""The back-test: how well the point-in-time scores ranked accounts in past
+months, pooled, month by month, and factor by factor."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..filters import Filters
+from ..metrics import book_info
+from ..months import label
+from ._common import _month_idx, _ratio, _run
+from .factors import EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, HORIZON, RISK_THRESHOLD, TOP_K, TOP_SHARE, weights
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """How well the point-in-time scores ranked accounts in past months.
+
+    ``summary``: pooled over the scoring months (keys below); ``monthly``: one
+    row per scoring month (month, accounts, base_rate, top_rate, lift,
+    precision_at_k, caught_share); ``factors``: each factor alone (factor, key,
+    kind, points, share, rate_with, rate_without, lift; for risk factors the
+    rate is of churn or contraction, for expansion factors of expansion).
+    """
+
+    from_month: str
+    to_month: str
+    horizon: int
+    summary: dict
+    monthly: pd.DataFrame
+    factors: pd.DataFrame
+
+
+def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = HORIZON,
+             top_share: float = TOP_SHARE, top_k: int = TOP_K) -> Backtest | None:
+    """Rank the selected accounts by their score in every month from the
+    seventh month of the data to ``to_month`` − ``horizon`` (scores from that
+    month's data only), and count what happened in the ``horizon`` months
+    after. None when the data has no such month.
+
+    Summary keys: months, account_months, base_lost_rate (share of accounts that
+    churned or contracted), top_lost_rate (the same in the top ``top_share`` by
+    risk score), lift (top ÷ base), base_churn_rate, top_churn_rate,
+    churn_lift, precision_at_k (share lost among the ``top_k`` highest scores),
+    caught_share (share of the lost MRR that was in the top group),
+    flagged_share / flagged_precision / flagged_caught_share (accounts with a
+    risk score ≥ RISK_THRESHOLD), and for the expansion score:
+    base_grew_rate, top_grew_rate, expansion_lift, expansion_precision_at_k,
+    expansion_caught_share.
+    """
+    info = book_info(con)
+    hi = min(_month_idx(to_month), info.as_of_idx) - horizon
+    lo = info.first_idx + 6
+    if hi < lo:
+        return None
+    params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "horizon": int(horizon),
+              "weights": weights(), "top_share": float(top_share), "top_k": int(top_k),
+              "risk_threshold": RISK_THRESHOLD, "expansion_threshold": EXPANSION_THRESHOLD}
+    monthly = _run(con, "score_backtest", params)
+    if monthly.empty:
+        return None
+    t = monthly.sum(numeric_only=True)
+    summary = {
+        "months": len(monthly), "account_months": int(t.accounts), "top_k": int(top_k), "top_share": top_share,
+        "base_lost_rate": _ratio(t.lost_accounts, t.accounts),
+        "top_lost_rate": _ratio(t.top_lost, t.top_accounts),
+        "base_churn_rate": _ratio(t.churned_accounts, t.accounts),
+        "top_churn_rate": _ratio(t.top_churned, t.top_accounts),
+        "precision_at_k": _ratio(t.topk_lost, t.topk_accounts),
+        "caught_share": _ratio(t.top_lost_mrr, t.lost_mrr),
+        "lost_mrr": float(t.lost_mrr), "top_lost_mrr": float(t.top_lost_mrr),
+        "flagged_share": _ratio(t.flagged_accounts, t.accounts),
+        "flagged_precision": _ratio(t.flagged_lost, t.flagged_accounts),
+        "flagged_caught_share": _ratio(t.flagged_lost_mrr, t.lost_mrr),
+        "base_grew_rate": _ratio(t.grew_accounts, t.accounts),
+        "top_grew_rate": _ratio(t.exp_top_grew, t.top_accounts),
+        "expansion_precision_at_k": _ratio(t.exp_topk_grew, t.exp_topk_accounts),
+        "expansion_caught_share": _ratio(t.exp_top_gained_mrr, t.gained_mrr),
+    }
+    summary["lift"] = _ratio(summary["top_lost_rate"], summary["base_lost_rate"])
+    summary["churn_lift"] = _ratio(summary["top_churn_rate"], summary["base_churn_rate"])
+    summary["expansion_lift"] = _ratio(summary["top_grew_rate"], summary["base_grew_rate"])
+
+    per_month = pd.DataFrame({
+        "month": [label(int(i)) for i in monthly.month_idx],
+        "accounts": monthly.accounts.astype(int),
+        "base_rate": monthly.lost_accounts / monthly.accounts,
+        "top_rate": monthly.top_lost / monthly.top_accounts,
+        "precision_at_k": monthly.topk_lost / monthly.topk_accounts,
+        "caught_share": (monthly.top_lost_mrr / monthly.lost_mrr.where(monthly.lost_mrr > 0)),
+    })
+    per_month["lift"] = per_month.top_rate / per_month.base_rate.where(per_month.base_rate > 0)
+
+    raw = _run(con, "factor_backtest", {k: v for k, v in params.items()
+                                        if k not in ("weights", "top_share", "top_k", "risk_threshold",
+                                                     "expansion_threshold")})
+    rows = []
+    for r in raw.itertuples(index=False):
+        f = FACTOR_BY_KEY[r.factor]
+        hit_with, hit_without = (r.lost_with, r.lost_without) if f.kind == "risk" else (r.grew_with, r.grew_without)
+        with_rate = _ratio(hit_with, r.with_factor)
+        without_rate = _ratio(hit_without, r.account_months - r.with_factor)
+        rows.append({"factor": f.label, "key": f.key, "kind": f.kind, "points": f.points,
+                     "share": _ratio(r.with_factor, r.account_months), "rate_with": with_rate,
+                     "rate_without": without_rate, "lift": _ratio(with_rate, without_rate)})
+    order = {f.key: i for i, f in enumerate(FACTORS)}
+    factors = pd.DataFrame(rows).sort_values("key", key=lambda s: s.map(order)).reset_index(drop=True)
+    return Backtest(label(lo), label(hi), int(horizon), summary, per_month, factors)
+
+

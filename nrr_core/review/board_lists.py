@@ -1,0 +1,177 @@
+"""The account review board at one month: the selected accounts with their
+scores (``factors``), the live factors, the latest decisions, split into the
+at-risk list and the expansion candidates."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..filters import Filters
+from ..metrics import MOVEMENT_LABELS
+from ..months import label
+from ._common import _month_idx, _run, today_after
+from .decisions import RISK_STATUSES, DecisionStore, no_decisions
+from .factors import (EXPANSION_THRESHOLD, FACTORS, REVIEW_STALE_DAYS, RISK_THRESHOLD, Factor, _reasons_column,
+                      weights)
+
+
+BOARD_COLUMNS = [
+    "account_id", "name", "segment", "region", "industry", "csm_owner", "executive_sponsor", "arr", "nrr_12m",
+    "last_movement", "last_movement_label", "last_movement_month", "renewal_date", "days_to_renewal",
+    "renewal_flag", "risk_score", "expansion_score", "score", "reasons", "decision_status", "decision_department",
+    "decision_action", "decision_owner", "decision_due", "decision_note", "decision_recorded_by",
+    "decision_recorded_at", "reviews",
+]
+# The latest decision's fields (DecisionStore.latest) as the board names them.
+DECISION_COLUMNS = {
+    "status": "decision_status", "department": "decision_department", "next_action": "decision_action",
+    "action_owner": "decision_owner", "due_date": "decision_due", "note": "decision_note",
+    "recorded_by": "decision_recorded_by", "recorded_at": "decision_recorded_at",
+}
+# After those, for review mode and the CSV: each factor (True where it holds) and its inputs.
+DETAIL_COLUMNS = [f.key for f in FACTORS] + ["utilisation", "usage_change", "tickets_3m", "tickets_before",
+                                             "nps_latest", "products"]
+
+
+def candidates(con, filters: Filters | None, month: str | int) -> pd.DataFrame:
+    """Every selected account with revenue in ``month``, with its point-in-time
+    scores and factors: one row per account, largest MRR first.
+
+    Columns: account_id, name, segment, region, industry, csm_owner,
+    executive_sponsor, mrr, arr, nrr_12m, last_movement, last_movement_month,
+    renewal_date, days_to_renewal (from the day after ``month``; NaN if no
+    date), risk_score, expansion_score (point-in-time only), one boolean per
+    point-in-time factor, and their inputs: utilisation, usage_change,
+    tickets_3m, tickets_before, nps_latest, products.
+    """
+    idx = _month_idx(month)
+    params = {**(filters or Filters()).to_params(), "month_idx": idx, "weights": weights(),
+              "today": today_after(idx)}
+    frame = _run(con, "board", params)
+    frame["days_to_renewal"] = frame.days_to_renewal.astype("float64")  # NaN, not pd.NA, where no date
+    return frame
+
+
+def _live_points(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Add the live factors (renewal, review age) as boolean columns."""
+    days = frame.days_to_renewal
+    frame["renewal_90"] = days.between(0, 90).fillna(False).astype(bool)
+    frame["renewal_180"] = days.between(91, 180).fillna(False).astype(bool)
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=REVIEW_STALE_DAYS), dt.time(), dt.timezone.utc)
+    recent = {aid for aid, at in zip(latest.account_id, latest.recorded_at)
+              if dt.datetime.fromisoformat(at) >= cutoff}
+    frame["no_recent_review"] = ~frame.account_id.isin(recent)
+    return frame
+
+
+def _renewal_flag(days) -> str:
+    if pd.isna(days):
+        return ""
+    if days < 0:
+        return "date passed"
+    if days <= 90:
+        return "≤ 90 days"
+    if days <= 180:
+        return "≤ 180 days"
+    return ""
+
+
+@dataclass(frozen=True)
+class Board:
+    """The board at one month: at_risk and expansion (``BOARD_COLUMNS`` then
+    ``DETAIL_COLUMNS``, largest ARR first; ``score`` is the list's own score),
+    and how many accounts were scored."""
+
+    month: str
+    at_risk: pd.DataFrame
+    expansion: pd.DataFrame
+    scored_accounts: int
+    has_signals: bool
+
+    @property
+    def at_risk_arr(self) -> float:
+        return float(self.at_risk.arr.sum())
+
+    @property
+    def expansion_arr(self) -> float:
+        return float(self.expansion.arr.sum())
+
+    @property
+    def at_risk_renewing_90(self) -> int:
+        """At-risk accounts whose renewal is within 90 days."""
+        return int((self.at_risk.renewal_flag == "≤ 90 days").sum())
+
+    def row(self, account_id: str) -> dict | None:
+        """One board row as a dict (None for missing values), with ``list``:
+        "risk" or "expansion"; None if the account is not on the board."""
+        for kind, frame in (("risk", self.at_risk), ("expansion", self.expansion)):
+            match = frame[frame.account_id == account_id]
+            if len(match):
+                row = {k: (None if not isinstance(v, (list, tuple)) and pd.isna(v) else v)
+                       for k, v in match.iloc[0].to_dict().items()}
+                return {**row, "list": kind}
+        return None
+
+    def queue(self) -> list[str]:
+        """The review order: at-risk accounts, then expansion candidates."""
+        return list(self.at_risk.account_id) + list(self.expansion.account_id)
+
+
+def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int) -> Board:
+    """The board from ``candidates`` and the latest decisions (``DecisionStore.latest``).
+
+    At risk: risk score (with the live factors) ≥ ``RISK_THRESHOLD``, or a
+    latest decision of "at risk" or "watch". Expansion: expansion score ≥
+    ``EXPANSION_THRESHOLD`` and not at risk, or a latest decision of
+    "expansion". Both ranked by ARR at stake (the account's ARR).
+    """
+    idx = _month_idx(month)
+    today = today_after(idx)
+    frame = _live_points(scored.copy(), latest, today)
+    live = [f for f in FACTORS if f.live]
+    frame["risk_score"] = frame.risk_score + sum(frame[f.key].astype(int) * f.points for f in live)
+    decided = latest.rename(columns=DECISION_COLUMNS)[["account_id", *DECISION_COLUMNS.values(), "reviews"]]
+    frame = frame.merge(decided, on="account_id", how="left")
+    frame["reviews"] = frame.reviews.fillna(0).astype(int)
+    frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
+    frame["renewal_flag"] = frame.days_to_renewal.map(_renewal_flag)
+    status = frame.decision_status.fillna("")
+    risky = (frame.risk_score >= RISK_THRESHOLD) | status.isin(RISK_STATUSES)
+    risky &= status != "expansion"
+    growing = ((frame.expansion_score >= EXPANSION_THRESHOLD) & ~risky) | (status == "expansion")
+
+    def one_list(mask, kind: str) -> pd.DataFrame:
+        part = frame[mask].copy()
+        part["score"] = part[f"{kind}_score"]
+        part["reasons"] = _reasons_column(part, kind)
+        part = part.sort_values(["arr", "score", "account_id"], ascending=[False, False, True])
+        return part[BOARD_COLUMNS + DETAIL_COLUMNS].reset_index(drop=True)
+
+    has_signals = bool(frame.utilisation.notna().any() or frame.nps_latest.notna().any())
+    return Board(label(idx), one_list(risky, "risk"), one_list(growing, "expansion"), len(frame), has_signals)
+
+
+def board(con, filters: Filters | None, month: str | int, store: DecisionStore | None = None) -> Board:
+    """The review board for the selected accounts at ``month`` (see ``assemble_board``)."""
+    latest = store.latest() if store is not None else no_decisions()
+    return assemble_board(candidates(con, filters, month), latest, month)
+
+
+def decision_summary(row: dict) -> str:
+    """The latest decision of a board row in one line of plain text, e.g.
+    "Latest decision: watch · Product · next: Call the CFO (Ana, due 2026-12-15) ·
+    recorded 2026-11-24 10:40 UTC by Bo"."""
+    parts = [f"Latest decision: {row['decision_status']}"]
+    if row.get("decision_department"):
+        parts.append(str(row["decision_department"]))
+    if row.get("decision_action"):
+        who = ", ".join(str(x) for x in (row.get("decision_owner"),
+                                         row.get("decision_due") and f"due {row['decision_due']}") if x)
+        parts.append(f"next: {row['decision_action']}" + (f" ({who})" if who else ""))
+    at = str(row.get("decision_recorded_at") or "")
+    parts.append(f"recorded {at[:10]} {at[11:16]} UTC by {row.get('decision_recorded_by')}")
+    return " · ".join(parts)
+
+
