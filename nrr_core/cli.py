@@ -17,6 +17,7 @@ import pandas as pd
 from . import db, export, metrics
 from .errors import NrrError
 from .filters import Filters
+from .review import columns as review_columns
 
 REPORT_COLUMNS = {
     "movements": ["month", "starting_mrr", "new", "expansion", "cross_sell", "contraction", "churn",
@@ -29,10 +30,7 @@ REPORT_COLUMNS = {
 }
 # The account review's reports (the Account review page's lists and back-test).
 REVIEW_COLUMNS = {
-    "board": ["list", "account_id", "name", "segment", "region", "industry", "csm_owner", "arr", "nrr_12m",
-              "last_movement", "last_movement_month", "renewal_date", "renewal_flag", "score", "risk_score",
-              "expansion_score", "reasons", "decision_status", "decision_department", "decision_action",
-              "decision_owner", "decision_due", "decision_recorded_by", "decision_recorded_at"],
+    "board": list(review_columns.REPORT),
     "backtest": ["month", "accounts", "base_rate", "top_rate", "lift", "precision_at_k", "caught_share"],
     "retrospective": ["account_id", "name", "segment", "csm_owner", "first_loss_month", "kind", "lost_arr",
                       "arr_before", "score_before", "flagged_by_score", "flagged_in_review", "flagged_on"],

@@ -8,6 +8,7 @@ feature's public interface.
 """
 from ._common import today_after
 from .backtest import Backtest, backtest
+from . import columns
 from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, candidates,
                     decision_summary)
 from .decisions import DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions
@@ -19,7 +20,7 @@ __all__ = [
     "BOARD_COLUMNS", "DECISION_COLUMNS", "DEPARTMENTS", "DETAIL_COLUMNS", "EXPANSION_THRESHOLD", "FACTORS",
     "FACTOR_BY_KEY", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
     "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Decision", "DecisionStore", "Factor",
-    "account_signals", "assemble_board", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
+    "account_signals", "assemble_board", "columns", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
     "decision_log", "decision_summary", "factor_table", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
     "today_after", "weights",
 ]

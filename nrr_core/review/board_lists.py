@@ -22,7 +22,7 @@ BOARD_COLUMNS = [
     "last_movement", "last_movement_label", "last_movement_month", "renewal_date", "days_to_renewal",
     "renewal_flag", "risk_score", "expansion_score", "score", "reasons", "decision_status", "decision_department",
     "decision_action", "decision_owner", "decision_due", "decision_note", "decision_recorded_by",
-    "decision_recorded_at", "reviews",
+    "decision_recorded_at", "reviews", "top_reason",
 ]
 # The latest decision's fields (DecisionStore.latest) as the board names them.
 DECISION_COLUMNS = {
@@ -146,6 +146,7 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int)
         part = frame[mask].copy()
         part["score"] = part[f"{kind}_score"]
         part["reasons"] = _reasons_column(part, kind)
+        part["top_reason"] = _reasons_column(part, kind, limit=1)
         part = part.sort_values(["arr", "score", "account_id"], ascending=[False, False, True])
         return part[BOARD_COLUMNS + DETAIL_COLUMNS].reset_index(drop=True)
 
