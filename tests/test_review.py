@@ -139,6 +139,10 @@ def test_live_factors_renewal_and_review_age_count_only_on_the_board(tmp_path):
                 account("FAR", "S", renewal="2026-12-01"), account("PASSED", "S", renewal="2025-11-30")]
     con = build(tmp_path, accounts, [r for a in ("SOON", "LATER", "FAR", "PASSED") for r in flat(a)])
     store = DecisionStore(tmp_path / "decisions.sqlite")
+    # Reviews have been recorded since May 2025 (over 180 days before the data's today, 2026-01-01), so
+    # "no review in 180 days" means something; FAR was reviewed recently.
+    store.record(Decision("FAR", "watch", "Ana", department="Sales"),
+                 now=dt.datetime(2025, 5, 2, tzinfo=dt.timezone.utc))
     store.record(Decision("FAR", "healthy", "Ana"), now=dt.datetime(2025, 12, 20, tzinfo=dt.timezone.utc))
     scored = review.candidates(con, None, "2025-12").set_index("account_id")
     assert scored.days_to_renewal.to_dict() == {"SOON": 44, "LATER": 120, "FAR": 334, "PASSED": -32}
@@ -153,6 +157,25 @@ def test_live_factors_renewal_and_review_age_count_only_on_the_board(tmp_path):
     assert frame.renewal_180.to_dict() == {"SOON": False, "LATER": True, "FAR": False, "PASSED": False}
     assert frame.no_recent_review.to_dict() == {"SOON": True, "LATER": True, "FAR": False, "PASSED": True}
     assert review_board._renewal_flag(-32) == "date passed" and review_board._renewal_flag(44) == "≤ 90 days"
+
+
+def test_no_review_in_180_days_counts_only_once_reviews_have_been_recorded_that_long(tmp_path):
+    accounts = [account("A", "S", renewal="2026-12-01"), account("B", "S", renewal="2026-12-01")]
+    con = build(tmp_path, accounts, [r for a in ("A", "B") for r in flat(a)])
+    scored = review.candidates(con, None, "2025-12")
+    today = dt.date(2026, 1, 1)
+    # A fresh install: nobody could have been reviewed, so no account gets the points.
+    fresh = review_board._live_points(scored.copy(), review.no_decisions(), today)
+    assert not fresh.no_recent_review.any()
+    store = DecisionStore(tmp_path / "decisions.sqlite")
+    store.record(Decision("A", "healthy", "Ana"), now=dt.datetime(2025, 7, 6, tzinfo=dt.timezone.utc))
+    young = review_board._live_points(scored.copy(), store.latest(), today)  # first review 179 days ago: too young
+    assert not young.no_recent_review.any()
+    store.record(Decision("B", "healthy", "Ana"), now=dt.datetime(2025, 12, 1, tzinfo=dt.timezone.utc))
+    old_store = DecisionStore(tmp_path / "old.sqlite")
+    old_store.record(Decision("A", "healthy", "Ana"), now=dt.datetime(2025, 7, 4, tzinfo=dt.timezone.utc))
+    aged = review_board._live_points(scored.copy(), old_store.latest(), today).set_index("account_id")
+    assert aged.no_recent_review.to_dict() == {"A": True, "B": True}  # A's review is 181 days old
 
 
 def test_board_lists_at_risk_by_arr_with_latest_decision_and_reasons(factor_book, tmp_path):

@@ -23,7 +23,7 @@ QUERIES = {
     "cohort_matrix", "breakdown", "bridge_by", "movement_accounts", "nrr_movers", "top_movers", "headline",
     "account_list", "account_count", "account_detail", "account_products", "account_movements",
     "attribute_values", "worked_example", "metric_sql", "customer_wins", "retention_leaders",
-    "review_candidates", "backtest", "sponsor_coverage", "account_signals",
+    "review_candidates", "backtest", "sponsor_coverage", "account_signals", "calibration",
 }
 
 
@@ -73,7 +73,8 @@ def pin_snapshot() -> None:
 _ELSEWHERE = {"worked_example": methodology.worked_example,
               "metric_sql": lambda _con, metric: methodology.sql_for(metric),
               "review_candidates": review.candidates, "backtest": review.backtest,
-              "sponsor_coverage": review.sponsor_coverage, "account_signals": review.account_signals}
+              "sponsor_coverage": review.sponsor_coverage, "account_signals": review.account_signals,
+              "calibration": review.calibrate}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -102,8 +103,11 @@ def decisions() -> DecisionStore:
 
 
 def board(filters, month: str) -> review.Board:
-    """The review board: cached scores of the data version plus the latest decisions."""
-    return review.assemble_board(query("review_candidates", filters, month), decisions().latest(), month)
+    """The review board: cached scores of the data version (with the scorecard
+    in force at ``month``) plus the latest decisions."""
+    card = query("calibration", month).scorecard
+    return review.assemble_board(query("review_candidates", filters, month, card), decisions().latest(), month,
+                                 card)
 
 
 def retrospective(filters, from_month: str, to_month: str):

@@ -9,18 +9,20 @@ feature's public interface.
 from ._common import today_after
 from .backtest import Backtest, backtest
 from . import columns
+from .calibration import Calibration, Scorecard, calibrate, judgment_scorecard
 from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, candidates,
                     decision_summary)
 from .decisions import DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions
-from .factors import (EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, HORIZON, POINT_IN_TIME, REVIEW_STALE_DAYS,
-                      RISK_THRESHOLD, TOP_K, TOP_SHARE, Factor, contributions, factor_table, reasons, weights)
+from .factors import (EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR,
+                      HORIZON, POINT_IN_TIME, REVIEW_STALE_DAYS, RISK_THRESHOLD, TOP_K, TOP_SHARE, Factor,
+                      contributions, factor_table, reasons, weights)
 from .rollups import account_signals, at_risk_rollup, decision_log, retrospective, sponsor_coverage
 
 __all__ = [
     "BOARD_COLUMNS", "DECISION_COLUMNS", "DEPARTMENTS", "DETAIL_COLUMNS", "EXPANSION_THRESHOLD", "FACTORS",
-    "FACTOR_BY_KEY", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
-    "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Decision", "DecisionStore", "Factor",
-    "account_signals", "assemble_board", "columns", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
-    "decision_log", "decision_summary", "factor_table", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
+    "FACTOR_BY_KEY", "GROWTH_EXTRA_POINTS", "GROWTH_MONTHS", "GROWTH_NRR", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
+    "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Calibration", "Decision", "DecisionStore", "Factor", "Scorecard",
+    "account_signals", "assemble_board", "calibrate", "columns", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
+    "decision_log", "decision_summary", "factor_table", "judgment_scorecard", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
     "today_after", "weights",
 ]

@@ -10,7 +10,8 @@ from ..filters import Filters
 from ..metrics import book_info
 from ..months import label
 from ._common import _month_idx, _ratio, _run
-from .factors import EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, HORIZON, RISK_THRESHOLD, TOP_K, TOP_SHARE, weights
+from .calibration import Scorecard, calibrate, factor_counts
+from .factors import FACTORS, HORIZON, TOP_K, TOP_SHARE
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,8 @@ class Backtest:
     row per scoring month (month, accounts, base_rate, top_rate, lift,
     precision_at_k, caught_share); ``factors``: each factor alone (factor, key,
     kind, points, share, rate_with, rate_without, lift; for risk factors the
-    rate is of churn or contraction, for expansion factors of expansion).
+    rate is of churn or contraction, for expansion factors of expansion);
+    ``scorecard``: the points ranked by.
     """
 
     from_month: str
@@ -30,36 +32,22 @@ class Backtest:
     summary: dict
     monthly: pd.DataFrame
     factors: pd.DataFrame
+    scorecard: Scorecard
 
 
-def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = HORIZON,
-             top_share: float = TOP_SHARE, top_k: int = TOP_K) -> Backtest | None:
-    """Rank the selected accounts by their score in every month from the
-    seventh month of the data to ``to_month`` − ``horizon`` (scores from that
-    month's data only), and count what happened in the ``horizon`` months
-    after. None when the data has no such month.
+def scored_months(con, filters: Filters | None, lo: int, hi: int, horizon: int, scorecard: Scorecard,
+                  top_share: float = TOP_SHARE, top_k: int = TOP_K) -> pd.DataFrame:
+    """``score_backtest.sql``: one row per scoring month lo..hi, the selected
+    accounts ranked by ``scorecard``'s point-in-time points."""
+    params = {**(filters or Filters()).to_params(), "from_idx": int(lo), "to_idx": int(hi),
+              "horizon": int(horizon), "weights": scorecard.weights(), "top_share": float(top_share),
+              "top_k": int(top_k), "risk_threshold": scorecard.risk_threshold,
+              "expansion_threshold": scorecard.expansion_threshold}
+    return _run(con, "score_backtest", params)
 
-    Summary keys: months, account_months, base_lost_rate (share of accounts that
-    churned or contracted), top_lost_rate (the same in the top ``top_share`` by
-    risk score), lift (top ÷ base), base_churn_rate, top_churn_rate,
-    churn_lift, precision_at_k (share lost among the ``top_k`` highest scores),
-    caught_share (share of the lost MRR that was in the top group),
-    flagged_share / flagged_precision / flagged_caught_share (accounts with a
-    risk score ≥ RISK_THRESHOLD), and for the expansion score:
-    base_grew_rate, top_grew_rate, expansion_lift, expansion_precision_at_k,
-    expansion_caught_share.
-    """
-    info = book_info(con)
-    hi = min(_month_idx(to_month), info.as_of_idx) - horizon
-    lo = info.first_idx + 6
-    if hi < lo:
-        return None
-    params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "horizon": int(horizon),
-              "weights": weights(), "top_share": float(top_share), "top_k": int(top_k),
-              "risk_threshold": RISK_THRESHOLD, "expansion_threshold": EXPANSION_THRESHOLD}
-    monthly = _run(con, "score_backtest", params)
-    if monthly.empty:
-        return None
+
+def summarise(monthly: pd.DataFrame, top_k: int = TOP_K, top_share: float = TOP_SHARE) -> dict:
+    """The pooled figures of ``scored_months`` rows (keys: see ``backtest``)."""
     t = monthly.sum(numeric_only=True)
     summary = {
         "months": len(monthly), "account_months": int(t.accounts), "top_k": int(top_k), "top_share": top_share,
@@ -81,7 +69,57 @@ def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = H
     summary["lift"] = _ratio(summary["top_lost_rate"], summary["base_lost_rate"])
     summary["churn_lift"] = _ratio(summary["top_churn_rate"], summary["base_churn_rate"])
     summary["expansion_lift"] = _ratio(summary["top_grew_rate"], summary["base_grew_rate"])
+    return summary
 
+
+def factor_rates(counts: pd.DataFrame, scorecard: Scorecard) -> pd.DataFrame:
+    """Each point-in-time factor on its own, from ``factor_counts`` rows:
+    factor (label), key, kind, points (``scorecard``'s), share (of
+    account-months where it held), rate_with, rate_without (churned or
+    contracted for risk factors, expanded for expansion factors), lift."""
+    rows = []
+    for f in FACTORS:
+        if f.live:
+            continue
+        holds = counts[f.key].astype(bool)
+        hits = counts.n * counts["lost" if f.kind == "risk" else "grew"]
+        rate_with = _ratio(hits[holds].sum(), counts.n[holds].sum())
+        rate_without = _ratio(hits[~holds].sum(), counts.n[~holds].sum())
+        rows.append({"factor": f.label, "key": f.key, "kind": f.kind, "points": int(scorecard.points[f.key]),
+                     "share": _ratio(counts.n[holds].sum(), counts.n.sum()), "rate_with": rate_with,
+                     "rate_without": rate_without, "lift": _ratio(rate_with, rate_without)})
+    return pd.DataFrame(rows)
+
+
+def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = HORIZON,
+             top_share: float = TOP_SHARE, top_k: int = TOP_K, scorecard: Scorecard | None = None) -> Backtest | None:
+    """Rank the selected accounts by their score in every month from the
+    seventh month of the data to ``to_month`` − ``horizon`` (scores from that
+    month's data only), and count what happened in the ``horizon`` months
+    after. None when the data has no such month. ``scorecard``: the points to
+    rank by; by default the one in force at ``to_month`` (``calibrate``).
+
+    Summary keys: months, account_months, base_lost_rate (share of accounts that
+    churned or contracted), top_lost_rate (the same in the top ``top_share`` by
+    risk score), lift (top ÷ base), base_churn_rate, top_churn_rate,
+    churn_lift, precision_at_k (share lost among the ``top_k`` highest scores),
+    caught_share (share of the lost MRR that was in the top group),
+    flagged_share / flagged_precision / flagged_caught_share (accounts with a
+    risk score ≥ the scorecard's risk threshold), and for the expansion score:
+    base_grew_rate, top_grew_rate, expansion_lift, expansion_precision_at_k,
+    expansion_caught_share.
+    """
+    info = book_info(con)
+    hi = min(_month_idx(to_month), info.as_of_idx) - horizon
+    lo = info.first_idx + 6
+    if hi < lo:
+        return None
+    if scorecard is None:
+        scorecard = calibrate(con, to_month, horizon).scorecard
+    monthly = scored_months(con, filters, lo, hi, horizon, scorecard, top_share, top_k)
+    if monthly.empty:
+        return None
+    summary = summarise(monthly, top_k, top_share)
     per_month = pd.DataFrame({
         "month": [label(int(i)) for i in monthly.month_idx],
         "accounts": monthly.accounts.astype(int),
@@ -91,21 +129,5 @@ def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = H
         "caught_share": (monthly.top_lost_mrr / monthly.lost_mrr.where(monthly.lost_mrr > 0)),
     })
     per_month["lift"] = per_month.top_rate / per_month.base_rate.where(per_month.base_rate > 0)
-
-    raw = _run(con, "factor_backtest", {k: v for k, v in params.items()
-                                        if k not in ("weights", "top_share", "top_k", "risk_threshold",
-                                                     "expansion_threshold")})
-    rows = []
-    for r in raw.itertuples(index=False):
-        f = FACTOR_BY_KEY[r.factor]
-        hit_with, hit_without = (r.lost_with, r.lost_without) if f.kind == "risk" else (r.grew_with, r.grew_without)
-        with_rate = _ratio(hit_with, r.with_factor)
-        without_rate = _ratio(hit_without, r.account_months - r.with_factor)
-        rows.append({"factor": f.label, "key": f.key, "kind": f.kind, "points": f.points,
-                     "share": _ratio(r.with_factor, r.account_months), "rate_with": with_rate,
-                     "rate_without": without_rate, "lift": _ratio(with_rate, without_rate)})
-    order = {f.key: i for i, f in enumerate(FACTORS)}
-    factors = pd.DataFrame(rows).sort_values("key", key=lambda s: s.map(order)).reset_index(drop=True)
-    return Backtest(label(lo), label(hi), int(horizon), summary, per_month, factors)
-
-
+    factors = factor_rates(factor_counts(con, filters, lo, hi, horizon), scorecard)
+    return Backtest(label(lo), label(hi), int(horizon), summary, per_month, factors, scorecard)

@@ -13,8 +13,9 @@ from ..metrics import MOVEMENT_LABELS
 from ..months import label
 from ._common import _month_idx, _run, today_after
 from .decisions import RISK_STATUSES, DecisionStore, no_decisions
-from .factors import (EXPANSION_THRESHOLD, FACTORS, REVIEW_STALE_DAYS, RISK_THRESHOLD, Factor, _reasons_column,
-                      weights)
+from ..months import parse_month
+from .calibration import Scorecard, calibrate, judgment_scorecard
+from .factors import FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR, REVIEW_STALE_DAYS, _reasons_column
 
 
 BOARD_COLUMNS = [
@@ -32,10 +33,10 @@ DECISION_COLUMNS = {
 }
 # After those, for review mode and the CSV: each factor (True where it holds) and its inputs.
 DETAIL_COLUMNS = [f.key for f in FACTORS] + ["utilisation", "usage_change", "tickets_3m", "tickets_before",
-                                             "nps_latest", "products"]
+                                             "nps_latest", "products", "growing_strongly", "risk_threshold"]
 
 
-def candidates(con, filters: Filters | None, month: str | int) -> pd.DataFrame:
+def candidates(con, filters: Filters | None, month: str | int, scorecard: Scorecard | None = None) -> pd.DataFrame:
     """Every selected account with revenue in ``month``, with its point-in-time
     scores and factors: one row per account, largest MRR first.
 
@@ -44,10 +45,12 @@ def candidates(con, filters: Filters | None, month: str | int) -> pd.DataFrame:
     renewal_date, days_to_renewal (from the day after ``month``; NaN if no
     date), risk_score, expansion_score (point-in-time only), one boolean per
     point-in-time factor, and their inputs: utilisation, usage_change,
-    tickets_3m, tickets_before, nps_latest, products.
+    tickets_3m, tickets_before, nps_latest, products. Scores with
+    ``scorecard``'s points (default: judgment).
     """
     idx = _month_idx(month)
-    params = {**(filters or Filters()).to_params(), "month_idx": idx, "weights": weights(),
+    card = scorecard or judgment_scorecard()
+    params = {**(filters or Filters()).to_params(), "month_idx": idx, "weights": card.weights(),
               "today": today_after(idx)}
     frame = _run(con, "board", params)
     frame["days_to_renewal"] = frame.days_to_renewal.astype("float64")  # NaN, not pd.NA, where no date
@@ -55,15 +58,32 @@ def candidates(con, filters: Filters | None, month: str | int) -> pd.DataFrame:
 
 
 def _live_points(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """Add the live factors (renewal, review age) as boolean columns."""
+    """Add the live factors (renewal, review age) as boolean columns.
+
+    "No review in 180 days" holds only once the decisions store has recorded
+    reviews for that long (its first decision at least ``REVIEW_STALE_DAYS``
+    before ``today``): on a new install no review was possible, so it says
+    nothing about an account."""
     days = frame.days_to_renewal
     frame["renewal_90"] = days.between(0, 90).fillna(False).astype(bool)
     frame["renewal_180"] = days.between(91, 180).fillna(False).astype(bool)
     cutoff = dt.datetime.combine(today - dt.timedelta(days=REVIEW_STALE_DAYS), dt.time(), dt.timezone.utc)
+    since = latest.store_since.min() if "store_since" in latest and len(latest) else None
+    if since is None or dt.datetime.fromisoformat(since) > cutoff:
+        frame["no_recent_review"] = False
+        return frame
     recent = {aid for aid, at in zip(latest.account_id, latest.recorded_at)
               if dt.datetime.fromisoformat(at) >= cutoff}
     frame["no_recent_review"] = ~frame.account_id.isin(recent)
     return frame
+
+
+def _growing_strongly(frame: pd.DataFrame, idx: int) -> pd.Series:
+    """12-month NRR of at least ``GROWTH_NRR`` and an expansion or cross-sell
+    as the latest movement, in this month or the ``GROWTH_MONTHS`` − 1 before."""
+    recent = frame.last_movement_month.map(lambda m: isinstance(m, str) and idx - parse_month(m) < GROWTH_MONTHS)
+    return ((frame.nrr_12m >= GROWTH_NRR).fillna(False).astype(bool)
+            & frame.last_movement.isin(["expansion", "cross_sell"]) & recent.astype(bool))
 
 
 def _renewal_flag(days) -> str:
@@ -82,13 +102,14 @@ def _renewal_flag(days) -> str:
 class Board:
     """The board at one month: at_risk and expansion (``BOARD_COLUMNS`` then
     ``DETAIL_COLUMNS``, largest ARR first; ``score`` is the list's own score),
-    and how many accounts were scored."""
+    how many accounts were scored, and the scorecard whose points it used."""
 
     month: str
     at_risk: pd.DataFrame
     expansion: pd.DataFrame
     scored_accounts: int
     has_signals: bool
+    scorecard: Scorecard
 
     @property
     def at_risk_arr(self) -> float:
@@ -119,45 +140,59 @@ class Board:
         return list(self.at_risk.account_id) + list(self.expansion.account_id)
 
 
-def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int) -> Board:
-    """The board from ``candidates`` and the latest decisions (``DecisionStore.latest``).
+def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int,
+                   scorecard: Scorecard | None = None) -> Board:
+    """The board from ``candidates`` (scored with the same ``scorecard``;
+    default: judgment) and the latest decisions (``DecisionStore.latest``).
 
-    At risk: risk score (with the live factors) ≥ ``RISK_THRESHOLD``, or a
-    latest decision of "at risk" or "watch". Expansion: expansion score ≥
-    ``EXPANSION_THRESHOLD`` and not at risk, or a latest decision of
-    "expansion". Both ranked by ARR at stake (the account's ARR).
+    At risk: risk score (with the live factors) ≥ ``risk_threshold``, or a
+    latest decision of "at risk" or "watch". ``risk_threshold`` is the
+    scorecard's (``RISK_THRESHOLD`` for judgment points), plus ``GROWTH_EXTRA_POINTS`` for an account growing
+    strongly (``_growing_strongly``): growth is strong evidence against a
+    loss, so it takes more to call such an account at risk. Expansion:
+    expansion score ≥ the scorecard's expansion threshold and not at risk, or a latest
+    decision of "expansion". Both ranked by ARR at stake (the account's ARR).
     """
+    card = scorecard or judgment_scorecard()
     idx = _month_idx(month)
     today = today_after(idx)
     frame = _live_points(scored.copy(), latest, today)
     live = [f for f in FACTORS if f.live]
-    frame["risk_score"] = frame.risk_score + sum(frame[f.key].astype(int) * f.points for f in live)
+    frame["risk_score"] = frame.risk_score + sum(frame[f.key].astype(int) * card.points[f.key] for f in live)
+    frame["growing_strongly"] = _growing_strongly(frame, idx)
+    frame["risk_threshold"] = card.risk_threshold + GROWTH_EXTRA_POINTS * frame.growing_strongly.astype(int)
     decided = latest.rename(columns=DECISION_COLUMNS)[["account_id", *DECISION_COLUMNS.values(), "reviews"]]
     frame = frame.merge(decided, on="account_id", how="left")
     frame["reviews"] = frame.reviews.fillna(0).astype(int)
     frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
     frame["renewal_flag"] = frame.days_to_renewal.map(_renewal_flag)
     status = frame.decision_status.fillna("")
-    risky = (frame.risk_score >= RISK_THRESHOLD) | status.isin(RISK_STATUSES)
+    risky = (frame.risk_score >= frame.risk_threshold) | status.isin(RISK_STATUSES)
     risky &= status != "expansion"
-    growing = ((frame.expansion_score >= EXPANSION_THRESHOLD) & ~risky) | (status == "expansion")
+    growing = ((frame.expansion_score >= card.expansion_threshold) & ~risky) | (status == "expansion")
 
     def one_list(mask, kind: str) -> pd.DataFrame:
         part = frame[mask].copy()
         part["score"] = part[f"{kind}_score"]
-        part["reasons"] = _reasons_column(part, kind)
-        part["top_reason"] = _reasons_column(part, kind, limit=1)
+        part["reasons"] = _reasons_column(part, kind, points=card.points)
+        part["top_reason"] = _reasons_column(part, kind, limit=1, points=card.points)
         part = part.sort_values(["arr", "score", "account_id"], ascending=[False, False, True])
         return part[BOARD_COLUMNS + DETAIL_COLUMNS].reset_index(drop=True)
 
     has_signals = bool(frame.utilisation.notna().any() or frame.nps_latest.notna().any())
-    return Board(label(idx), one_list(risky, "risk"), one_list(growing, "expansion"), len(frame), has_signals)
+    return Board(label(idx), one_list(risky, "risk"), one_list(growing, "expansion"), len(frame), has_signals,
+                 card)
 
 
-def board(con, filters: Filters | None, month: str | int, store: DecisionStore | None = None) -> Board:
-    """The review board for the selected accounts at ``month`` (see ``assemble_board``)."""
+def board(con, filters: Filters | None, month: str | int, store: DecisionStore | None = None,
+          scorecard: Scorecard | None = None) -> Board:
+    """The review board for the selected accounts at ``month`` (see
+    ``assemble_board``), scored with ``scorecard``; by default the one in
+    force at ``month`` (``calibrate``: fitted on the book's history up to
+    then, or the judgment points when that is too short)."""
+    card = scorecard or calibrate(con, month).scorecard
     latest = store.latest() if store is not None else no_decisions()
-    return assemble_board(candidates(con, filters, month), latest, month)
+    return assemble_board(candidates(con, filters, month, card), latest, month, card)
 
 
 def decision_summary(row: dict) -> str:

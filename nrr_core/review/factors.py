@@ -72,6 +72,12 @@ FACTOR_BY_KEY = {f.key: f for f in FACTORS}
 POINT_IN_TIME = tuple(f.key for f in FACTORS if not f.live)
 
 RISK_THRESHOLD = 40       # risk score that puts an account on the board
+# An account growing strongly needs this many more risk points to be put at
+# risk: a 12-month NRR of GROWTH_NRR or more and, as its latest movement within
+# the last GROWTH_MONTHS months, an expansion or cross-sell.
+GROWTH_NRR = 1.30
+GROWTH_MONTHS = 3
+GROWTH_EXTRA_POINTS = 25
 EXPANSION_THRESHOLD = 45  # expansion score that makes a candidate
 REVIEW_STALE_DAYS = 180
 HORIZON = 3               # months after the scoring month the back-test watches
@@ -86,39 +92,57 @@ def factor_table() -> pd.DataFrame:
 
 
 def weights() -> dict[str, int]:
-    """The point-in-time factors' points, bound as the SQL ``$weights`` STRUCT."""
+    """The judgment points of the point-in-time factors, bound as the SQL
+    ``$weights`` STRUCT (``Scorecard.weights`` gives a scorecard's)."""
     return {key: FACTOR_BY_KEY[key].points for key in POINT_IN_TIME}
 
 
+def _judgment_points() -> dict[str, int]:
+    return {f.key: f.points for f in FACTORS}
 
-def _join_reasons(scored: list[Factor], limit: int | None) -> str:
+
+def _ranked(factors: list[Factor], points: dict[str, int]) -> list[Factor]:
+    """Factors that carry points, most points first (ties in FACTORS order)."""
+    return sorted((f for f in factors if points[f.key] > 0), key=lambda f: -points[f.key])
+
+
+def _join_reasons(scored: list[Factor], points: dict[str, int], limit: int | None) -> str:
     shown = scored if limit is None else scored[:limit]
-    text = " · ".join(f"{f.label} (+{f.points})" for f in shown)
+    text = " · ".join(f"{f.label} (+{points[f.key]})" for f in shown)
     if limit is not None and len(scored) > limit:
         text += f" · {len(scored) - limit} more"
     return text
 
 
-def reasons(row, kind: str, limit: int | None = 3) -> str:
-    """One row's factors of ``kind`` that hold, largest points first, in words."""
-    return _join_reasons([f for f in FACTORS if f.kind == kind and bool(row[f.key])], limit)
+def reasons(row, kind: str, limit: int | None = 3, points: dict[str, int] | None = None) -> str:
+    """One row's factors of ``kind`` that hold and carry points, most points
+    first, in words. ``points``: the scorecard's (default: judgment)."""
+    points = points or _judgment_points()
+    return _join_reasons(_ranked([f for f in FACTORS if f.kind == kind and bool(row[f.key])], points),
+                         points, limit)
 
 
-def _reasons_column(frame: pd.DataFrame, kind: str, limit: int = 3) -> list[str]:
+def _reasons_column(frame: pd.DataFrame, kind: str, limit: int = 3,
+                    points: dict[str, int] | None = None) -> list[str]:
     """``reasons`` for every row of ``frame`` (reads the factor columns once)."""
+    points = points or _judgment_points()
     factors = [f for f in FACTORS if f.kind == kind]
     flags = frame[[f.key for f in factors]].to_numpy(dtype=bool)
-    return [_join_reasons([factors[i] for i in row.nonzero()[0]], limit) for row in flags]
+    return [_join_reasons(_ranked([factors[i] for i in row.nonzero()[0]], points), points, limit)
+            for row in flags]
 
 
-def contributions(row: dict | pd.Series, kind: str) -> pd.DataFrame:
+def contributions(row: dict | pd.Series, kind: str, points: dict[str, int] | None = None) -> pd.DataFrame:
     """How each factor of ``kind`` contributed to one board row's score.
 
-    Columns: factor (label), points (0 when the factor does not hold), holds,
-    evidence (the figures behind it, in words), rule. Holding factors first.
+    Columns: factor (label), points (0 when the factor does not hold or
+    carries none in the scorecard), holds, evidence (the figures behind it, in
+    words), rule. Holding factors first, most points first. ``points``: the
+    scorecard's (``Board.scorecard.points``; default: judgment).
     """
+    points = points or _judgment_points()
     ev = _evidence(row)
-    rows = [{"factor": f.label, "points": f.points if bool(row.get(f.key, False)) else 0,
+    rows = [{"factor": f.label, "points": points[f.key] if bool(row.get(f.key, False)) else 0,
              "holds": bool(row.get(f.key, False)), "evidence": ev.get(f.key, ""), "rule": f.rule}
             for f in FACTORS if f.kind == kind]
     frame = pd.DataFrame(rows)

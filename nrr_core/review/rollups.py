@@ -10,18 +10,20 @@ from ..errors import NrrError
 from ..filters import Filters
 from ._common import _month_idx, _ratio, _run
 from .decisions import RISK_STATUSES, DecisionStore, no_decisions
-from .factors import RISK_THRESHOLD, weights
+from .calibration import Scorecard, calibrate
 
 
 def retrospective(con, filters: Filters | None, from_month: str | int, to_month: str | int,
-                  store: DecisionStore | None = None) -> tuple[pd.DataFrame, dict]:
+                  store: DecisionStore | None = None, scorecard: Scorecard | None = None) -> tuple[pd.DataFrame, dict]:
     """Churned and contracted accounts in the window, and whether each was flagged.
 
     Rows (largest loss first): account_id, name, segment, csm_owner,
     first_loss_month, kind (churn or contraction), lost_arr (ARR lost by churn
     and contraction in the window), arr_before (ARR the month before the first
-    loss), score_before (point-in-time risk score that month), flagged_by_score
-    (score_before ≥ RISK_THRESHOLD), flagged_in_review (an "at risk" or "watch"
+    loss), score_before (point-in-time risk score that month, with
+    ``scorecard``'s points; by default the scorecard in force the month
+    before the window, so nothing after it shaped the score), flagged_by_score
+    (score_before ≥ the scorecard's risk threshold), flagged_in_review (an "at risk" or "watch"
     decision recorded before the first day of the first loss month),
     flagged_on (when).
 
@@ -30,7 +32,8 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
     lost ARR whose account the score flagged the month before).
     """
     lo, hi = _month_idx(from_month), _month_idx(to_month)
-    params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "weights": weights()}
+    card = scorecard or calibrate(con, lo - 1).scorecard
+    params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "weights": card.weights()}
     frame = _run(con, "churn_retro", params)
     history = store.every() if store is not None else no_decisions()
     flagged_on = []
@@ -42,7 +45,7 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
         flagged_on.append(min(before)[:10] if before else None)
     frame["flagged_on"] = flagged_on
     frame["flagged_in_review"] = frame.flagged_on.notna()
-    frame["flagged_by_score"] = (frame.score_before >= RISK_THRESHOLD).fillna(False).astype(bool)
+    frame["flagged_by_score"] = (frame.score_before >= card.risk_threshold).fillna(False).astype(bool)
     frame = frame.drop(columns=["first_loss_idx", "lost_mrr"])
     lost = float(frame.lost_arr.sum())
     summary = {
