@@ -157,11 +157,11 @@ def movements_over_time_chart(frame: pd.DataFrame, title: str, symbol: str = "$"
     for name in shown:
         fig.add_bar(x=x, y=frame[name], name=MOVEMENT_LABELS[name], marker_color=COLORS[name],
                     customdata=[[p, name] for p in x],
-                    hovertemplate=f"%{{x}}<br>{MOVEMENT_LABELS[name]}: %{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"%{{x}}<br>{MOVEMENT_LABELS[name]}: %{{y:,.0f}} MRR<extra></extra>")
     net = frame[shown].sum(axis=1)
     net_name = "Net new MRR" if include_new else "Net expansion (existing accounts)"
     fig.add_scatter(x=x, y=net, name=net_name, mode="lines+markers", line={"color": COLORS["net"], "width": 2},
-                    hovertemplate=f"%{{x}}<br>{net_name}: %{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"%{{x}}<br>{net_name}: %{{y:,.0f}} MRR<extra></extra>")
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR change", zeroline=True, zerolinecolor="#444")
     fig.update_xaxes(type="category", title=None)
     return _layout(fig, title, barmode="relative")
@@ -180,7 +180,7 @@ def segment_bridge_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> 
         fig.add_bar(y=groups, x=share, name=MOVEMENT_LABELS[name], orientation="h", marker_color=COLORS[name],
                     customdata=list(zip(frame[name], frame.starting_mrr)),
                     hovertemplate=f"%{{y}}<br>{MOVEMENT_LABELS[name]}: %{{x:.1%}} of starting MRR"
-                                  f"<br>%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}}<extra></extra>")
+                                  f"<br>%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}} MRR<extra></extra>")
     fig.update_xaxes(tickformat=".0%", title="share of the group's starting MRR", zeroline=True, zerolinecolor="#444")
     fig.update_yaxes(autorange="reversed", title=None)
     return _layout(fig, title, barmode="relative", height=max(260, 90 + 55 * len(groups)))
@@ -309,7 +309,7 @@ def account_history_chart(products: pd.DataFrame, title: str, symbol: str = "$")
         product = _safe(raw_product)
         fig.add_bar(x=pd.to_datetime(group.month), y=group.mrr, name=str(product),
                     marker_color=SERIES[i % len(SERIES)],
-                    hovertemplate=f"{product}<br>%{{x|%b %Y}}: %{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"{product}<br>%{{x|%b %Y}}: %{{y:,.0f}} MRR<extra></extra>")
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR")
     fig.update_xaxes(title=None, tickformat="%b %Y")
     return _layout(fig, title, barmode="stack", height=360)

@@ -159,10 +159,12 @@ def test_auto_advance_moves_the_slide_selector(con):
 
 
 def test_slides_hide_the_chart_toolbar_and_start_bridges_at_zero():
+    """No toolbar, a filter caption in heading size (a projector), the bridge from zero."""
     for slide in ("1", "2", "3", "4"):
         at = run_app({"slide": slide}, PRESENT)
         (chart,) = at.get("plotly_chart")
         assert json.loads(chart.proto.config)["displayModeBar"] is False, slide
+        assert at.caption[0].value == "## All accounts · 3 months to " + at.caption[0].value.rsplit(" to ", 1)[1]
         if slide == "2":
             spec = json.loads(chart.proto.spec)
             assert spec["layout"]["yaxis"]["range"][0] == 0
