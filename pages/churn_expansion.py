@@ -2,9 +2,8 @@
 time, the split by segment, and the accounts behind any movement."""
 import streamlit as st
 
-from nrr_core import charts, formatting
+from nrr_core import charts, formatting, metrics
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
-from nrr_core import metrics
 from nrr_core.metrics import MOVEMENT_LABELS, MOVEMENTS
 from ui import data, view
 from ui.frame import context, page_header
@@ -60,8 +59,9 @@ if movement:
     if accounts.empty:
         view.nothing(f"No {MOVEMENT_LABELS[movement].lower()} in this window.")
     else:
-        st.caption(f"{len(accounts):,} accounts · total {formatting.money(accounts.arr_amount.sum(), cur, precise=True)}"
-                   f" ARR: 12 × the {MOVEMENT_LABELS[movement]} bar's {formatting.money(bar, cur, precise=True)} MRR.")
+        total = formatting.money(accounts.arr_amount.sum(), cur, precise=True)
+        st.caption(f"{len(accounts):,} accounts · total {total} ARR: 12 × the {MOVEMENT_LABELS[movement]} bar's "
+                   f"{formatting.money(bar, cur, precise=True)} MRR.")
         view.table(accounts, {
             "name": st.column_config.TextColumn("Account"),
             "account_id": st.column_config.TextColumn("ID"),

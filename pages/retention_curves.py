@@ -36,7 +36,8 @@ st.subheader(f"Cohort triangle: {what} retention by start quarter")
 cells = data.get(triangle.cohort_triangle, f, "quarter", measure, 3)
 st.plotly_chart(charts.cohort_heatmap(cells, f"{MEASURES[measure]} retained, by start quarter (rows) and months "
                                              "since start (columns, every 3 months)"), key="triangle", width="stretch")
-st.caption(f"The first cohort, {cells.values.index[0]}, also holds every account already active in the first month of "
+first_cohort = cells.values.index[0]
+st.caption(f"The first cohort, {first_cohort}, also holds every account already active in the first month of "
            f"data ({view.month_name(ctx.info.first_month)}): their true start is earlier.")
 with st.expander("The numbers behind the curves"):
     view.table(curves, {

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from nrr_core import Filters
+from nrr_core import Filters, metrics
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
-from nrr_core import metrics
 from nrr_core.metrics import BookInfo
 from nrr_core.period import WINDOW_LABELS, Period
 
