@@ -39,23 +39,26 @@ def best_of(fn, n=5):
 
 def page_calls(metrics, con, f, info):
     """What each page asks nrr_core for on a first visit (see pages/*.py)."""
-    from nrr_core import review
+    from nrr_core import review, triangle
     from nrr_core.months import label
     from nrr_core.period import Period
 
     p = Period.within(info.first_month, info.as_of_month, "quarter")
     as_of = info.as_of_month
     return {
-        "page: overview": lambda: (metrics.headline(con, f, as_of), metrics.nrr_trend(con, f, as_of),
+        "page: overview": lambda: (metrics.headline(con, f, as_of, p.comparison_month()),
+                                   metrics.nrr_trend(con, f, as_of),
                                    metrics.breakdown(con, f, "segment", as_of),
                                    metrics.top_movers(con, f, p.from_month, p.to_month),
+                                   metrics.window_nrr(con, f, p.from_month, p.to_month),
                                    metrics.nrr_bridge(con, f, p.from_month, p.to_month)),
         "page: churn vs expansion": lambda: (metrics.waterfall(con, f, p.from_month, p.to_month),
                                              metrics.nrr_bridge(con, f, p.from_month, p.to_month),
+                                             metrics.window_nrr(con, f, p.from_month, p.to_month),
                                              metrics.movements_by(con, f, "month", label(info.first_idx + 1), as_of),
                                              metrics.bridge_by(con, f, "segment", p.from_month, p.to_month)),
         "page: retention curves": lambda: (metrics.cohorts(con, f, "segment"),
-                                           metrics.cohort_matrix(con, f, "quarter", "revenue_retention", 3)),
+                                           triangle.cohort_triangle(con, f, "quarter", "revenue_retention", 3)),
         "page: accounts": lambda: metrics.account_list(con, f, as_of, ""),
         "page: account review, board": lambda: review.board(con, f, as_of),
         "page: account review, score quality (back-test)": lambda: review.backtest(con, f, as_of),

@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from .formatting import money, percent
 from .metrics import MOVEMENT_LABELS
+from .triangle import CohortTriangle
 
 COLORS = {
     "new": "#2F6DB5",
@@ -90,11 +91,15 @@ def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gros
     return fig
 
 
-def waterfall_chart(bridge: pd.DataFrame, title: str, symbol: str = "$", key_prefix: str = "") -> go.Figure:
+def waterfall_chart(bridge: pd.DataFrame, title: str, symbol: str = "$", key_prefix: str = "",
+                    from_zero: bool = False) -> go.Figure:
     """Start -> movements -> end as floating bars, one colour per movement.
 
     ``bridge``: columns step, mrr (steps as in ``metrics.waterfall``). Each bar's
     ``customdata`` holds its step name, so a click can list the accounts behind it.
+    The value axis starts below the lowest running level (and says so in a
+    note above the plot), unless ``from_zero`` (slides: a room reads bar
+    lengths, so they must be true).
     """
     steps, values = list(bridge.step), [float(v) for v in bridge.mrr]
     bases, heights, colors, texts = [], [], [], []
@@ -126,12 +131,13 @@ def waterfall_chart(bridge: pd.DataFrame, title: str, symbol: str = "$", key_pre
         v for v, s in zip(values, steps) if s in ("starting_mrr", "ending_mrr")]
     low = min(levels) if levels else 0.0
     floor = max(0.0, low - 0.6 * max(top - low, 0.02 * top))
-    floor = 0.0 if floor < 0.25 * top else floor
+    floor = 0.0 if from_zero or floor < 0.25 * top else floor
     fig.update_traces(textfont_size=13, selector={"type": "bar"})
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", range=[floor, top + 0.12 * (top - floor)], title="MRR")
     if floor > 0:
-        fig.add_annotation(text=f"axis starts at {money(floor, symbol)}", xref="paper", yref="paper", x=1, y=1.0,
-                           xanchor="right", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#666"})
+        fig.add_annotation(text=f"Broken axis: starts at {money(floor, symbol)}, not 0", xref="paper", yref="paper",
+                           x=1, y=1.0, xanchor="right", yanchor="bottom", showarrow=False,
+                           font={"size": 13, "color": "#444"})
     return _layout(fig, title, barmode="stack")
 
 
@@ -151,11 +157,11 @@ def movements_over_time_chart(frame: pd.DataFrame, title: str, symbol: str = "$"
     for name in shown:
         fig.add_bar(x=x, y=frame[name], name=MOVEMENT_LABELS[name], marker_color=COLORS[name],
                     customdata=[[p, name] for p in x],
-                    hovertemplate=f"%{{x}}<br>{MOVEMENT_LABELS[name]}: %{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"%{{x}}<br>{MOVEMENT_LABELS[name]}: %{{y:,.0f}} MRR<extra></extra>")
     net = frame[shown].sum(axis=1)
     net_name = "Net new MRR" if include_new else "Net expansion (existing accounts)"
     fig.add_scatter(x=x, y=net, name=net_name, mode="lines+markers", line={"color": COLORS["net"], "width": 2},
-                    hovertemplate=f"%{{x}}<br>{net_name}: %{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"%{{x}}<br>{net_name}: %{{y:,.0f}} MRR<extra></extra>")
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR change", zeroline=True, zerolinecolor="#444")
     fig.update_xaxes(type="category", title=None)
     return _layout(fig, title, barmode="relative")
@@ -174,26 +180,32 @@ def segment_bridge_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> 
         fig.add_bar(y=groups, x=share, name=MOVEMENT_LABELS[name], orientation="h", marker_color=COLORS[name],
                     customdata=list(zip(frame[name], frame.starting_mrr)),
                     hovertemplate=f"%{{y}}<br>{MOVEMENT_LABELS[name]}: %{{x:.1%}} of starting MRR"
-                                  f"<br>%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}}<extra></extra>")
+                                  f"<br>%{{customdata[0]:,.0f}} of %{{customdata[1]:,.0f}} MRR<extra></extra>")
     fig.update_xaxes(tickformat=".0%", title="share of the group's starting MRR", zeroline=True, zerolinecolor="#444")
     fig.update_yaxes(autorange="reversed", title=None)
     return _layout(fig, title, barmode="relative", height=max(260, 90 + 55 * len(groups)))
 
 
 def breakdown_chart(frame: pd.DataFrame, title: str, bands: dict) -> go.Figure:
-    """NRR and GRR per group as horizontal bars, with the median benchmark line."""
+    """NRR and GRR per group as horizontal bars, with the 100 % line.
+
+    Each bar's label sits inside its end, and the 100 % line is drawn behind
+    the bars: a label just past a bar's end (a GRR near 95 %) would otherwise
+    sit under the line.
+    """
     data = frame.dropna(subset=["nrr"])
     fig = go.Figure()
     names = [_safe(v) for v in data.value]
+    inside = {"textposition": "inside", "insidetextanchor": "end", "textfont": {"color": "white"}}
     fig.add_bar(y=names, x=data.nrr, name="NRR", orientation="h", marker_color=COLORS["nrr"],
-                text=[percent(v) for v in data.nrr], textposition="outside", cliponaxis=False,
+                text=[percent(v) for v in data.nrr], **inside,
                 customdata=list(zip(data.arr, data.base_accounts)),
                 hovertemplate="%{y}<br>NRR %{x:.1%}<br>ARR %{customdata[0]:,.0f}"
                               "<br>12-month base: %{customdata[1]:,} accounts<extra></extra>")
     fig.add_bar(y=names, x=data.grr, name="GRR", orientation="h", marker_color=COLORS["grr"],
-                text=[percent(v) for v in data.grr], textposition="outside", cliponaxis=False,
+                text=[percent(v) for v in data.grr], **inside,
                 hovertemplate="%{y}<br>GRR %{x:.1%}<extra></extra>")
-    fig.add_vline(x=1.0, line_dash="dash", line_color="#444")
+    fig.add_vline(x=1.0, line_dash="dash", line_color="#444", layer="below")
     hi = max([1.25, *(data.nrr.tolist() or [1])])
     fig.update_xaxes(tickformat=".0%", range=[0, hi * 1.12], title=None)
     fig.update_yaxes(autorange="reversed", title=None)
@@ -230,20 +242,64 @@ def retention_curves_chart(frame: pd.DataFrame, value: str, title: str) -> go.Fi
     return _layout(fig, title, height=560)
 
 
-def cohort_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """The cohort triangle: cohorts down, months since start across, % in cells."""
-    z = matrix.values
+PARTIAL_MARK = "*"
+THIN_GREY = "#D5D9DF"
+
+
+def cohort_heatmap(triangle: CohortTriangle, title: str) -> go.Figure:
+    """The cohort triangle: cohorts down, months since start across, % in cells.
+
+    ``triangle``: ``triangle.cohort_triangle`` output. A cell that rests on part
+    of its cohort only carries ``PARTIAL_MARK`` after its value; a thin cell
+    (fewer than ``triangle.min_eligible`` eligible accounts) is grey, its value
+    on hover only. Every cell's hover text says how many of the cohort's
+    accounts it rests on. A note under the plot explains both marks.
+    """
+    values, eligible, size = triangle.values, triangle.eligible, triangle.size
+    columns = [int(c) for c in values.columns]
+    rows = [_safe(i) for i in values.index]
     # Numbers in cells only while they fit; the colour and hover carry the rest.
-    fits = len(matrix.columns) <= 16
-    text = [["" if (not fits or (isinstance(v, float) and math.isnan(v))) else f"{v:.0%}" for v in row] for row in z]
+    fits = len(columns) <= 16
+    shown, grey, text, hover = [], [], [], []
+    for cohort in values.index:
+        row_shown, row_grey, row_text, row_hover = [], [], [], []
+        total = int(size[cohort])
+        for col in values.columns:
+            v, n = values.at[cohort, col], int(eligible.at[cohort, col])
+            part, thin = bool(triangle.partial.at[cohort, col]), bool(triangle.thin.at[cohort, col])
+            missing = isinstance(v, float) and math.isnan(v)
+            row_shown.append(None if missing or thin else v)
+            row_grey.append(0.0 if thin and not missing else None)
+            mark = PARTIAL_MARK if part else ""
+            row_text.append("" if missing or thin else (f"{v:.0%}{mark}" if fits else mark))
+            note = (" · part of the cohort" if part else "") + (
+                f" · fewer than {triangle.min_eligible}: greyed" if thin else "")
+            row_hover.append("" if missing else f"cohort {_safe(cohort)} · month {int(col)}: {v:.1%}<br>"
+                                                f"{n:,} of {total:,} accounts eligible{note}")
+        shown.append(row_shown)
+        grey.append(row_grey)
+        text.append(row_text)
+        hover.append(row_hover)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[int(c) for c in matrix.columns], y=[_safe(i) for i in matrix.index], text=text,
+        z=shown, x=columns, y=rows, text=text, hovertext=hover, name="retained",
         texttemplate="%{text}", textfont={"size": 12}, colorscale="RdYlGn", zmid=1.0, zmin=0.4, zmax=1.6,
         colorbar={"title": "retained", "tickformat": ".0%"}, hoverongaps=False,
-        hovertemplate="cohort %{y}<br>month %{x}: %{z:.1%}<extra></extra>"))
+        hovertemplate="%{hovertext}<extra></extra>"))
+    if triangle.thin.to_numpy().any():
+        fig.add_trace(go.Heatmap(
+            z=grey, x=columns, y=rows, hovertext=hover, name="too few accounts", showscale=False,
+            colorscale=[[0, THIN_GREY], [1, THIN_GREY]], hoverongaps=False,
+            hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", type="category", title=None)
-    fig.update_xaxes(title="months since start", tickvals=[int(c) for c in matrix.columns])
-    return _layout(fig, title, height=max(320, 110 + 30 * len(matrix)))
+    fig.update_xaxes(title="months since start", tickvals=columns)
+    fig.add_annotation(
+        text=f"{PARTIAL_MARK} part of the cohort only: its later starters have not reached that month yet "
+             f"(hover for how many). Grey: fewer than {triangle.min_eligible} eligible accounts.",
+        xref="paper", yref="paper", x=0, y=0, yshift=-58, xanchor="left", yanchor="top", showarrow=False,
+        font={"size": 13, "color": "#444"})
+    fig = _layout(fig, title, height=max(340, 140 + 30 * len(rows)))
+    fig.update_layout(margin={"b": 80})
+    return fig
 
 
 def account_history_chart(products: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
@@ -253,7 +309,7 @@ def account_history_chart(products: pd.DataFrame, title: str, symbol: str = "$")
         product = _safe(raw_product)
         fig.add_bar(x=pd.to_datetime(group.month), y=group.mrr, name=str(product),
                     marker_color=SERIES[i % len(SERIES)],
-                    hovertemplate=f"{product}<br>%{{x|%b %Y}}: %{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"{product}<br>%{{x|%b %Y}}: %{{y:,.0f}} MRR<extra></extra>")
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="MRR")
     fig.update_xaxes(title=None, tickformat="%b %Y")
     return _layout(fig, title, barmode="stack", height=360)
@@ -272,14 +328,15 @@ def for_projector(fig: go.Figure, height: int = 720) -> go.Figure:
 
 
 def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, bands: dict,
-                    title: str) -> go.Figure:
-    """The all-hands headline: NRR as one large number with its change on the
-    previous quarter, and the trend beside it (benchmark band and top line)."""
+                    title: str, since: str = "a quarter ago") -> go.Figure:
+    """The all-hands headline: NRR as one large number with its change since
+    ``nrr_prev`` (``since`` says when, e.g. "a year ago"), and the trend beside
+    it (benchmark band and top line)."""
     fig = go.Figure()
     fig.add_trace(go.Indicator(
         mode="number+delta" if nrr_prev is not None else "number", value=nrr * 100,
         number={"suffix": "%", "valueformat": ".1f", "font": {"size": 150, "color": COLORS["nrr"]}},
-        delta={"reference": (nrr_prev or 0) * 100, "valueformat": ".1f", "suffix": " pts vs a quarter ago",
+        delta={"reference": (nrr_prev or 0) * 100, "valueformat": ".1f", "suffix": f" pts vs {since}",
                "font": {"size": 36}},
         title={"text": "Net revenue retention<br>trailing 12 months", "font": {"size": 30}},
         domain={"x": [0, 0.36], "y": [0.1, 0.9]}))
@@ -303,14 +360,19 @@ def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, ban
 
 
 def wins_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
-    """Customer wins: each account's expansion and cross-sell MRR, largest on top."""
+    """Customer wins: each account's expansion and cross-sell as ARR, largest on top.
+
+    ``frame``: ``metrics.customer_wins`` output (its ``*_arr`` columns)."""
     names = [_safe(n) for n in frame.name]
     fig = go.Figure()
     for name in ("expansion", "cross_sell"):
-        fig.add_bar(y=names, x=frame[name], name=MOVEMENT_LABELS[name], orientation="h", marker_color=COLORS[name],
-                    hovertemplate=f"%{{y}}<br>{MOVEMENT_LABELS[name]}: %{{x:,.0f}}<extra></extra>")
-    fig.add_scatter(y=names, x=frame.gained, mode="text", text=["+" + money(v, symbol) for v in frame.gained],
+        fig.add_bar(y=names, x=frame[f"{name}_arr"], name=MOVEMENT_LABELS[name], orientation="h",
+                    marker_color=COLORS[name],
+                    hovertemplate=f"%{{y}}<br>{MOVEMENT_LABELS[name]}: %{{x:,.0f}} ARR<extra></extra>")
+    fig.add_scatter(y=names, x=frame.gained_arr, mode="text",
+                    text=["+" + money(v, symbol) + " ARR" for v in frame.gained_arr],
                     textposition="middle right", showlegend=False, hoverinfo="skip", textfont={"size": 26})
-    fig.update_xaxes(tickprefix=symbol, tickformat="~s", range=[0, float(frame.gained.max()) * 1.25], title="MRR added")
+    fig.update_xaxes(tickprefix=symbol, tickformat="~s", range=[0, float(frame.gained_arr.max()) * 1.35],
+                     title="ARR added")
     fig.update_yaxes(autorange="reversed", title=None)
     return for_projector(_layout(fig, title, barmode="stack"))

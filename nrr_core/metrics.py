@@ -23,6 +23,8 @@ MOVEMENT_LABELS = {
     "contraction": "Contraction", "churn": "Churn", "reactivation": "Reactivation",
 }
 BRIDGE_COLUMNS = ["starting_mrr", *MOVEMENTS, "ending_mrr"]
+# ARR = 12 × MRR (metrics.md, "Grain"): account-level amounts are shown as ARR.
+MONTHS_PER_YEAR = 12
 COHORT_KEYS = ("quarter", "month", *ATTRIBUTES)
 
 
@@ -129,6 +131,16 @@ def nrr_bridge(con, filters: Filters | None, from_month: str, to_month: str) -> 
     return _steps(bridge(con, filters, from_month, to_month, existing_only=True))
 
 
+def window_nrr(con, filters: Filters | None, from_month: str, to_month: str) -> float | None:
+    """The window's net revenue retention: the NRR bridge's ending MRR over its
+    starting MRR (metrics.md, "Waterfall (bridge) for a window"). None when no
+    selected account was active in the month before the window."""
+    values = bridge(con, filters, from_month, to_month, existing_only=True)
+    if values["starting_mrr"] <= 0:
+        return None
+    return values["ending_mrr"] / values["starting_mrr"]
+
+
 def cohorts(con, filters: Filters | None = None, by: str = "quarter") -> pd.DataFrame:
     """Retention curves: one row per group and months since start.
 
@@ -156,13 +168,16 @@ def movement_accounts(con, filters: Filters | None, movement: str, from_month: s
                       existing_only: bool = False) -> pd.DataFrame:
     """The accounts behind one movement bar; their ``amount`` sums to the bar.
 
-    Columns: account_id, name, segment, region, csm_owner, amount, months.
+    Columns: account_id, name, segment, region, csm_owner, amount (MRR, summed
+    over the window's months), months, arr_amount (12 × amount: the same
+    movement as ARR, signed like ``amount``).
     """
     if movement not in MOVEMENTS:
         raise NrrError(f"unknown movement {movement!r} (use one of {', '.join(MOVEMENTS)})")
     lo, hi = window(con, from_month, to_month)
-    return db.run(con, "movement_accounts", _params(filters, movement=movement, from_idx=lo, to_idx=hi,
-                                                    existing_only=existing_only))
+    frame = db.run(con, "movement_accounts", _params(filters, movement=movement, from_idx=lo, to_idx=hi,
+                                                     existing_only=existing_only))
+    return frame.assign(arr_amount=frame.amount * MONTHS_PER_YEAR)
 
 
 def attribute_values(con) -> dict[str, list[str]]:
@@ -253,26 +268,31 @@ def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str, lim
 def top_movers(con, filters: Filters | None, from_month: str, to_month: str, n: int = 10) -> dict:
     """``nrr_movers`` split in two: {"gains": df, "losses": df}, each sorted by
     the size of the change, largest first, with ``nrr_points`` (the
-    contribution in percentage points of NRR) added."""
+    contribution in percentage points of NRR) and ``arr_change`` (12 × the
+    MRR ``change``) added."""
     movers = nrr_movers(con, filters, from_month, to_month, limit=n)
     movers["nrr_points"] = movers.nrr_contribution * 100
+    movers["arr_change"] = movers.change * MONTHS_PER_YEAR
     gains = movers[movers.change > 0].reset_index(drop=True)
     losses = movers[movers.change < 0].sort_values(["change", "account_id"]).reset_index(drop=True)
     return {"gains": gains, "losses": losses}
 
 
-def headline(con, filters: Filters | None, month: str) -> dict:
-    """The overview tiles at ``month`` and one quarter earlier.
+def headline(con, filters: Filters | None, month: str, compare_month: str | None = None) -> dict:
+    """The overview tiles at ``month`` and at ``compare_month`` (default: three
+    months earlier; the app passes ``Period.comparison_month()``).
 
-    Keys: arr, nrr, grr, logo_retention and the same with ``_prev`` (three months
-    earlier), plus ``accounts`` (active at the month). Ratios are None where the
-    month has no 12-month figure.
+    Keys: arr, nrr, grr, logo_retention and the same with ``_prev`` (at
+    ``compare_month``), plus ``accounts`` (active at the month) and
+    ``compare_month``. A figure is None where its month is outside the data;
+    ratios are None where the month has no 12-month figure.
     """
     idx = parse_month(month)
+    before = parse_month(compare_month, what="comparison month") if compare_month else idx - 3
     moves = movements(con, filters).set_index("month")
     trend = nrr_trend(con, filters).set_index("month")
-    out: dict = {}
-    for suffix, m in (("", label(idx)), ("_prev", label(idx - 3))):
+    out: dict = {"compare_month": label(before)}
+    for suffix, m in (("", label(idx)), ("_prev", label(before))):
         out["arr" + suffix] = float(moves.ending_mrr.get(m, float("nan"))) * 12 if m in moves.index else None
         out["accounts" + suffix] = int(moves.ending_accounts.get(m, 0)) if m in moves.index else None
         for col in ("nrr", "grr", "logo_retention"):
@@ -335,18 +355,44 @@ def customer_wins(con, filters: Filters | None, from_month: str, to_month: str, 
     """The window's largest expansions and cross-sells, by account.
 
     Columns: account_id, name, segment, expansion, cross_sell, gained (their
-    sum), largest first; at most ``limit`` rows.
+    sum; MRR), then expansion_arr, cross_sell_arr, gained_arr (the same as
+    ARR, 12 × MRR); largest first; at most ``limit`` rows.
     """
     lo, hi = window(con, from_month, to_month)
-    return db.run(con, "customer_wins", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
+    frame = db.run(con, "customer_wins", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
+    return frame.assign(**{f"{c}_arr": frame[c] * MONTHS_PER_YEAR for c in ("expansion", "cross_sell", "gained")})
 
 
 def retention_leaders(con, filters: Filters | None, by: str, month: str) -> dict | None:
     """The best- and worst-retaining values of ``by`` at ``month`` by 12-month NRR:
     {"best": row, "worst": row} as dicts of ``breakdown`` columns; None when no
     group has a 12-month base."""
-    frame = breakdown(con, filters, by, month).dropna(subset=["nrr"])
-    if frame.empty:
+    ranked = _ranked_by_nrr(con, filters, by, month)
+    if ranked.empty:
         return None
-    ranked = frame.sort_values(["nrr", "value"], ascending=[False, True])
     return {"best": ranked.iloc[0].to_dict(), "worst": ranked.iloc[-1].to_dict()}
+
+
+def _ranked_by_nrr(con, filters: Filters | None, by: str, month: str) -> pd.DataFrame:
+    """``breakdown`` rows that have a 12-month NRR, best first (ties by value)."""
+    frame = breakdown(con, filters, by, month).dropna(subset=["nrr"])
+    return frame.sort_values(["nrr", "value"], ascending=[False, True]).reset_index(drop=True)
+
+
+def best_and_worst_groups(con, filters: Filters | None, month: str,
+                          groupings: tuple[str, ...] = ATTRIBUTES) -> dict | None:
+    """The best- and worst-retaining groups of the first grouping in
+    ``groupings`` that has at least two groups with a 12-month NRR at ``month``
+    (a filter on one segment leaves one segment: regions are compared then).
+
+    Keys: by (the grouping), best, worst (``breakdown`` rows as dicts), groups
+    (the grouping's ``breakdown`` rows with an NRR, best first), skipped (the
+    groupings tried before it, which had fewer than two). None when no
+    grouping has two.
+    """
+    for i, by in enumerate(groupings):
+        ranked = _ranked_by_nrr(con, filters, by, month)
+        if len(ranked) >= 2:
+            return {"by": by, "best": ranked.iloc[0].to_dict(), "worst": ranked.iloc[-1].to_dict(),
+                    "groups": ranked, "skipped": tuple(groupings[:i])}
+    return None

@@ -53,3 +53,23 @@ class Period:
         n = self.months
         hi = parse_month(self.from_month) - 1
         return Period(label(hi - n + 1), label(hi), self.window)
+
+    def comparison_month(self) -> str:
+        """The month this window's figures are compared with: the month before
+        its first month, where its bridge starts (metrics.md, "Waterfall").
+
+        A year earlier than the as-of month for a year window, a quarter for a
+        quarter, a month for a month; for a custom window, the end of the month
+        before its start. It may lie before the data (then there is no figure
+        to compare with).
+        """
+        return label(parse_month(self.from_month) - 1)
+
+    def comparison_words(self) -> str:
+        """How far back ``comparison_month`` is, in words short enough for a
+        tile's delta: ``'a year ago'``, ``'a quarter ago'``, ``'a month ago'``,
+        or ``'window start'`` for a custom window or one clipped by the data's
+        start."""
+        if WINDOW_MONTHS.get(self.window) == self.months:
+            return {"month": "a month ago", "quarter": "a quarter ago", "year": "a year ago"}[self.window]
+        return "window start"

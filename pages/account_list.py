@@ -2,7 +2,7 @@
 product line and its movements, at a shareable URL (?account=ID)."""
 import streamlit as st
 
-from nrr_core import charts, formatting
+from nrr_core import charts, formatting, metrics
 from nrr_core.metrics import MOVEMENT_LABELS
 from ui import data, view
 from ui.frame import context, page_header
@@ -23,12 +23,12 @@ def open_selected() -> None:
 
 search = st.text_input("Search accounts", key="q", bind="query-params", placeholder="Name or ID",
                        max_chars=100)
-accounts = data.query("account_list", f, as_of, search or "", LIMIT)
+accounts = data.get(metrics.account_list, f, as_of, search or "", LIMIT)
 st.session_state["_account_ids"] = list(accounts.account_id)
 if accounts.empty:
     view.nothing("No accounts match this search and these filters.")
 else:
-    total = data.query("account_count", f, as_of, search or "") if len(accounts) == LIMIT else len(accounts)
+    total = data.get(metrics.account_count, f, as_of, search or "") if len(accounts) == LIMIT else len(accounts)
     shown = (f"{total:,} accounts" if total == len(accounts) else
              f"The {len(accounts):,} largest by ARR of {total:,} accounts (search to find any other)")
     st.caption(f"{shown} with revenue by {view.month_name(as_of)}; churned ones show ARR 0. "
@@ -51,7 +51,7 @@ else:
 account_id = st.text_input("Account ID", key="account", bind="query-params", max_chars=100,
                            help="Pick a row above, or type an ID. The page address then opens this account.")
 if account_id:
-    detail = data.query("account_detail", account_id.strip())
+    detail = data.get(metrics.account_detail, account_id.strip())
     if detail is None:
         view.nothing(f"No account with ID {view.plain(account_id)} in this book.")
         st.stop()
@@ -66,17 +66,17 @@ if account_id:
     cols[2].metric("Renewal", f"{renewal:%Y-%m-%d}" if renewal is not None and renewal == renewal else "–",
                    border=True)
     cols[3].metric("Executive sponsor", detail["executive_sponsor"] or "none", border=True)
-    history = data.query("account_products", detail["account_id"])
+    history = data.get(metrics.account_products, detail["account_id"])
     if history.empty:
         view.nothing("This account has no revenue in the data.")
     else:
         st.plotly_chart(charts.account_history_chart(history, "MRR by product line", cur), key="account_history",
                         width="stretch")
-        moves = data.query("account_movements", detail["account_id"])
-        st.markdown("**Movements**")
+        moves = data.get(metrics.account_movements, detail["account_id"])
+        st.markdown("**Movements, month by month (MRR)**")
         view.table(moves, {
             "month": st.column_config.TextColumn("Month"),
             "starting_mrr": view.money_column("MRR before", cur),
-            **{m: view.change_column(label, cur) for m, label in MOVEMENT_LABELS.items()},
+            **{m: view.change_column(f"{label} MRR", cur) for m, label in MOVEMENT_LABELS.items()},
             "ending_mrr": view.money_column("MRR after", cur),
         }, key="account_moves", download=f"account-{detail['account_id']}-movements")

@@ -1,96 +1,143 @@
 """Presentation mode for the all-hands: one message per screen, large type at
 1920×1080, the sidebar folded away. The current filters apply, so an
 all-hands for one region is a link (/present?region=EMEA). Previous / next,
-a slide number in the URL (&slide=3) and an optional auto-advance."""
+a slide number in the URL (&slide=3) and an optional auto-advance, which moves
+the slide selector and the URL with it."""
 import time
 
 import streamlit as st
 
-from nrr_core import charts, formatting
+from nrr_core import charts, formatting, metrics
+from nrr_core.filters import ATTRIBUTE_LABELS
 from ui import data, view
 from ui.frame import context
 
 st.set_page_config(initial_sidebar_state="collapsed", layout="wide")
 ctx = context()
 f, p, cur = ctx.filters, ctx.period, ctx.currency
-SLIDES = ["Net revenue retention", "Churn vs expansion", "Best and worst retaining segments", "Customer wins"]
+SLIDES = ["Net revenue retention", "Churn vs expansion", "Best and worst retaining groups", "Customer wins"]
 NUMBERS = [str(i + 1) for i in range(len(SLIDES))]
 SECONDS = 20
+TICK = 2  # how often the auto-advance clock is read: a slide changes at most this late
+GROUPS = {"segment": "segments", "region": "regions", "industry": "industries", "csm_owner": "CSM owners"}
+# No toolbar over a slide: the room sees the figure, not zoom and download buttons.
+CHART = {"width": "stretch", "config": {"displayModeBar": False}}
+
+
+def shown_slide() -> str:
+    """The slide on screen: the selector's value, else the URL's, else the first."""
+    current = st.session_state.get("slide") or st.query_params.get("slide")
+    return current if current in NUMBERS else "1"
+
+
+def restart_clock() -> None:
+    """Auto-advance counts from now and from the slide on screen (a manual move restarts it)."""
+    if st.session_state.get("auto"):
+        st.session_state["auto_since"] = (time.monotonic(), shown_slide())
 
 
 def step(delta: int) -> None:
-    current = NUMBERS.index(st.session_state.get("slide") or "1")
-    st.session_state["slide"] = NUMBERS[(current + delta) % len(NUMBERS)]
+    st.session_state["slide"] = NUMBERS[(NUMBERS.index(shown_slide()) + delta) % len(NUMBERS)]
+    restart_clock()
+
+
+def due_slide() -> str | None:
+    """The slide auto-advance shows now, or None when it is off."""
+    clock = st.session_state.get("auto_since")
+    if not st.session_state.get("auto") or clock is None:
+        return None
+    since, start = clock
+    return NUMBERS[(NUMBERS.index(start) + int((time.monotonic() - since) // SECONDS)) % len(NUMBERS)]
 
 
 top = st.columns([6, 1, 1, 3, 2], vertical_alignment="center")
-top[0].caption(view.plain(ctx.caption()))
+# Large enough to read from the back of the room: a heading inside the caption.
+top[0].caption("## " + view.plain(ctx.caption()))
 top[1].button("◀ Previous", on_click=step, args=(-1,), key="previous", width="stretch")
 top[2].button("Next ▶", on_click=step, args=(1,), key="next", width="stretch")
-chosen = top[3].segmented_control("Slide", NUMBERS, default="1", key="slide", bind="query-params",
-                                  required=True, label_visibility="collapsed")
-auto = top[4].toggle(f"Auto-advance ({SECONDS} s)", key="auto", bind="query-params")
+auto = top[4].toggle(f"Auto-advance ({SECONDS} s)", key="auto", bind="query-params", on_change=restart_clock)
 if auto and "auto_since" not in st.session_state:
-    st.session_state["auto_since"] = (time.monotonic(), chosen)
+    st.session_state["auto_since"] = (time.monotonic(), shown_slide())
 if not auto:
     st.session_state.pop("auto_since", None)
+due = due_slide()
+if due and "slide" in st.session_state:
+    # Before the selector is drawn, so it and ?slide= show the slide on screen.
+    st.session_state["slide"] = due
+chosen = top[3].segmented_control("Slide", NUMBERS, default="1", key="slide", bind="query-params",
+                                  required=True, label_visibility="collapsed", on_change=restart_clock)
+index = NUMBERS.index(chosen if chosen in NUMBERS else "1")
+
+
+def heading(title: str) -> None:
+    st.header(f"{index + 1} / {len(SLIDES)} · {title}", divider="gray")
 
 
 def headline():
-    head = data.query("headline", f, p.to_month)
-    trend = data.query("nrr_trend", f, p.to_month)
+    heading(SLIDES[0])
+    head = data.get(metrics.headline, f, p.to_month, p.comparison_month())
+    trend = data.get(metrics.nrr_trend, f, p.to_month)
     if head["nrr"] is None or trend.empty:
         view.nothing("No 12-month NRR for this selection yet: it needs a year of history.")
         return
     title = (f"NRR {formatting.percent(head['nrr'])} · GRR {formatting.percent(head['grr'])} · "
              f"ARR {formatting.money(head['arr'], cur)}")
-    st.plotly_chart(charts.headline_figure(trend, head["nrr"], head["nrr_prev"], ctx.benchmarks, title),
-                    key="present_headline", width="stretch")
+    st.plotly_chart(charts.headline_figure(trend, head["nrr"], head["nrr_prev"], ctx.benchmarks, title,
+                                           since=p.comparison_words()), key="present_headline", **CHART)
 
 
 def churn_vs_expansion():
-    bridge = data.query("waterfall", f, p.from_month, p.to_month)
+    heading(SLIDES[1])
+    bridge = data.get(metrics.waterfall, f, p.from_month, p.to_month)
     b = bridge.set_index("step").mrr
     gained, lost = b["expansion"] + b["cross_sell"], b["contraction"] + b["churn"]
-    title = (f"{p.describe()}: expansion and cross-sell +{formatting.money(gained, cur)}, "
-             f"churn and contraction −{formatting.money(-lost, cur)}")
-    st.plotly_chart(charts.for_projector(charts.waterfall_chart(bridge, title, cur)), key="present_waterfall",
-                    width="stretch")
+    title = (f"{p.describe()}: expansion and cross-sell +{formatting.money(gained, cur)} MRR, "
+             f"churn and contraction −{formatting.money(-lost, cur)} MRR")
+    st.plotly_chart(charts.for_projector(charts.waterfall_chart(bridge, title, cur, from_zero=True)),
+                    key="present_waterfall", **CHART)
 
 
-def segments():
-    leaders = data.query("retention_leaders", f, "segment", p.to_month)
-    if leaders is None:
-        view.nothing("No segment has a 12-month base at this month.")
+def best_and_worst():
+    found = data.get(metrics.best_and_worst_groups, f, p.to_month)
+    if found is None:
+        heading(SLIDES[2])
+        view.nothing("No comparison: with these filters no segment, region, industry or CSM owner has two groups "
+                     "with a 12-month NRR (accounts active twelve months ago) to set side by side.")
         return
-    best, worst = leaders["best"], leaders["worst"]
+    heading(f"Best and worst retaining {GROUPS[found['by']]}")
+    best, worst = found["best"], found["worst"]
     title = (f"Best: {best['value']} {formatting.percent(best['nrr'])} NRR · "
              f"Worst: {worst['value']} {formatting.percent(worst['nrr'])} NRR")
-    split = data.query("breakdown", f, "segment", p.to_month)
-    st.plotly_chart(charts.for_projector(charts.breakdown_chart(split, title, ctx.benchmarks)),
-                    key="present_segments", width="stretch")
+    fig = charts.for_projector(charts.breakdown_chart(found["groups"], title, ctx.benchmarks))
+    if found["skipped"]:
+        fewer = " or ".join(GROUPS[g] for g in found["skipped"])
+        why = (f"By {ATTRIBUTE_LABELS[found['by']].lower()}: the filters leave fewer than two {fewer} "
+               "with a 12-month NRR")
+        fig.update_layout(title_subtitle={"text": why, "font": {"size": 26}}, margin_t=150)
+    st.plotly_chart(fig, key="present_segments", **CHART)
 
 
 def wins():
-    top_wins = data.query("customer_wins", f, p.from_month, p.to_month)
+    heading(SLIDES[3])
+    top_wins = data.get(metrics.customer_wins, f, p.from_month, p.to_month)
     if top_wins.empty:
         view.nothing("No expansion or cross-sell in this window.")
         return
     st.plotly_chart(charts.wins_chart(top_wins, f"Customer wins · {p.describe()}: largest expansions and "
-                                                "cross-sells", cur), key="present_wins", width="stretch")
+                                                "cross-sells, as ARR", cur), key="present_wins", **CHART)
 
 
-SCREENS = [headline, churn_vs_expansion, segments, wins]
+SCREENS = [headline, churn_vs_expansion, best_and_worst, wins]
 
 
-@st.fragment(run_every=SECONDS if auto else None)
-def show_slide():
-    index = NUMBERS.index(chosen or "1")
-    if auto:  # advance with time from where auto-advance was switched on
-        since, start = st.session_state["auto_since"]
-        index = (NUMBERS.index(start or "1") + int((time.monotonic() - since) // SECONDS)) % len(SLIDES)
-    st.header(f"{index + 1} / {len(SLIDES)} · {SLIDES[index]}", divider="gray")
-    SCREENS[index]()
+@st.fragment(run_every=TICK if auto else None)
+def follow_the_clock():
+    """Auto-advance's timer: when the clock reaches the next slide, rerun the
+    page, which then moves the selector (and ?slide=) to it."""
+    due_now = due_slide()
+    if due_now and due_now != st.session_state.get("slide"):
+        st.rerun()
 
 
-show_slide()
+SCREENS[index]()
+follow_the_clock()

@@ -2,7 +2,7 @@
 time, the split by segment, and the accounts behind any movement."""
 import streamlit as st
 
-from nrr_core import charts, formatting
+from nrr_core import charts, formatting, metrics
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from nrr_core.metrics import MOVEMENT_LABELS, MOVEMENTS
 from ui import data, view
@@ -22,7 +22,7 @@ def pick_movement(chart_key: str, scope: str) -> None:
         st.session_state["scope"] = scope
 
 
-waterfall = data.query("waterfall", f, p.from_month, p.to_month)
+waterfall = data.get(metrics.waterfall, f, p.from_month, p.to_month)
 values = waterfall.set_index("step").mrr
 if (waterfall.mrr == 0).all():
     view.nothing("No revenue for these filters in this window. Clear a filter or pick another period.")
@@ -33,10 +33,10 @@ left.plotly_chart(charts.waterfall_chart(waterfall, f"MRR waterfall · {p.descri
                   width="stretch", on_select=lambda: pick_movement("waterfall", "all"), selection_mode="points")
 left.caption(f"MRR at the end of {view.month_name(p.previous().to_month)}, every movement of "
              f"{p.describe()}, and MRR at the end of {view.month_name(p.to_month)}. Click a bar to list its accounts.")
-bridge = data.query("nrr_bridge", f, p.from_month, p.to_month)
+bridge = data.get(metrics.nrr_bridge, f, p.from_month, p.to_month)
 b = bridge.set_index("step").mrr
-if b["starting_mrr"] > 0:
-    nrr = b["ending_mrr"] / b["starting_mrr"]
+nrr = data.get(metrics.window_nrr, f, p.from_month, p.to_month)
+if nrr is not None:
     right.plotly_chart(charts.waterfall_chart(bridge, f"NRR bridge · existing accounts · {formatting.percent(nrr)} "
                                                       "net retention", cur),
                        key="nrr_bridge", width="stretch", on_select=lambda: pick_movement("nrr_bridge", "existing"),
@@ -54,20 +54,22 @@ movement = c1.selectbox("Movement", list(MOVEMENTS), index=None, key="movement",
 scope = c2.segmented_control("Accounts", ["all", "existing"], default="all", key="scope", required=True,
                              format_func={"all": "Waterfall (all)", "existing": "NRR bridge (existing)"}.get)
 if movement:
-    accounts = data.query("movement_accounts", f, movement, p.from_month, p.to_month, scope == "existing")
+    accounts = data.get(metrics.movement_accounts, f, movement, p.from_month, p.to_month, scope == "existing")
     bar = (b if scope == "existing" else values)[movement]
     if accounts.empty:
         view.nothing(f"No {MOVEMENT_LABELS[movement].lower()} in this window.")
     else:
-        st.caption(f"{len(accounts):,} accounts · total {formatting.money(accounts.amount.sum(), cur, precise=True)}"
-                   f" MRR, the {MOVEMENT_LABELS[movement]} bar ({formatting.money(bar, cur, precise=True)}).")
+        total = formatting.money(accounts.arr_amount.sum(), cur, precise=True)
+        st.caption(f"{len(accounts):,} accounts · total {total} ARR: 12 × the {MOVEMENT_LABELS[movement]} bar's "
+                   f"{formatting.money(bar, cur, precise=True)} MRR.")
         view.table(accounts, {
             "name": st.column_config.TextColumn("Account"),
             "account_id": st.column_config.TextColumn("ID"),
             "segment": st.column_config.TextColumn("Segment"),
             "region": st.column_config.TextColumn("Region"),
             "csm_owner": st.column_config.TextColumn("CSM owner"),
-            "amount": view.change_column(f"{MOVEMENT_LABELS[movement]} MRR", cur),
+            "arr_amount": view.change_column(f"{MOVEMENT_LABELS[movement]} ARR", cur,
+                                             help="The account's movement over the window as ARR (12 × MRR)"),
             "months": st.column_config.NumberColumn("Months", help="Months in the window with this movement"),
         }, key="movement_accounts", height=320, download=f"{movement}-accounts-{p.from_month}-to-{p.to_month}")
 
@@ -77,7 +79,7 @@ grain = g1.segmented_control("Bars per", ["month", "quarter"], default="month", 
                              format_func=str.capitalize, bind="query-params")
 with_new = g2.toggle("Include new logos and reactivations", key="with_new", bind="query-params")
 first = ctx.info.months()[1] if len(ctx.info.months()) > 1 else ctx.info.first_month
-over_time = data.query("movements_by", f, grain, first, p.to_month)
+over_time = data.get(metrics.movements_by, f, grain, first, p.to_month)
 title = (f"MRR gained and lost per {grain}, with net new MRR" if with_new else
          f"Existing accounts: MRR lost and expanded per {grain}, with the net")
 st.plotly_chart(charts.movements_over_time_chart(over_time, title, cur, include_new=with_new), key="over_time",
@@ -88,7 +90,7 @@ st.caption(f"Starts after the first month of data ({view.month_name(ctx.info.fir
 st.subheader(f"Side by side · {p.describe()}")
 split = st.segmented_control("Split by", list(ATTRIBUTES), default="segment", key="split_by", required=True,
                              format_func=ATTRIBUTE_LABELS.get, bind="query-params")
-by_group = data.query("bridge_by", f, split, p.from_month, p.to_month)
+by_group = data.get(metrics.bridge_by, f, split, p.from_month, p.to_month)
 if by_group.empty:
     view.nothing("No group has revenue in this window.")
 else:

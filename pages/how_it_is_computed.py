@@ -2,7 +2,7 @@
 loaded data, the benchmark bands' source, and the SQL behind every figure."""
 import streamlit as st
 
-from nrr_core import formatting, review
+from nrr_core import formatting, methodology, review
 from nrr_core.metrics import MOVEMENT_LABELS
 from ui import data, view
 from ui.frame import context, page_header
@@ -65,7 +65,7 @@ so a thin tail is not over-read.
 """)
 
 st.subheader(f"Worked example · {p.describe()}")
-example = data.query("worked_example", f, p.from_month, p.to_month)
+example = data.get(methodology.worked_example, f, p.from_month, p.to_month)
 if example is None:
     view.nothing("No selected account was active before this window, so there is nothing to walk through. "
                   "Pick a later month or clear a filter.")
@@ -82,7 +82,7 @@ else:
     view.table(example["months"], {
         "month": st.column_config.TextColumn("Month"),
         "starting_mrr": view.money_column("MRR before", cur),
-        **{m: view.change_column(label, cur) for m, label in MOVEMENT_LABELS.items()},
+        **{m: view.change_column(f"{label} MRR", cur) for m, label in MOVEMENT_LABELS.items()},
         "ending_mrr": view.money_column("MRR after", cur),
     }, key="worked_example", download=f"worked-example-{example['account_id']}-{p.to_month}")
 
@@ -121,6 +121,6 @@ titles = {"movements": "Movements (the monthly bridge)", "retention": "NRR, GRR 
           "scores": "Account review scores and their back-test"}
 for metric, title in titles.items():
     with st.expander(title):
-        for name, sql in data.query("metric_sql", metric):
+        for name, sql in methodology.sql_for(metric):
             st.caption(name)
             st.code(sql, language="sql")

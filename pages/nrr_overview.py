@@ -2,9 +2,8 @@
 breakdown by an attribute, and the accounts that moved net retention."""
 import streamlit as st
 
-from nrr_core import NrrError, charts, formatting
+from nrr_core import NrrError, charts, formatting, metrics
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
-from nrr_core.months import label, parse_month
 from ui import data, view
 from ui.frame import context, page_header
 
@@ -12,9 +11,8 @@ ctx = context()
 page_header("Net revenue retention", ctx)
 f, p, cur = ctx.filters, ctx.period, ctx.currency
 as_of = p.to_month
-quarter_ago = label(parse_month(as_of) - 3)
 
-head = data.query("headline", f, as_of)
+head = data.get(metrics.headline, f, as_of, p.comparison_month())
 if not head["accounts"] and head["nrr"] is None:
     view.nothing("No accounts match these filters at this month. Clear a filter or pick another month.")
     st.stop()
@@ -40,21 +38,23 @@ if problem:
     st.warning(problem)
 
 tiles = st.columns(4)
-since = view.month_name(quarter_ago)
+since = p.comparison_words()
+# Each tile's help names the month its change is measured from.
+compared = f" The change is since {view.month_name(head['compare_month'])}, the month before the selected window."
 view.tile(tiles[0], "ARR", head["arr"], head["arr_prev"], "money", "Annual recurring revenue: 12 × MRR at the "
-          "as-of month, selected accounts.", cur, since)
+          "as-of month, selected accounts." + compared, cur, since)
 view.tile(tiles[1], "NRR (trailing 12 months)", head["nrr"], head["nrr_prev"], "ratio",
           "Net revenue retention: this month's MRR of the accounts active 12 months ago, divided by their MRR "
-          "then. Expansion, cross-sell, contraction and churn count; new logos do not.", cur, since)
+          "then. Expansion, cross-sell, contraction and churn count; new logos do not." + compared, cur, since)
 view.tile(tiles[2], "GRR (trailing 12 months)", head["grr"], head["grr_prev"], "ratio",
           "Gross revenue retention: like NRR but each account capped at its MRR 12 months ago, so only losses "
-          "count. Never above 100%.", cur, since)
+          "count. Never above 100%." + compared, cur, since)
 view.tile(tiles[3], "Logo retention", head["logo_retention"], head["logo_retention_prev"], "ratio",
-          "Share of the accounts active 12 months ago that are still active.", cur, since)
+          "Share of the accounts active 12 months ago that are still active." + compared, cur, since)
 if head["nrr"] is None:
     st.caption("No 12-month figure at this month: the data has less than a year of history before it.")
 
-trend = data.query("nrr_trend", f, as_of)
+trend = data.get(metrics.nrr_trend, f, as_of)
 if trend.empty:
     view.nothing("Retention needs twelve months of history before a month; there is none yet for this selection.")
 else:
@@ -65,7 +65,7 @@ else:
 st.subheader("Where retention is strong and weak")
 by = st.segmented_control("Break down by", list(ATTRIBUTES), default="segment", key="by",
                           format_func=ATTRIBUTE_LABELS.get, bind="query-params", required=True)
-split = data.query("breakdown", f, by, as_of)
+split = data.get(metrics.breakdown, f, by, as_of)
 if split.dropna(subset=["nrr"]).empty:
     view.nothing("No group has a 12-month base at this month.")
 else:
@@ -85,24 +85,25 @@ else:
         st.caption("CSM view: each owner's NRR over the accounts they own today (current attribute values).")
 
 st.subheader(f"What moved NRR · {p.describe()}")
-movers = data.query("top_movers", f, p.from_month, p.to_month)
-bridge = data.query("nrr_bridge", f, p.from_month, p.to_month).set_index("step").mrr
-if bridge["starting_mrr"] <= 0:
+movers = data.get(metrics.top_movers, f, p.from_month, p.to_month)
+window_nrr = data.get(metrics.window_nrr, f, p.from_month, p.to_month)
+if window_nrr is None:
     view.nothing("No accounts were active before this window, so there is no retention to explain.")
 else:
-    window_nrr = bridge["ending_mrr"] / bridge["starting_mrr"]
+    bridge = data.get(metrics.nrr_bridge, f, p.from_month, p.to_month).set_index("step").mrr
     st.markdown(f"Existing accounts went from **{formatting.money(bridge['starting_mrr'], cur)}** to "
                 f"**{formatting.money(bridge['ending_mrr'], cur)}** MRR: net retention of "
-                f"**{formatting.percent(window_nrr)}** over the window. Each account's contribution is its MRR "
-                f"change as a share of the starting MRR; all contributions add up to "
+                f"**{formatting.percent(window_nrr)}** over the window. Each account's contribution is its ARR "
+                f"change as a share of the accounts' starting ARR; all contributions add up to "
                 f"{formatting.points(window_nrr - 1)}.")
     cols = {
         "name": st.column_config.TextColumn("Account"),
         "csm_owner": st.column_config.TextColumn("CSM owner"),
-        "change": view.change_column("MRR change", cur),
+        "arr_change": view.change_column("ARR change", cur, help="ARR at the window's end minus ARR just "
+                                                                 "before it (12 × MRR)"),
         "nrr_points": st.column_config.NumberColumn("NRR pts", format="%+.2f",
-                                                          help="Percentage points of the window's NRR: MRR change "
-                                                               "÷ the window's starting MRR × 100"),
+                                                    help="Percentage points of the window's NRR: ARR change "
+                                                         "÷ the window's starting ARR × 100"),
     }
     up, down = st.columns(2)
     with up:

@@ -2,7 +2,7 @@
 curve per group, eligible accounts shown; and the cohort triangle."""
 import streamlit as st
 
-from nrr_core import charts
+from nrr_core import charts, metrics, triangle
 from nrr_core.filters import ATTRIBUTE_LABELS
 from ui import data, view
 from ui.frame import context, page_header
@@ -20,7 +20,7 @@ by = c1.segmented_control("One curve per", list(GROUPS), default="segment", key=
                           format_func=GROUPS.get, bind="query-params")
 measure = c2.segmented_control("Retention of", list(MEASURES), default="revenue_retention", key="measure",
                                required=True, format_func=MEASURES.get, bind="query-params")
-curves = data.query("cohorts", f, by)
+curves = data.get(metrics.cohorts, f, by)
 if curves.empty:
     view.nothing("No accounts with revenue match these filters.")
     st.stop()
@@ -33,10 +33,11 @@ st.caption("Each point is over the accounts whose start plus that many months is
            f"care. {MEASURES[measure]} retention can pass 100% when accounts expand or come back.")
 
 st.subheader(f"Cohort triangle: {what} retention by start quarter")
-matrix = data.query("cohort_matrix", f, "quarter", measure, 3)
-st.plotly_chart(charts.cohort_heatmap(matrix, f"{MEASURES[measure]} retained, by start quarter (rows) and months "
-                                              "since start (columns, every 3 months)"), key="triangle", width="stretch")
-st.caption(f"The first cohort, {matrix.index[0]}, also holds every account already active in the first month of "
+cells = data.get(triangle.cohort_triangle, f, "quarter", measure, 3)
+st.plotly_chart(charts.cohort_heatmap(cells, f"{MEASURES[measure]} retained, by start quarter (rows) and months "
+                                             "since start (columns, every 3 months)"), key="triangle", width="stretch")
+first_cohort = cells.values.index[0]
+st.caption(f"The first cohort, {first_cohort}, also holds every account already active in the first month of "
            f"data ({view.month_name(ctx.info.first_month)}): their true start is earlier.")
 with st.expander("The numbers behind the curves"):
     view.table(curves, {

@@ -130,9 +130,10 @@ def deltas(at: AppTest) -> dict[str, str]:
 
 
 def expected_deltas(con, filters: Filters, month: str) -> dict[str, str]:
-    """Each tile's change against the same figure one quarter earlier."""
+    """Each tile's change against the same figure one quarter earlier (the
+    default window, a quarter: its delta says "a quarter ago")."""
     head = metrics.headline(con, filters, month)
-    since = long_label(parse_month(month) - 3)
+    since = "a quarter ago"
     money = formatting.money(head["arr"] - head["arr_prev"], CURRENCY).replace("\u2212", "-")
     out = {"ARR": f"{money} vs {since}"}
     for label, key in (("NRR (trailing 12 months)", "nrr"), ("GRR (trailing 12 months)", "grr"),
@@ -512,7 +513,7 @@ def test_presentation_slides_show_core_figures_for_the_filters(con, period, case
     params, filters = FILTER_CASES[case]
     head = metrics.headline(con, filters, period.to_month)
     wins = metrics.customer_wins(con, filters, period.from_month, period.to_month)
-    leaders = metrics.retention_leaders(con, filters, "segment", period.to_month)
+    leaders = metrics.best_and_worst_groups(con, filters, period.to_month)
     for slide in ["1", "2", "3", "4"]:
         at = run_app({**params, "slide": slide}, PRESENT)
         assert not at.exception and not at.error

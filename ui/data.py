@@ -2,9 +2,13 @@
 
 One ``db.Snapshots`` per process holds the read-only connection (a cursor per
 query). Each script run pins one snapshot (``pin_snapshot``) and every result
-is cached on (data version, query, arguments), so a reload of the database is
-picked up on the next rerun without a restart, and no page ever mixes old and
-new figures.
+is cached on (data version, function, arguments), so a reload of the database
+is picked up on the next rerun without a restart, and no page ever mixes old
+and new figures.
+
+Pages call an nrr_core function through ``get``, passing the function itself
+(``data.get(metrics.breakdown, filters, "segment", month)``), so a reader can
+jump from the page to the code that computes the figure.
 """
 from __future__ import annotations
 
@@ -17,13 +21,14 @@ from nrr_core.review.decisions import Decision, DecisionStore
 
 from .settings import load_settings
 
-# The metrics functions pages may call through ``query`` (a whitelist).
+# The functions ``query`` may call by name. ``query`` remains only for
+# pages/review_board.py until that page calls ``get`` like the others.
 QUERIES = {
     "book_info", "movements", "movements_by", "nrr_trend", "waterfall", "nrr_bridge", "cohorts",
     "cohort_matrix", "breakdown", "bridge_by", "movement_accounts", "nrr_movers", "top_movers", "headline",
     "account_list", "account_count", "account_detail", "account_products", "account_movements",
-    "attribute_values", "worked_example", "metric_sql", "customer_wins", "retention_leaders",
-    "review_candidates", "backtest", "sponsor_coverage", "account_signals", "calibration",
+    "attribute_values", "worked_example", "customer_wins", "retention_leaders",
+    "review_candidates", "backtest", "sponsor_coverage", "account_signals",
 }
 
 
@@ -69,30 +74,46 @@ def pin_snapshot() -> None:
     st.session_state[SNAPSHOT_KEY] = _snapshots(str(settings().db_path)).get()
 
 
-# Page queries that live outside nrr_core.metrics.
+# Query names of ``query`` that live outside nrr_core.metrics.
 _ELSEWHERE = {"worked_example": methodology.worked_example,
-              "metric_sql": lambda _con, metric: methodology.sql_for(metric),
               "review_candidates": review.candidates, "backtest": review.backtest,
-              "sponsor_coverage": review.sponsor_coverage, "account_signals": review.account_signals,
-              "calibration": review.calibrate}
+              "sponsor_coverage": review.sponsor_coverage, "account_signals": review.account_signals}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(_con, data_version, name: str, args: tuple, kwargs: tuple):
-    fn = _ELSEWHERE.get(name) or getattr(metrics, name)
-    return fn(_con, *args, **dict(kwargs))
+def _cached(_con, data_version, qualified_name: str, _fn, args: tuple, kwargs: tuple):
+    # The key is (data version, qualified name, arguments): _con and _fn are not hashed.
+    return _fn(_con, *args, **dict(kwargs))
 
 
 def _pinned():
     return st.session_state.get(SNAPSHOT_KEY) or _snapshots(str(settings().db_path)).get()
 
 
+def qualified_name(fn) -> str:
+    """``'nrr_core.metrics.breakdown'`` for ``metrics.breakdown``; ValueError for
+    anything that is not a named nrr_core function (a lambda, a method of an
+    object, another package's function), whose name could not key the cache."""
+    module, name = getattr(fn, "__module__", "") or "", getattr(fn, "__qualname__", "") or ""
+    if not module.startswith("nrr_core.") or not name or "<" in name or "." in name:
+        raise ValueError(f"not an nrr_core function: {fn!r}")
+    return f"{module}.{name}"
+
+
+def get(fn, *args, **kwargs):
+    """``fn(con, *args, **kwargs)`` on the pinned snapshot's connection, cached
+    on the data version, ``fn``'s qualified name and the arguments (which must
+    be hashable or picklable: Filters, Period, months as text)."""
+    data_version, con = _pinned()
+    return _cached(con, data_version, qualified_name(fn), fn, args, tuple(sorted(kwargs.items())))
+
+
 def query(name: str, *args, **kwargs):
-    """``metrics.<name>(con, *args, **kwargs)``, cached on the data version."""
+    """``get`` by name: ``metrics.<name>`` or one of ``_ELSEWHERE``. Kept only
+    for pages/review_board.py; other pages call ``get`` with the function."""
     if name not in QUERIES:
         raise ValueError(f"not a page query: {name}")
-    data_version, con = _pinned()
-    return _cached(con, data_version, name, args, tuple(sorted(kwargs.items())))
+    return get(_ELSEWHERE.get(name) or getattr(metrics, name), *args, **kwargs)
 
 
 # Review decisions are read fresh on every run (a small SQLite read), so a
@@ -105,9 +126,8 @@ def decisions() -> DecisionStore:
 def board(filters, month: str) -> review.Board:
     """The review board: cached scores of the data version (with the scorecard
     in force at ``month``) plus the latest decisions."""
-    card = query("calibration", month).scorecard
-    return review.assemble_board(query("review_candidates", filters, month, card), decisions().latest(), month,
-                                 card)
+    card = get(review.calibrate, month).scorecard
+    return review.assemble_board(get(review.candidates, filters, month, card), decisions().latest(), month, card)
 
 
 def retrospective(filters, from_month: str, to_month: str):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from nrr_core import Filters
+from nrr_core import Filters, metrics
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from nrr_core.metrics import BookInfo
 from nrr_core.period import WINDOW_LABELS, Period
@@ -30,8 +30,8 @@ class Context:
 
 def draw_sidebar() -> Context:
     """Draw the filters once (in app.py, before the page runs) and return the context."""
-    info: BookInfo = data.query("book_info")
-    values = data.query("attribute_values")
+    info: BookInfo = data.get(metrics.book_info)
+    values = data.get(metrics.attribute_values)
     months = info.months()[::-1]  # newest first
     sb = st.sidebar
     sb.header("Filters")

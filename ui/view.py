@@ -15,7 +15,8 @@ from nrr_core.months import long_label, parse_month
 
 
 def tile(column, label: str, value, previous, kind: str, help: str, currency: str = "$", since: str = ""):
-    """One headline metric with its change against the previous quarter."""
+    """One headline metric with its change since ``previous``; ``since`` says
+    when that was, in the delta's own words (``'a year ago'``)."""
     if kind == "money":
         shown = formatting.money(value, currency)
         delta = None if value is None or previous is None else (
