@@ -38,9 +38,11 @@ def forget_drafts() -> None:
         del st.session_state[key]
 
 
-def _today() -> dt.date:
-    """The day decisions are recorded on (the store's clock is UTC)."""
-    return dt.datetime.now(dt.timezone.utc).date()
+# The picker's earliest day. Not today: Streamlit (1.67) silently replaces a
+# date typed below a date input's minimum by its default (empty), so a past due
+# date typed into the form would be recorded as no due date at all. It reaches
+# Decision.checked instead, which refuses it with a message, and the form keeps it.
+_EARLIEST = dt.date(2000, 1, 1)
 
 
 def _save(account_id: str, recorder: str, book_month: str, advance: Callable[[], None]) -> None:
@@ -94,8 +96,8 @@ def draw(account_id: str, name: str, kind: str, book_month: str, advance: Callab
                     placeholder="Required when at risk")
         a.text_input("Next action", max_chars=200, key=key["action"])
         b.text_input("Action owner", max_chars=200, key=key["owner"])
-        a.date_input("Due date", value=None, min_value=_today(), key=key["due"],
-                     help="Today or later (UTC)")
+        a.date_input("Due date", value=None, min_value=_EARLIEST, key=key["due"],
+                     help="Today or later (UTC); an earlier date is refused")
         b.checkbox("Go to the next account after recording", value=True, key=ADVANCE)
         st.text_area("Note: history, key challenges, what is needed from other teams", max_chars=4000,
                      key=key["note"], height=100)
