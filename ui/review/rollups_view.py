@@ -73,10 +73,11 @@ def _surprise_tile(column, summary: dict) -> None:
     help_text = ("Share of the lost ARR whose account had no at-risk or watch decision recorded before the month "
                  "of the loss")
     if summary["reviews_before_window"]:
-        column.metric("Surprise churn", formatting.percent(summary["surprise_share"]), border=True, help=help_text)
+        column.metric("Surprise churn", formatting.percent(summary["surprise_share"]), border=True, help=help_text,
+                      height="stretch")
         return
     with column.container(border=True, height="stretch"):
-        st.markdown("Surprise churn", help=help_text)
+        st.markdown(":small[Surprise churn]", help=help_text)
         st.markdown("**No reviews recorded before this window**")
 
 
@@ -87,11 +88,12 @@ def _retrospective(f, period: Period, currency: str) -> None:
         view.nothing("No selected account churned or contracted in this window.")
         return
     c = st.columns(4)
-    c[0].metric("Accounts lost or shrunk", f"{summary['accounts']:,}", border=True,
+    # Tiles stretch to the tallest, which is the surprise tile when it holds a sentence.
+    c[0].metric("Accounts lost or shrunk", f"{summary['accounts']:,}", border=True, height="stretch",
                 help=f"Churned or contracted in the window; {summary['churned_accounts']:,} of them churned")
-    c[1].metric("ARR lost", formatting.money(summary["lost_arr"], currency), border=True)
+    c[1].metric("ARR lost", formatting.money(summary["lost_arr"], currency), border=True, height="stretch")
     _surprise_tile(c[2], summary)
-    c[3].metric("Score saw it coming", formatting.percent(summary["score_caught_share"]), border=True,
+    c[3].metric("Score saw it coming", formatting.percent(summary["score_caught_share"]), border=True, height="stretch",
                 help=f"Share of the lost ARR whose account had a risk score of {review.RISK_THRESHOLD}+ in the "
                      "month before its first loss")
     view.table(lost, {
