@@ -346,3 +346,19 @@ def test_surprise_churn_says_no_reviews_before_the_window_until_one_was_recorded
     assert tiles(at)["Surprise churn"] == formatting.percent(summary["surprise_share"])
     assert summary["surprise_share"] < 1  # the account flagged before the window is no surprise
     assert "No reviews recorded before this window" not in markdown(at)
+
+
+def test_the_board_leads_with_what_the_room_decides_on(con, as_of, store):
+    import json
+    from nrr_core.review.columns import SCREEN
+    board = review.board(con, Filters(), as_of, store)
+    at = run_page()
+    assert [t.label for t in at.tabs] == [f"At risk ({len(board.at_risk):,})",
+                                          f"Expansion candidates ({len(board.expansion):,})"]
+    room = ["name", "arr", "score", "renewal_flag", "csm_owner", "decision_status"]
+    for table in at.dataframe[:2]:
+        assert list(table.proto.column_order) == [c.key for c in SCREEN]
+        assert list(table.proto.column_order)[:6] == room
+        labels = {key: cfg.get("label") for key, cfg in json.loads(table.proto.columns).items()}
+        assert [labels[k] for k in room] == ["Account", "ARR", "Score", "Renews in", "CSM owner", "Latest decision"]
+        assert "reasons" not in table.proto.column_order  # the full reasons are in review mode
