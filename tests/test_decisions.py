@@ -131,3 +131,43 @@ def test_ten_threads_recording_at_once_lose_nothing(tmp_path):
         t.join()
     assert errors == []
     assert len(DecisionStore(path).every()) == 200
+
+
+def test_a_due_date_before_the_day_of_recording_is_refused(tmp_path):
+    store = DecisionStore(tmp_path / "d.sqlite")
+    dec1 = dt.datetime(2026, 12, 1, 10, 40, tzinfo=dt.timezone.utc)
+    late = Decision("A1", "watch", "Ana", next_action="Call", due_date=dt.date(2026, 11, 10))
+    with pytest.raises(NrrError) as refused:
+        store.record(late, now=dec1)
+    assert str(refused.value) == ("the due date 2026-11-10 is in the past: it must be today (2026-12-01, UTC) "
+                                  "or later")
+    assert store.every().empty
+    # The day of recording itself is fine, and so is any later day.
+    store.record(Decision("A1", "watch", "Ana", due_date=dt.date(2026, 12, 1)), now=dec1)
+    store.record(Decision("A1", "watch", "Ana", due_date=dt.date(2027, 1, 4)), now=dec1)
+    assert store.history("A1").due_date.tolist() == ["2027-01-04", "2026-12-01"]
+    # "Today" is the UTC day: 23:30 in New York on 30 November is already 1 December in UTC.
+    new_york = dt.timezone(dt.timedelta(hours=-5))
+    with pytest.raises(NrrError, match="must be today"):
+        store.record(Decision("A1", "watch", "Ana", due_date=dt.date(2026, 11, 30)),
+                     now=dt.datetime(2026, 11, 30, 23, 30, tzinfo=new_york))
+
+
+def test_checked_takes_the_day_it_is_recorded_or_today_in_utc():
+    soon = Decision("A1", "watch", "Ana", due_date=dt.date(2026, 11, 10))
+    assert soon.checked(today=dt.date(2026, 11, 10))["due_date"] == "2026-11-10"
+    with pytest.raises(NrrError, match="2026-11-10 is in the past"):
+        soon.checked(today=dt.date(2026, 11, 11))
+    utc_today = dt.datetime.now(dt.timezone.utc).date()
+    with pytest.raises(NrrError, match=f"today \\({utc_today.isoformat()}, UTC\\)"):
+        Decision("A1", "watch", "Ana", due_date=utc_today - dt.timedelta(days=1)).checked()
+    assert Decision("A1", "watch", "Ana", due_date=utc_today).checked()["due_date"] == utc_today.isoformat()
+
+
+def test_history_shows_when_each_decision_was_recorded_to_the_minute_in_utc(tmp_path):
+    store = DecisionStore(tmp_path / "d.sqlite")
+    paris = dt.timezone(dt.timedelta(hours=1))
+    store.record(Decision("A1", "watch", "Ana"), now=dt.datetime(2026, 12, 1, 11, 40, 59, tzinfo=paris))
+    row = store.history("A1").iloc[0]
+    assert (row.recorded_at, row.recorded) == ("2026-12-01T10:40:59+00:00", "2026-12-01 10:40 UTC")
+    assert store.history("nobody").recorded.tolist() == []

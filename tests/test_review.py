@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from nrr_core import NrrError, db, metrics, review
+from nrr_core import Filters, NrrError, db, metrics, review
 from nrr_core.review import board_lists as review_board
 from nrr_core.months import label
 from nrr_core.review.decisions import Decision, DecisionStore
@@ -298,6 +298,29 @@ def test_retrospective_separates_flagged_losses_from_surprises(tmp_path):
     assert summary["surprise_share"] == pytest.approx(4200 / 7800)
 
 
+def test_retrospective_counts_the_reviews_recorded_before_the_window(tmp_path):
+    accounts = [account(a) for a in ("GONE", "KEPT")] + [account("ELSE", owner="Bo")]
+    mrr = [["GONE", "Core", m, 300] for m in MONTHS if m < "2025-11"] + flat("KEPT") + flat("ELSE")
+    con = build(tmp_path, accounts, mrr)
+    store = DecisionStore(tmp_path / "d.sqlite")
+    utc = dt.timezone.utc
+    # Only reviews from the window on: nothing could have been flagged before it.
+    store.record(Decision("GONE", "watch", "Ana"), now=dt.datetime(2025, 11, 15, tzinfo=utc))  # after its loss
+    store.record(Decision("KEPT", "healthy", "Ana"), now=dt.datetime(2025, 12, 5, tzinfo=utc))
+    _, summary = review.retrospective(con, None, "2025-10", "2025-12", store)
+    assert (summary["reviews_before_window"], summary["accounts"], summary["surprise_accounts"]) == (0, 1, 1)
+    assert summary["surprise_share"] == 1.0
+    # One second before the window: a review before it, of any status, on a selected account.
+    store.record(Decision("KEPT", "healthy", "Ana"), now=dt.datetime(2025, 9, 30, 23, 59, 59, tzinfo=utc))
+    store.record(Decision("ELSE", "watch", "Bo"), now=dt.datetime(2025, 6, 1, tzinfo=utc))
+    _, summary = review.retrospective(con, None, "2025-10", "2025-12", store)
+    assert summary["reviews_before_window"] == 2
+    _, summary = review.retrospective(con, Filters.of(csm_owner="Ana"), "2025-10", "2025-12", store)
+    assert summary["reviews_before_window"] == 1  # Bo's account is not selected
+    _, summary = review.retrospective(con, None, "2025-10", "2025-12")  # no decisions file at all
+    assert summary["reviews_before_window"] == 0
+
+
 def test_at_risk_rollup_sums_arr_by_department_and_owner():
     frame = pd.DataFrame({"account_id": ["a", "b", "c"], "arr": [100.0, 300.0, 600.0],
                           "decision_department": ["Product", None, "Product"], "csm_owner": ["X", "Y", "Y"]})
@@ -316,8 +339,23 @@ def test_sponsor_coverage_takes_the_accounts_making_up_80_percent_of_arr(tmp_pat
     con = build(tmp_path, accounts, mrr)
     rows, summary = review.sponsor_coverage(con, None, "2025-12")
     assert rows.account_id.tolist() == ["B"]  # A and B make up 80 % (C starts at 800); B has no sponsor
+    assert rows[["rank", "arr", "arr_share", "cumulative_share", "uncovered_share"]].to_dict("records") == [
+        {"rank": 2, "arr": 3600.0, "arr_share": 0.3, "cumulative_share": 0.8, "uncovered_share": 0.3}]
     assert summary == {"accounts": 2, "with_sponsor": 1, "account_share": 0.5, "arr": 9600.0,
                        "arr_with_sponsor": 6000.0, "arr_share": 0.625}
+
+
+def test_sponsor_coverage_ranks_the_unsponsored_accounts_among_all_top_accounts(tmp_path):
+    accounts = [account("A"), account("B", sponsor="Dana"), account("C"), account("D", sponsor="Eli"), account("E")]
+    mrr = flat("A", 300) + flat("B", 250) + flat("C", 200) + flat("D", 150) + flat("E", 100)
+    con = build(tmp_path, accounts, mrr)
+    rows, summary = review.sponsor_coverage(con, None, "2025-12")
+    # A to D make up 80 % (D starts at 75 %); A and C have no sponsor, B sits between them.
+    assert summary["accounts"] == 4
+    got = rows[["account_id", "rank", "arr_share", "cumulative_share", "uncovered_share"]]
+    assert got.to_dict("records") == [
+        {"account_id": "A", "rank": 1, "arr_share": 0.3, "cumulative_share": 0.3, "uncovered_share": 0.3},
+        {"account_id": "C", "rank": 3, "arr_share": 0.2, "cumulative_share": 0.75, "uncovered_share": 0.5}]
 
 
 def test_books_built_before_the_review_board_get_a_clear_message(tmp_path):

@@ -20,8 +20,5 @@ def test_anything_else_cannot_key_the_cache(fn):
         data.qualified_name(fn)
 
 
-def test_query_by_name_still_serves_the_review_board():
-    assert {"account_signals", "account_products", "account_movements", "backtest", "sponsor_coverage",
-            "review_candidates"} <= data.QUERIES
-    with pytest.raises(ValueError, match="not a page query"):
-        data.query("no_such_query")
+def test_there_is_no_call_by_name_any_more():
+    assert not hasattr(data, "query") and not hasattr(data, "QUERIES")

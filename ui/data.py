@@ -21,17 +21,6 @@ from nrr_core.review.decisions import Decision, DecisionStore
 
 from .settings import load_settings
 
-# The functions ``query`` may call by name. ``query`` remains only for
-# pages/review_board.py until that page calls ``get`` like the others.
-QUERIES = {
-    "book_info", "movements", "movements_by", "nrr_trend", "waterfall", "nrr_bridge", "cohorts",
-    "cohort_matrix", "breakdown", "bridge_by", "movement_accounts", "nrr_movers", "top_movers", "headline",
-    "account_list", "account_count", "account_detail", "account_products", "account_movements",
-    "attribute_values", "worked_example", "customer_wins", "retention_leaders",
-    "review_candidates", "backtest", "sponsor_coverage", "account_signals",
-}
-
-
 @st.cache_resource(show_spinner=False)
 def settings():
     return load_settings()
@@ -74,12 +63,6 @@ def pin_snapshot() -> None:
     st.session_state[SNAPSHOT_KEY] = _snapshots(str(settings().db_path)).get()
 
 
-# Query names of ``query`` that live outside nrr_core.metrics.
-_ELSEWHERE = {"worked_example": methodology.worked_example,
-              "review_candidates": review.candidates, "backtest": review.backtest,
-              "sponsor_coverage": review.sponsor_coverage, "account_signals": review.account_signals}
-
-
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(_con, data_version, qualified_name: str, _fn, args: tuple, kwargs: tuple):
     # The key is (data version, qualified name, arguments): _con and _fn are not hashed.
@@ -106,14 +89,6 @@ def get(fn, *args, **kwargs):
     be hashable or picklable: Filters, Period, months as text)."""
     data_version, con = _pinned()
     return _cached(con, data_version, qualified_name(fn), fn, args, tuple(sorted(kwargs.items())))
-
-
-def query(name: str, *args, **kwargs):
-    """``get`` by name: ``metrics.<name>`` or one of ``_ELSEWHERE``. Kept only
-    for pages/review_board.py; other pages call ``get`` with the function."""
-    if name not in QUERIES:
-        raise ValueError(f"not a page query: {name}")
-    return get(_ELSEWHERE.get(name) or getattr(metrics, name), *args, **kwargs)
 
 
 # Review decisions are read fresh on every run (a small SQLite read), so a

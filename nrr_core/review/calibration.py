@@ -328,3 +328,16 @@ def calibrate(con, month: str | int, horizon: int = HORIZON) -> Calibration:
             f"points.")
     card = build_scorecard(counts, test, methods, note)
     return Calibration(card, fit_span, test_span, comparison)
+
+
+def comparison_table(comparison: pd.DataFrame, figures: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """``Calibration.comparison`` turned for reading: one row per figure
+    (``figures``: key -> (label, "x" for a ratio or "%" for a share)), one
+    text column per score, e.g. "2.12×" or "19.8%" ("–" where undefined)."""
+    rows = []
+    for key, (text, kind) in figures.items():
+        row = {"figure": text}
+        for score, value in zip(comparison.score, comparison[key]):
+            row[score] = "–" if value != value else (f"{value:.2f}×" if kind == "x" else f"{value:.1%}")
+        rows.append(row)
+    return pd.DataFrame(rows)

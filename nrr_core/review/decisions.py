@@ -56,8 +56,12 @@ class Decision:
     note: str | None = None
     book_month: str | None = None
 
-    def checked(self) -> dict:
-        """The decision as bound parameters, or NrrError saying what is wrong."""
+    def checked(self, today: dt.date | None = None) -> dict:
+        """The decision as bound parameters, or NrrError saying what is wrong.
+
+        ``today`` is the day it is recorded (default: today in UTC): a due date
+        before it is refused, since an action due in the past cannot be
+        planned, only mistyped."""
         values = asdict(self)
         for key, value in values.items():
             if isinstance(value, str):
@@ -79,8 +83,20 @@ class Decision:
         if values["note"] and len(values["note"]) > MAX_NOTE:
             raise NrrError(f"the note is longer than {MAX_NOTE} characters")
         due = values["due_date"]
+        today = today or dt.datetime.now(dt.timezone.utc).date()
+        if due and due < today:
+            raise NrrError(f"the due date {due.isoformat()} is in the past: it must be today "
+                           f"({today.isoformat()}, UTC) or later")
         values["due_date"] = due.isoformat() if due else None
         return values
+
+
+def shown_time(recorded_at) -> str:
+    """A stored ``recorded_at`` (ISO 8601, UTC) as people read it:
+    "2026-12-01 10:40 UTC"; "" when there is none."""
+    if not isinstance(recorded_at, str) or not recorded_at:
+        return ""
+    return f"{dt.datetime.fromisoformat(recorded_at).astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
 
 
 def no_decisions() -> pd.DataFrame:
@@ -110,9 +126,11 @@ class DecisionStore:
         return con
 
     def record(self, decision: Decision, *, now: dt.datetime | None = None) -> int:
-        """Append ``decision``; returns its id once it is safely on disk."""
-        params = decision.checked()
+        """Append ``decision``; returns its id once it is safely on disk.
+        ``now`` (default: the clock) is when it is recorded, in UTC; its day is
+        the earliest due date accepted."""
         recorded = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+        params = decision.checked(today=recorded.date())
         params["recorded_at"] = recorded.isoformat(timespec="seconds")
         con = self._connect(writing=True)
         try:
@@ -143,8 +161,10 @@ class DecisionStore:
         return self._frame("latest", extra=("reviews",))
 
     def history(self, account_id: str) -> pd.DataFrame:
-        """One account's decisions, newest first (``COLUMNS``)."""
-        return self._frame("history", {"account_id": str(account_id)})
+        """One account's decisions, newest first: ``COLUMNS`` plus ``recorded``
+        (``recorded_at`` as shown on screen, see ``shown_time``)."""
+        frame = self._frame("history", {"account_id": str(account_id)})
+        return frame.assign(recorded=frame.recorded_at.map(shown_time).astype(object))
 
     def every(self) -> pd.DataFrame:
         """Every decision, oldest first (``COLUMNS``)."""

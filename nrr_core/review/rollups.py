@@ -9,8 +9,8 @@ import pandas as pd
 from ..errors import NrrError
 from ..filters import Filters
 from ._common import _month_idx, _ratio, _run
-from .decisions import RISK_STATUSES, DecisionStore, no_decisions
 from .calibration import Scorecard, calibrate
+from .decisions import RISK_STATUSES, DecisionStore, no_decisions, shown_time
 
 
 def retrospective(con, filters: Filters | None, from_month: str | int, to_month: str | int,
@@ -27,20 +27,29 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
     decision recorded before the first day of the first loss month),
     flagged_on (when).
 
-    Summary: accounts, lost_arr, surprise_accounts and surprise_share (share of
-    lost ARR not flagged in a review beforehand), score_caught_share (share of
-    lost ARR whose account the score flagged the month before).
+    Summary: accounts, lost_arr, churned_accounts, surprise_accounts and
+    surprise_share (share of lost ARR not flagged in a review beforehand),
+    score_caught_share (share of lost ARR whose account the score flagged the
+    month before), risk_threshold (the score that counted as flagged),
+    reviews_before_window (decisions of any status recorded on
+    the selected accounts before the window's first day). When
+    reviews_before_window is 0 no review could have flagged anything, so the
+    surprise figures say nothing about the reviews: show that instead of them.
     """
     lo, hi = _month_idx(from_month), _month_idx(to_month)
     card = scorecard or calibrate(con, lo - 1).scorecard
     params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "weights": card.weights()}
     frame = _run(con, "churn_retro", params)
     history = store.every() if store is not None else no_decisions()
+    selected = set(_run(con, "account_names", (filters or Filters()).to_params()).account_id)
+    window_start = _month_start(lo)
+    reviews_before = sum(1 for aid, at in zip(history.account_id, history.recorded_at)
+                         if aid in selected and dt.datetime.fromisoformat(at) < window_start)
     flagged_on = []
     risky = history[history.status.isin(RISK_STATUSES)]
     first_by_account = {aid: list(group.recorded_at) for aid, group in risky.groupby("account_id")}
     for aid, first_idx in zip(frame.account_id, frame.first_loss_idx):
-        start = dt.datetime(int(first_idx) // 12, int(first_idx) % 12 + 1, 1, tzinfo=dt.timezone.utc)
+        start = _month_start(int(first_idx))
         before = [t for t in first_by_account.get(aid, []) if dt.datetime.fromisoformat(t) < start]
         flagged_on.append(min(before)[:10] if before else None)
     frame["flagged_on"] = flagged_on
@@ -53,9 +62,16 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
         "churned_accounts": int((frame.kind == "churn").sum()),
         "surprise_accounts": int((~frame.flagged_in_review).sum()),
         "surprise_share": _ratio(frame.lost_arr[~frame.flagged_in_review].sum(), lost),
+        "risk_threshold": int(card.risk_threshold),
         "score_caught_share": _ratio(frame.lost_arr[frame.flagged_by_score].sum(), lost),
+        "reviews_before_window": reviews_before,
     }
     return frame, summary
+
+
+def _month_start(idx: int) -> dt.datetime:
+    """Midnight UTC on the first day of month index ``idx``."""
+    return dt.datetime(idx // 12, idx % 12 + 1, 1, tzinfo=dt.timezone.utc)
 
 
 def at_risk_rollup(at_risk: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -79,8 +95,14 @@ def sponsor_coverage(con, filters: Filters | None, month: str | int) -> tuple[pd
     """Executive-sponsor coverage of the top accounts that make up 80 % of the
     selection's ARR at ``month``.
 
-    Rows: those top accounts *without* a sponsor (account_id, name, segment,
-    csm_owner, executive_sponsor, arr, cumulative_share; largest first).
+    Rows: those top accounts *without* a sponsor, largest first: account_id,
+    name, segment, csm_owner, executive_sponsor, arr, rank (1 = largest of all
+    the top accounts, sponsored or not), arr_share (the account's own share of
+    the selection's ARR), cumulative_share (running share of the selection's
+    ARR over *all* top accounts down to this one: it jumps between listed rows
+    where sponsored accounts sit between them) and uncovered_share (running
+    share of the selection's ARR over the listed rows only: the ARR at the top
+    without a sponsor, down to this row).
     Summary: accounts (all top accounts), with_sponsor, account_share, arr,
     arr_with_sponsor, arr_share.
     """
@@ -91,7 +113,9 @@ def sponsor_coverage(con, filters: Filters | None, month: str | int) -> tuple[pd
                "account_share": _ratio(covered.sum(), len(frame)),
                "arr": float(frame.arr.sum()), "arr_with_sponsor": float(frame.arr[covered].sum()),
                "arr_share": _ratio(frame.arr[covered].sum(), frame.arr.sum())}
-    return frame[~covered].reset_index(drop=True), summary
+    uncovered = frame[~covered].reset_index(drop=True)
+    uncovered["uncovered_share"] = uncovered.arr_share.cumsum()
+    return uncovered, summary
 
 
 def account_signals(con, account_id: str) -> pd.DataFrame:
@@ -103,12 +127,15 @@ def account_signals(con, account_id: str) -> pd.DataFrame:
 def decision_log(con, filters: Filters | None, store: DecisionStore) -> pd.DataFrame:
     """Every recorded decision on the selected accounts, newest first.
 
-    Columns: recorded_at, account_id, name, segment, csm_owner, status,
-    department, next_action, action_owner, due_date, note, recorded_by,
-    book_month. Decisions on accounts no longer in the book are left out.
+    Columns: recorded_at (ISO 8601, UTC), recorded (the same as shown on
+    screen: "2026-12-01 10:40 UTC"), account_id, name, segment, csm_owner,
+    status, department, next_action, action_owner, due_date, note,
+    recorded_by, book_month. Decisions on accounts no longer in the book are
+    left out.
     """
     names = _run(con, "account_names", (filters or Filters()).to_params())
     log = store.every().merge(names, on="account_id", how="inner")
-    columns = ["recorded_at", "account_id", "name", "segment", "csm_owner", "status", "department", "next_action",
-               "action_owner", "due_date", "note", "recorded_by", "book_month"]
+    log["recorded"] = log.recorded_at.map(shown_time).astype(object)
+    columns = ["recorded_at", "recorded", "account_id", "name", "segment", "csm_owner", "status", "department",
+               "next_action", "action_owner", "due_date", "note", "recorded_by", "book_month"]
     return log.sort_values("id", ascending=False)[columns].reset_index(drop=True)
