@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from . import db, export, metrics
+from .demo import write_demo  # the demo command; importable from here as before
 from .errors import NrrError
 from .filters import Filters
 from .review import columns as review_columns
@@ -339,21 +339,6 @@ def _review_lists(con, filters: Filters, month: str, args):
 
     board = review.board(con, filters, month, _decision_store(args))
     return board.at_risk, board.expansion
-
-
-def write_demo(db_path, *, n_accounts: int = 2000, n_months: int = 36, progress=None):
-    """Generate the seeded demo book and load it into ``db_path``."""
-    from .demo import generate_book
-    from .load import load_book
-
-    if n_accounts < 1 or n_months < 13:
-        raise NrrError("the demo needs at least 1 account and 13 months")
-    with tempfile.TemporaryDirectory(prefix="nrr-demo-") as tmp:
-        if progress:
-            progress(f"generating the demo book: {n_accounts:,} accounts over {n_months} months")
-        files = generate_book(tmp, n_accounts=n_accounts, n_months=n_months)
-        return load_book(db_path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"],
-                         progress=progress)
 
 
 def main(argv=None) -> int:

@@ -12,7 +12,8 @@ import threading
 
 import streamlit as st
 
-from nrr_core import cli, db, methodology, metrics, pack, review
+from nrr_core import db, methodology, metrics, pack, review
+from nrr_core.demo import write_demo
 from nrr_core.review.decisions import Decision, DecisionStore
 
 from .settings import load_settings
@@ -53,7 +54,7 @@ def ensure_database() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with st.status("First start: generating the demo book (about 2,000 accounts, 36 months)…",
                        expanded=True) as status:
-            cli.write_demo(path, progress=lambda message: status.write(message))
+            write_demo(path, progress=lambda message: status.write(message))
             status.update(label="Demo book ready", state="complete", expanded=False)
 
 
