@@ -16,7 +16,7 @@ import pandas as pd
 from . import db, export, metrics
 from .demo import write_demo  # the demo command; importable from here as before
 from .errors import NrrError
-from .filters import Filters
+from .filters import CLI_FLAGS, EXTRA_FLAG, Filters
 from .review import columns as review_columns
 
 REPORT_COLUMNS = {
@@ -85,23 +85,15 @@ def write_csv(frame, columns, out=None) -> None:
 
 def _add_filters(p):
     g = p.add_argument_group("filters (repeatable; OR within one attribute, AND across)")
-    g.add_argument("--segment", action="append", default=[], metavar="S")
-    g.add_argument("--region", action="append", default=[], metavar="R")
-    g.add_argument("--industry", action="append", default=[], metavar="I")
-    g.add_argument("--csm-owner", action="append", default=[], metavar="C", dest="csm_owner")
-    g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+    for name, flag in CLI_FLAGS.items():
+        g.add_argument(flag, action="append", default=[], metavar=name[0].upper(), dest=name)
+    g.add_argument(EXTRA_FLAG, action="append", default=[], metavar="NAME=VALUE", dest="attr",
                    help="an extra account attribute from accounts.csv")
 
 
 def _filters(args) -> Filters:
-    extra: dict[str, list[str]] = {}
-    for item in args.attr:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise NrrError(f"--attr {item!r} is not NAME=VALUE")
-        extra.setdefault(name.strip(), []).append(value)
-    return Filters(segment=args.segment, region=args.region, industry=args.industry,
-                   csm_owner=args.csm_owner, extra=tuple((k, tuple(v)) for k, v in extra.items()))
+    """The ``Filters`` of the parsed filter options (see ``Filters.from_cli``)."""
+    return Filters.from_cli({name: getattr(args, name) for name in CLI_FLAGS}, args.attr)
 
 
 REPORT_HELP = {
