@@ -174,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--currency", default="$", help="currency symbol shown with amounts (default %(default)s)")
     _add_decisions(pack)
     pack.add_argument("--no-reviews", action="store_true",
-                      help="leave out the at-risk and expansion account lists")
+                      help="leave out the account review pages (at-risk and expansion lists, churned and "
+                           "contracted accounts)")
     pack.add_argument("--quiet", action="store_true", help="print nothing on success")
     _add_filters(pack)
     return parser
@@ -259,6 +260,7 @@ def write_pack(args) -> int:
     import os
     import time
 
+    from . import review
     from .pack import make_pack
     from .period import Period
 
@@ -277,8 +279,12 @@ def write_pack(args) -> int:
         metrics.check_filters(con, filters)
         info = metrics.book_info(con)
         period = Period.within(info.first_month, args.as_of or info.as_of_month, window, args.from_month)
-        reviews = None if args.no_reviews else _review_lists(con, filters, period.to_month, args)
-        pack = make_pack(con, filters, period, currency=args.currency, reviews=reviews, db_path=args.db)
+        reviews = retro = None
+        if not args.no_reviews:
+            reviews = _review_lists(con, filters, period.to_month, args)
+            retro = review.retrospective(con, filters, period.from_month, period.to_month, _decision_store(args))
+        # No db_path: the pack prints a placeholder, never this machine's paths.
+        pack = make_pack(con, filters, period, currency=args.currency, reviews=reviews, retrospective=retro)
     finally:
         con.close()
     tmp = out.with_name(f".{out.name}.tmp")
