@@ -41,6 +41,8 @@ RETENTION = (
      "year's retention is the trailing-twelve-month figure at its last month."),
 )
 
+BASE = "For a month m, the base is the accounts active twelve months earlier."
+
 NO_HISTORY = "Months without twelve months of history before them have no figure: never 0, never 100%."
 
 MOVEMENTS_INTRO = "Each account's MRR in a month is compared with the month before:"
@@ -56,6 +58,9 @@ MOVEMENTS = (
     ("churn", "Churn", "an account's MRR falls to zero (logo churn)."),
     ("reactivation", "Reactivation", "an account that had been active before and lapsed becomes active again."),
 )
+
+MOVEMENT_NOTES = ("A dropped add-on is contraction, not churn; swapping one module for another is cross-sell plus "
+                  "contraction.")
 
 IDENTITY = ("Starting MRR + the six movements = ending MRR, for every month, period and filter. Contraction and "
             "churn are negative.")
