@@ -392,8 +392,8 @@ def no_space(text: str) -> str:
 def test_the_retrospective_page_lists_the_period_losses_of_review_retrospective(period, full_pack):
     (frame, summary), built = full_pack
     text = pages_text(built.pdf)
-    titles = [next((i for i, t in enumerate(text) if words in t), None)
-              for words in ("Expansion opportunities", "Churned and contracted accounts", "How the figures are defined")]
+    order = ("Expansion opportunities", "Churned and contracted accounts", "How the figures are defined")
+    titles = [next((i for i, t in enumerate(text) if words in t), None) for words in order]
     assert None not in titles and titles == sorted(titles), "after the review lists, before the definitions"
     page = " ".join(t for t in text if "Churned and contracted accounts" in t)
     assert len(frame) > pack.RETROSPECTIVE_LIMIT, "the book has more losses than the page shows"
