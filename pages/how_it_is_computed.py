@@ -19,7 +19,7 @@ the SQL that computes each one, so a finance lead can check any number.
 st.markdown(f"**Grain.** {definitions.GRAIN} {definitions.FILTERS}")
 
 st.subheader("Movements: the MRR bridge")
-st.markdown("\n".join([definitions.MOVEMENTS_INTRO, "", "| movement | what it means |", "| --- | --- |",
+st.markdown("\n".join([definitions.MOVEMENTS_INTRO, "", "| Movement | What it means |", "| --- | --- |",
                         *(f"| **{name}** | {words} |" for _, name, words in definitions.MOVEMENTS)]))
 st.markdown(f"{definitions.MOVEMENT_NOTES} {definitions.IDENTITY} The loader refuses to write a database in which "
             "this does not hold.")
