@@ -44,6 +44,8 @@ def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: 
 def pdf_maker(filters, period) -> Callable[[], bytes]:
     """The PDF bytes of the board pack for ``filters`` and ``period``, built
     when called (see the module docstring). Raises NrrError (no browser)."""
+    if data.SNAPSHOT_KEY not in st.session_state:  # a page run without app.py (cold deep link)
+        data.pin_snapshot()
     data_version, con = st.session_state[data.SNAPSHOT_KEY]
     settings, store = data.settings(), data.decisions()
     benchmarks = tuple(sorted(settings.benchmarks.items()))
