@@ -414,6 +414,16 @@ def test_the_retrospective_page_lists_the_period_losses_of_review_retrospective(
     assert "in a review on 2026-07-15" in page  # the decision recorded before the first loss
 
 
+def test_a_period_without_losses_says_so_on_the_retrospective_page(con, period, full_pack):
+    (frame, summary), _ = full_pack
+    empty = (frame.iloc[0:0], {**summary, "accounts": 0, "churned_accounts": 0, "lost_arr": 0.0})
+    built = pack.make_pack(con, Filters(), period, retrospective=empty, generated_at=GENERATED)
+    text = pages_text(built.pdf)
+    page = next(t for t in text if "Churned and contracted accounts" in t and "Inside" not in t)
+    assert f"No selected account churned or contracted in {pack.period_words(period)}." in page
+    assert pack.NO_REVIEWS in text[0] and pack.NO_RETROSPECTIVE not in text[0]
+
+
 def test_the_reproduce_page_has_the_board_report_and_no_path_of_the_server(period, book, decisions, full_pack):
     _, built = full_pack
     text = pages_text(built.pdf)
