@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from . import db, export, metrics
+from .demo import write_demo  # the demo command; importable from here as before
 from .errors import NrrError
-from .filters import Filters
+from .filters import CLI_FLAGS, EXTRA_FLAG, Filters
 from .review import columns as review_columns
 
 REPORT_COLUMNS = {
@@ -85,23 +85,15 @@ def write_csv(frame, columns, out=None) -> None:
 
 def _add_filters(p):
     g = p.add_argument_group("filters (repeatable; OR within one attribute, AND across)")
-    g.add_argument("--segment", action="append", default=[], metavar="S")
-    g.add_argument("--region", action="append", default=[], metavar="R")
-    g.add_argument("--industry", action="append", default=[], metavar="I")
-    g.add_argument("--csm-owner", action="append", default=[], metavar="C", dest="csm_owner")
-    g.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+    for name, flag in CLI_FLAGS.items():
+        g.add_argument(flag, action="append", default=[], metavar=name[0].upper(), dest=name)
+    g.add_argument(EXTRA_FLAG, action="append", default=[], metavar="NAME=VALUE", dest="attr",
                    help="an extra account attribute from accounts.csv")
 
 
 def _filters(args) -> Filters:
-    extra: dict[str, list[str]] = {}
-    for item in args.attr:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise NrrError(f"--attr {item!r} is not NAME=VALUE")
-        extra.setdefault(name.strip(), []).append(value)
-    return Filters(segment=args.segment, region=args.region, industry=args.industry,
-                   csm_owner=args.csm_owner, extra=tuple((k, tuple(v)) for k, v in extra.items()))
+    """The ``Filters`` of the parsed filter options (see ``Filters.from_cli``)."""
+    return Filters.from_cli({name: getattr(args, name) for name in CLI_FLAGS}, args.attr)
 
 
 REPORT_HELP = {
@@ -182,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--currency", default="$", help="currency symbol shown with amounts (default %(default)s)")
     _add_decisions(pack)
     pack.add_argument("--no-reviews", action="store_true",
-                      help="leave out the at-risk and expansion account lists")
+                      help="leave out the account review pages (at-risk and expansion lists, churned and "
+                           "contracted accounts)")
     pack.add_argument("--quiet", action="store_true", help="print nothing on success")
     _add_filters(pack)
     return parser
@@ -267,6 +260,7 @@ def write_pack(args) -> int:
     import os
     import time
 
+    from . import review
     from .pack import make_pack
     from .period import Period
 
@@ -285,8 +279,12 @@ def write_pack(args) -> int:
         metrics.check_filters(con, filters)
         info = metrics.book_info(con)
         period = Period.within(info.first_month, args.as_of or info.as_of_month, window, args.from_month)
-        reviews = None if args.no_reviews else _review_lists(con, filters, period.to_month, args)
-        pack = make_pack(con, filters, period, currency=args.currency, reviews=reviews, db_path=args.db)
+        reviews = retro = None
+        if not args.no_reviews:
+            reviews = _review_lists(con, filters, period.to_month, args)
+            retro = review.retrospective(con, filters, period.from_month, period.to_month, _decision_store(args))
+        # No db_path: the pack prints a placeholder, never this machine's paths.
+        pack = make_pack(con, filters, period, currency=args.currency, reviews=reviews, retrospective=retro)
     finally:
         con.close()
     tmp = out.with_name(f".{out.name}.tmp")
@@ -339,21 +337,6 @@ def _review_lists(con, filters: Filters, month: str, args):
 
     board = review.board(con, filters, month, _decision_store(args))
     return board.at_risk, board.expansion
-
-
-def write_demo(db_path, *, n_accounts: int = 2000, n_months: int = 36, progress=None):
-    """Generate the seeded demo book and load it into ``db_path``."""
-    from .demo import generate_book
-    from .load import load_book
-
-    if n_accounts < 1 or n_months < 13:
-        raise NrrError("the demo needs at least 1 account and 13 months")
-    with tempfile.TemporaryDirectory(prefix="nrr-demo-") as tmp:
-        if progress:
-            progress(f"generating the demo book: {n_accounts:,} accounts over {n_months} months")
-        files = generate_book(tmp, n_accounts=n_accounts, n_months=n_months)
-        return load_book(db_path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"],
-                         progress=progress)
 
 
 def main(argv=None) -> int:

@@ -2,7 +2,7 @@
 loaded data, the benchmark bands' source, and the SQL behind every figure."""
 import streamlit as st
 
-from nrr_core import formatting, methodology, review
+from nrr_core import definitions, formatting, methodology, review
 from nrr_core.metrics import MOVEMENT_LABELS
 from ui import data, view
 from ui.frame import context, page_header
@@ -15,54 +15,19 @@ st.markdown("""
 Every figure in this dashboard, the command line and its exports comes from one package, `nrr_core`,
 following the project's written definitions (`docs/metrics.md`). This page restates them and shows
 the SQL that computes each one, so a finance lead can check any number.
-
-**Grain.** MRR is counted per account, product line and calendar month; several rows for the same
-account, product and month are added up, and no row means zero. An account is *active* in a month when
-its MRR is above zero. ARR is 12 × MRR. The *as-of month* is the latest month in the data; nothing is
-inferred after it. Segment, region, industry and CSM owner are each account's current values; a filter
-selects accounts, and every figure is then computed on those accounts only.
 """)
+st.markdown(f"**Grain.** {definitions.GRAIN} {definitions.FILTERS}")
 
 st.subheader("Movements: the MRR bridge")
-st.markdown("""
-Each month, every account's MRR is compared with the month before:
-
-| from → to | movement |
-| --- | --- |
-| inactive → active, never active before | **New** (+ its MRR) |
-| inactive → active, active in some earlier month | **Reactivation** (+ its MRR) |
-| active → inactive | **Churn** (− last month's MRR) |
-| active → active | per product line: a new line is **Cross-sell**, a dropped line or a lower price is **Contraction**, a higher price or more seats is **Expansion** |
-
-A dropped add-on is contraction, not churn; swapping one module for another is cross-sell plus
-contraction. For every month and every filter: **starting MRR + new + expansion + cross-sell +
-contraction + churn + reactivation = ending MRR** (contraction and churn are negative). The loader
-refuses to write a database in which this does not hold.
-""")
+st.markdown("\n".join([definitions.MOVEMENTS_INTRO, "", "| Movement | What it means |", "| --- | --- |",
+                        *(f"| **{name}** | {words} |" for _, name, words in definitions.MOVEMENTS)]))
+st.markdown(f"{definitions.MOVEMENT_NOTES} {definitions.IDENTITY} The loader refuses to write a database in which "
+            "this does not hold.")
 
 st.subheader("Retention: NRR, GRR and logo retention")
-st.markdown("""
-For a month *m*, the **base** is the accounts active twelve months earlier.
-
-- **NRR** (net revenue retention, also NDR) = the base's MRR in *m* ÷ its MRR twelve months earlier.
-  Expansion, cross-sell, contraction, churn and reactivation of base accounts count; accounts that
-  became customers later never do.
-- **GRR** (gross revenue retention) = the same, with each account capped at its MRR twelve months
-  earlier, so only losses count. Never above 100%.
-- **Logo retention** = base accounts still active in *m* ÷ base accounts.
-
-A quarter's or a year's figure is the trailing-twelve-month figure at its last month. Months without
-twelve months of history before them have no figure: never 0, never 100%.
-
-**Waterfall for a window.** Starting MRR is the month before the window; each movement is summed over
-the window; ending MRR is the window's last month. The **NRR bridge** is the same window restricted to
-the accounts active just before it, so its ending bar ÷ its starting bar is the window's net retention.
-
-**Retention curves.** An account's start is its first active month. For *k* months since start, the
-*eligible* members of a group are those whose start + *k* is not after the as-of month; revenue and logo
-retention at *k* are computed over eligible members only, and the number of eligible accounts is shown
-so a thin tail is not over-read.
-""")
+st.markdown("\n".join([definitions.BASE, "", *(f"- **{name}**: {words}" for name, words in definitions.RETENTION),
+                        "", definitions.NO_HISTORY]))
+st.markdown(f"**Waterfall for a window.** {definitions.WINDOW}\n\n**Retention curves.** {definitions.CURVES}")
 
 st.subheader(f"Worked example · {p.describe()}")
 example = data.get(methodology.worked_example, f, p.from_month, p.to_month)
@@ -96,17 +61,24 @@ its existing customers alone. This deployment's values come from `nrr.toml` (`[b
 """)
 
 st.subheader("Account review scores")
+card = data.get(review.calibrate, p.to_month).scorecard
 st.markdown(f"""
 The review board ranks accounts by two scores, each a **sum of points**: a factor that holds adds its
-points, nothing else does. An account with a risk score of **{review.RISK_THRESHOLD}** or more is at risk;
-one with an expansion score of **{review.EXPANSION_THRESHOLD}** or more (and not at risk) is an expansion
-candidate. Every factor reads the account's own month and earlier months only. The points were set by
-judgment; the board's *Score quality* view back-tests them on this data and shows each factor's own hit rate.
+points, nothing else does. An account with a risk score of **{card.risk_threshold}** or more is at risk
+(**{card.risk_threshold + review.GROWTH_EXTRA_POINTS}** for an account growing strongly: a 12-month NRR of
+{review.GROWTH_NRR:.0%} or more and an expansion or cross-sell in the last {review.GROWTH_MONTHS} months);
+one with an expansion score of **{card.expansion_threshold}** or more (and not at risk) is an expansion
+candidate. Every factor reads the account's own month and earlier months only. The points start from
+judgment and are then calibrated on this book's history: a logistic scorecard (20 points double the odds)
+replaces them where it ranks better on later months it never saw, and a factor with no lift on those
+months gets no points. The board's *Score quality* view shows the proof.
 """)
-view.table(review.factor_table(), {
+st.caption(view.plain(card.note))
+view.table(review.factor_table(card.points), {
     "score": st.column_config.TextColumn("Score"),
     "factor": st.column_config.TextColumn("Factor", width="medium"),
-    "points": st.column_config.NumberColumn("Points"),
+    "judgment": st.column_config.NumberColumn("Judgment points"),
+    "points": st.column_config.NumberColumn("Points in force"),
     "rule": st.column_config.TextColumn("Rule", width="large"),
     "back_tested": st.column_config.CheckboxColumn("Back-tested"),
 }, key="score_factors", download="score-factors")

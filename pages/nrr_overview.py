@@ -2,9 +2,9 @@
 breakdown by an attribute, and the accounts that moved net retention."""
 import streamlit as st
 
-from nrr_core import NrrError, charts, formatting, metrics
+from nrr_core import charts, formatting, metrics
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
-from ui import data, view
+from ui import board_pack, data, view
 from ui.frame import context, page_header
 
 ctx = context()
@@ -17,23 +17,11 @@ if not head["accounts"] and head["nrr"] is None:
     view.nothing("No accounts match these filters at this month. Clear a filter or pick another month.")
     st.stop()
 
-# The board pack: a PDF built on the server for these filters and period.
-problem = None
-with st.container(horizontal=True, vertical_alignment="center"):
-    if st.button("Board pack (PDF)", key="board_pack", icon=":material/picture_as_pdf:",
-                 help="A landscape PDF for a QBR or board meeting: headline figures, NRR trend, the period's MRR "
-                      "bridge, retention by segment, the review board's lists and the definitions."):
-        with st.spinner("Building the board pack (figures, charts, PDF)…"):
-            try:
-                data.build_board_pack(f, p)
-            except NrrError as exc:
-                problem = str(exc)
-    pack = data.board_pack_ready(f, p)
-    if pack:
-        st.download_button(f"Download the board pack ({pack.pages} pages, {len(pack.pdf) // 1024:,} KB)",
-                           pack.pdf, file_name=f"nrr-board-pack-{p.from_month}-to-{p.to_month}.pdf",
-                           mime="application/pdf", key="board_pack_download", on_click="ignore",
-                           icon=":material/download:", type="primary")
+# The board pack: one click builds the PDF on the server for these filters and period, and downloads it.
+clicked = st.download_button("Board pack (PDF)", board_pack.pdf_maker(f, p), file_name=board_pack.file_name(p),
+                             mime="application/pdf", key="board_pack", icon=":material/picture_as_pdf:",
+                             help=board_pack.HELP)
+problem = board_pack.problem() if clicked else None
 if problem:
     st.warning(problem)
 

@@ -7,8 +7,8 @@ only (each build starts one Chromium through kaleido, about 2-3 s) and read
 back with pypdf: section titles in order, and the numbers in the text equal
 nrr_core's figures formatted as the pack formats them. The missing-browser
 case points kaleido at a path with no browser (``BROWSER_PATH``), in process
-and through the command line. The overview page's button is checked with
-AppTest, building the PDF once.
+and through the command line. The overview page's one-click download is
+checked with AppTest, running the button's deferred data as Streamlit does.
 """
 from __future__ import annotations
 
@@ -27,13 +27,14 @@ import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, NrrError, metrics, pack
+from nrr_core import Filters, NrrError, definitions, metrics, pack, review
 from nrr_core.charts import STEP_LABELS
 from nrr_core.demo import generate_book
 from nrr_core.formatting import money, percent
 from nrr_core.load import load_book
 from nrr_core.metrics import BRIDGE_COLUMNS
 from nrr_core.period import Period
+from nrr_core.review.decisions import Decision, DecisionStore
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE_NAME = "<script>alert(1)</script> =cmd|' /C calc'!A0 ÄÖÜ 日本"
@@ -360,35 +361,205 @@ def test_cli_pack_refuses_an_output_folder_that_does_not_exist(book, tmp_path):
     assert done.returncode != 0 and done.stderr.startswith("error:") and "does not exist" in done.stderr
 
 
+# ---------------------------------------------------------------- the churn retrospective and the reproduce page
+
+@pytest.fixture(scope="module")
+def decisions(tmp_path_factory, con, period) -> DecisionStore:
+    """A decisions file in a folder of its own: one account that lost ARR in the
+    period was put on watch before its first loss."""
+    store = DecisionStore(tmp_path_factory.mktemp("decisions") / "decisions.sqlite")
+    frame, _ = review.retrospective(con, Filters(), period.from_month, period.to_month)
+    store.record(Decision(frame.account_id.iloc[0], "at risk", "Ana", department="Customer Success"),
+                 now=datetime(2026, 7, 15, 9, 0, tzinfo=timezone.utc))
+    return store
+
+
+@pytest.fixture(scope="module")
+def full_pack(con, period, decisions):
+    """All accounts, the review board's lists and the period's retrospective,
+    with the decisions; the database name left at its placeholder."""
+    board = review.board(con, Filters(), period.to_month, decisions)
+    retro = review.retrospective(con, Filters(), period.from_month, period.to_month, decisions)
+    built = pack.make_pack(con, Filters(), period, reviews=(board.at_risk, board.expansion), retrospective=retro,
+                           generated_at=GENERATED)
+    return retro, built
+
+
+def no_space(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_retrospective_page_lists_the_period_losses_of_review_retrospective(period, full_pack):
+    (frame, summary), built = full_pack
+    text = pages_text(built.pdf)
+    order = ("Expansion opportunities", "Churned and contracted accounts", "How the figures are defined")
+    titles = [next((i for i, t in enumerate(text) if words in t), None) for words in order]
+    assert None not in titles and titles == sorted(titles), "after the review lists, before the definitions"
+    page = " ".join(t for t in text if "Churned and contracted accounts" in t)
+    assert len(frame) > pack.RETROSPECTIVE_LIMIT, "the book has more losses than the page shows"
+    assert (f"{summary['accounts']} accounts lost {money(summary['lost_arr'])} ARR in {pack.period_words(period)}: "
+            f"{summary['churned_accounts']} churned, {summary['accounts'] - summary['churned_accounts']} contracted."
+            in page)
+    assert f"{percent(1 - summary['surprise_share'])} of that ARR had been flagged in a review beforehand" in page
+    assert f"the risk score flagged {percent(summary['score_caught_share'])}" in page
+    ranked = frame.sort_values(["lost_arr", "account_id"], ascending=[False, True])
+    shown, hidden = ranked.head(pack.RETROSPECTIVE_LIMIT), ranked.iloc[pack.RETROSPECTIVE_LIMIT:]
+    positions = [page.index(f"({aid})") for aid in shown.account_id]
+    assert positions == sorted(positions), "largest loss first"
+    assert not any(f"({aid})" in page for aid in hidden.account_id)
+    for row in shown.itertuples():
+        assert no_space(printable(row.name)) in no_space(page), row.account_id
+        assert f"{row.kind} {row.first_loss_month} {money(row.arr_before)} {money(row.lost_arr)}" in page
+    assert "ARR before ARR lost" in page  # amounts are ARR, and say so
+    assert "in a review on 2026-07-15" in page  # the decision recorded before the first loss
+
+
+def test_a_period_without_losses_says_so_on_the_retrospective_page(con, period, full_pack):
+    (frame, summary), _ = full_pack
+    empty = (frame.iloc[0:0], {**summary, "accounts": 0, "churned_accounts": 0, "lost_arr": 0.0})
+    built = pack.make_pack(con, Filters(), period, retrospective=empty, generated_at=GENERATED)
+    text = pages_text(built.pdf)
+    page = next(t for t in text if "Churned and contracted accounts" in t and "Inside" not in t)
+    assert f"No selected account churned or contracted in {pack.period_words(period)}." in page
+    assert pack.NO_REVIEWS in text[0] and pack.NO_RETROSPECTIVE not in text[0]
+
+
+def test_the_reproduce_page_has_the_board_report_and_no_path_of_the_server(period, book, decisions, full_pack):
+    _, built = full_pack
+    text = pages_text(built.pdf)
+    last = text[-1]
+    assert "Every figure is reproducible" in last
+    assert f"python -m nrr_core report board --db {pack.DB_PLACEHOLDER} --month {period.to_month}" in last
+    assert (f"python -m nrr_core report retrospective --db {pack.DB_PLACEHOLDER} --from {period.from_month} "
+            f"--to {period.to_month}") in last
+    assert "Point --db at your copy of the database" in last
+    everything = no_space(" ".join(text))
+    for folder in (book.parent, decisions.path.parent):
+        assert no_space(str(folder)) not in everything
+    assert "--decisions" not in everything
+
+
+def test_cli_pack_includes_the_retrospective_and_prints_no_path(book, decisions, tmp_path):
+    out = tmp_path / "pack.pdf"
+    done = cli("pack", "--db", book, "--decisions", decisions.path, "--out", out, "--segment", "SMB")
+    assert done.returncode == 0, done.stderr
+    text = pages_text(out.read_bytes())
+    assert any("Churned and contracted accounts" in t for t in text)
+    assert f"report board --db {pack.DB_PLACEHOLDER}" in text[-1]
+    everything = no_space(" ".join(text))
+    for folder in (book.parent, decisions.path.parent, tmp_path):
+        assert no_space(str(folder)) not in everything
+
+
+def test_the_review_lists_take_their_headers_from_the_board_columns(reviewed_pack):
+    labels = {c.key: c.label for c in review.columns.PACK}
+    risk = next(t for t in pages_text(reviewed_pack[3].pdf) if "Accounts at risk" in t)
+    assert (f"{labels['name']} · {labels['segment']} · {labels['csm_owner']} {labels['arr']} {labels['score']} "
+            f"{labels['reasons']} {labels['decision_status']} {labels['decision_owner']}, {labels['decision_due']}"
+            in risk)
+    assert pack.REVIEW_COLUMNS == tuple(labels)
+
+
+# ---------------------------------------------------------------- one set of definitions
+
+def test_the_definitions_page_prints_nrr_core_definitions(plain_pack):
+    page = no_space(pages_text(plain_pack.pdf)[4])
+    for name, words in definitions.RETENTION:
+        assert no_space(name) in page and no_space(words) in page, name
+    for _, name, words in definitions.MOVEMENTS:
+        assert no_space(f"{name}{words}") in page, name
+    assert no_space(definitions.IDENTITY) in page and no_space(definitions.FILTERS) in page
+
+
+def test_the_methodology_page_shows_the_same_definitions(book, monkeypatch):
+    monkeypatch.setenv("NRR_DB", str(book))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file("../app.py", default_timeout=90)
+        at.run()
+        at.switch_page("pages/how_it_is_computed.py").run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = " ".join(m.value for m in at.markdown)
+        for name, words in definitions.RETENTION:
+            assert f"**{name}**: {words}" in shown, name
+        for _, name, words in definitions.MOVEMENTS:
+            assert f"| **{name}** | {words} |" in shown, name
+        for words in (definitions.GRAIN, definitions.FILTERS, definitions.IDENTITY, definitions.WINDOW,
+                      definitions.CURVES, definitions.NO_HISTORY):
+            assert words in shown
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_the_benchmark_default_is_one_constant():
+    from ui.settings import Settings
+
+    assert Settings().benchmarks == dict(definitions.DEFAULT_BENCHMARKS) == pack.DEFAULT_BENCHMARKS
+    assert definitions.DEFAULT_BENCHMARKS == {"median_low": 0.90, "median_high": 0.95, "top": 1.20}
+
+
 # ---------------------------------------------------------------- the app's button
 
-def test_the_overview_page_builds_the_pack_and_offers_its_download(book, monkeypatch):
+@pytest.fixture
+def media_managers(monkeypatch) -> list:
+    """The media file managers AppTest runs create: a download button's
+    deferred data (the callable run on click) is registered there."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    made = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    return made
+
+
+def downloaded(manager, button) -> bytes:
+    """What the browser gets when ``button`` is clicked: Streamlit runs its
+    deferred data and serves the result (MediaFileManager.execute_deferred)."""
+    assert button.proto.deferred_file_id, "the file is built on click, not before"
+    url = manager.execute_deferred(button.proto.deferred_file_id)
+    return manager._storage.get_file(url.rsplit("/", 1)[-1]).content
+
+
+def test_one_click_on_the_overview_page_builds_and_downloads_the_pack(book, decisions, monkeypatch,
+                                                                    media_managers):
     monkeypatch.setenv("NRR_DB", str(book))
-    monkeypatch.setenv("NRR_DECISIONS", str(book.with_name("decisions.sqlite")))
+    monkeypatch.setenv("NRR_DECISIONS", str(decisions.path))
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
         at = AppTest.from_file("../app.py", default_timeout=90)
         at.run()
         assert not at.exception, [e.message for e in at.exception]
-        button = at.button(key="board_pack")
-        assert button.label == "Board pack (PDF)"
-        assert not [b for b in at.get("download_button") if "board pack" in b.proto.label]
+        button = at.download_button(key="board_pack")
+        assert button.proto.label == "Board pack (PDF)"
+        assert [b.proto.label for b in at.get("download_button") if "pack" in b.proto.label.lower()] == \
+            ["Board pack (PDF)"], "one button: no second step"
+        pdf = downloaded(media_managers[-1], button)
+        assert pdf.startswith(b"%PDF")
+        text = pages_text(pdf)
+        assert "Accounts at risk" in " ".join(text)  # the app passes the review board's lists
+        assert any("Churned and contracted accounts" in t for t in text)
+        assert "report board" in text[-1]
+        for folder in (book.parent, decisions.path.parent):
+            assert no_space(str(folder)) not in no_space(" ".join(text))
+        # The click reruns the page: no warning, and the same pack again comes from the cache.
         button.click().run()
-        assert not at.exception, [e.message for e in at.exception]
-        assert not at.warning, [w.value for w in at.warning]
-        _, built = at.session_state["_nrr_board_pack"]
-        assert built.pdf.startswith(b"%PDF") and built.pages >= 6
-        offered = [b for b in at.get("download_button") if "board pack" in b.proto.label]
-        assert len(offered) == 1 and f"({built.pages} pages" in offered[0].proto.label
-        text = " ".join(pages_text(built.pdf))
-        assert "Accounts at risk" in text  # the app passes the review board's lists
+        assert not at.exception and not at.warning, [w.value for w in at.warning]
+        assert downloaded(media_managers[-1], at.download_button(key="board_pack")) == pdf
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
 
 
-def test_the_overview_page_turns_a_missing_browser_into_a_warning(book, monkeypatch):
+def test_the_overview_page_turns_a_missing_browser_into_a_warning(book, monkeypatch, media_managers):
     monkeypatch.setenv("NRR_DB", str(book))
     monkeypatch.setenv("NRR_DECISIONS", str(book.with_name("decisions.sqlite")))
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
@@ -397,11 +568,14 @@ def test_the_overview_page_turns_a_missing_browser_into_a_warning(book, monkeypa
     try:
         at = AppTest.from_file("../app.py", default_timeout=90)
         at.run()
-        at.button(key="board_pack").click().run()
+        assert not at.warning
+        at.download_button(key="board_pack").click().run()
         assert not at.exception, [e.message for e in at.exception]
         assert [w.value for w in at.warning] == [pack.MISSING_BROWSER]
         assert at.title[0].value == "Net revenue retention"  # the rest of the page is still drawn
         assert len(at.metric) == 4
+        with pytest.raises(Exception, match=re.escape(pack.MISSING_BROWSER)):
+            downloaded(media_managers[-1], at.download_button(key="board_pack"))
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()

@@ -16,7 +16,8 @@ import threading
 
 import streamlit as st
 
-from nrr_core import cli, db, methodology, metrics, pack, review
+from nrr_core import db, review
+from nrr_core.demo import write_demo
 from nrr_core.review.decisions import Decision, DecisionStore
 
 from .settings import load_settings
@@ -47,7 +48,7 @@ def ensure_database() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with st.status("First start: generating the demo book (about 2,000 accounts, 36 months)…",
                        expanded=True) as status:
-            cli.write_demo(path, progress=lambda message: status.write(message))
+            write_demo(path, progress=lambda message: status.write(message))
             status.update(label="Demo book ready", state="complete", expanded=False)
 
 
@@ -119,38 +120,3 @@ def decision_history(account_id: str):
 
 def record_decision(decision: Decision) -> int:
     return decisions().record(decision)
-
-
-# The board pack (PDF): built on request, cached on the data version and the
-# arguments, and kept in the session so its download button survives reruns.
-
-PACK_KEY = "_nrr_board_pack"
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: tuple, db_label: str,
-                at_risk, expansion) -> pack.BoardPack:
-    return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks),
-                          reviews=(at_risk, expansion), db_path=db_label)
-
-
-def build_board_pack(filters, period) -> pack.BoardPack:
-    """The board pack for these filters and period, with the review board's
-    lists at the period's last month. Raises NrrError (no browser, old data)."""
-    data_version, con = _pinned()
-    s = settings()
-    lists = board(filters, period.to_month)
-    built = _board_pack(con, data_version, filters, period, s.currency, tuple(sorted(s.benchmarks.items())),
-                        str(s.db_path), _for_pack(lists.at_risk), _for_pack(lists.expansion))
-    st.session_state[PACK_KEY] = ((data_version, filters, period), built)
-    return built
-
-
-def _for_pack(frame):
-    return frame[[c for c in pack.REVIEW_COLUMNS if c in frame.columns]]
-
-
-def board_pack_ready(filters, period) -> pack.BoardPack | None:
-    """The pack this session built for exactly these filters, period and data, if any."""
-    key, built = st.session_state.get(PACK_KEY) or (None, None)
-    return built if key == (_pinned()[0], filters, period) else None

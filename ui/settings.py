@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nrr_core.definitions import DEFAULT_BENCHMARKS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,8 +22,8 @@ class Settings:
     # Review decisions (never replaced by a load); None = decisions.sqlite beside the database.
     decisions_path: Path | None = None
     currency: str = "$"
-    # Benchmarks quoted in docs/metrics.md: median SaaS NRR ~90-95 %, top performers > 120 %.
-    benchmarks: dict = field(default_factory=lambda: {"median_low": 0.90, "median_high": 0.95, "top": 1.20})
+    # Benchmarks quoted in docs/metrics.md (nrr_core's defaults); nrr.toml [benchmarks] overrides them.
+    benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
 

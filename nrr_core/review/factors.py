@@ -84,11 +84,13 @@ HORIZON = 3               # months after the scoring month the back-test watches
 TOP_SHARE = 0.10          # the back-test's "top decile"
 TOP_K = 50                # the back-test's precision@K
 
-def factor_table() -> pd.DataFrame:
-    """The documented factors: score (risk or expansion), factor, points, rule,
-    back_tested (False for the live factors)."""
-    return pd.DataFrame([{"score": f.kind, "factor": f.label, "points": f.points, "rule": f.rule,
-                          "back_tested": not f.live} for f in FACTORS])
+def factor_table(points: dict[str, int] | None = None) -> pd.DataFrame:
+    """The documented factors: score (risk or expansion), factor, judgment
+    (the documented points), points (``points``, the scorecard in force;
+    default: judgment), rule, back_tested (False for the live factors)."""
+    points = points or _judgment_points()
+    return pd.DataFrame([{"score": f.kind, "factor": f.label, "judgment": f.points, "points": points[f.key],
+                          "rule": f.rule, "back_tested": not f.live} for f in FACTORS])
 
 
 def weights() -> dict[str, int]:

@@ -1,0 +1,124 @@
+"""Assembling the board pack: the figures from ``metrics``, the app's charts
+as images, the pages in order, and the PDF bytes (``make_pack``)."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from .. import charts, metrics
+from ..definitions import DEFAULT_BENCHMARKS
+from ..filters import Filters
+from ..metrics import BRIDGE_COLUMNS
+from ..period import Period
+from .images import CHARTS, export_charts, for_print
+from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
+from .pdf import new_pdf
+from .reference_pages import definitions_page, reproduce_page
+from .reproduce import DB_PLACEHOLDER, reproduce_commands
+from .review_pages import retrospective_page, review_page
+from .text import period_words, plain
+
+
+@dataclass(frozen=True)
+class BoardPack:
+    """A built pack: the PDF bytes, its page count and how long it took (s)."""
+
+    pdf: bytes
+    pages: int
+    seconds: float
+    chart_seconds: float
+
+
+def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
+              reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+              retrospective: tuple[pd.DataFrame, dict] | None = None,
+              db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> BoardPack:
+    """Build the board pack for ``filters`` over ``period`` (``Period.within``).
+
+    ``reviews``: ``(at_risk, expansion)`` DataFrames from the review board
+    (``review.board(...).at_risk`` / ``.expansion``), or None to leave the
+    account lists out (the title page says so). ``retrospective``: the
+    ``(frame, summary)`` of ``review.retrospective`` over the period, or None
+    to leave that page out (the title page says so). ``db_path`` is only
+    printed, in the commands that reproduce the figures: a server leaves the
+    neutral default so its own paths never reach the PDF. Raises NrrError for
+    a window outside the data, a missing font or a missing browser.
+    """
+    started = time.perf_counter()
+    filters = filters or Filters()
+    benchmarks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
+    info = metrics.book_info(con)
+    metrics.window(con, period.from_month, period.to_month)
+    to = period.to_month
+    sections = ["retention trend", "MRR bridge", "retention by segment"]
+    if reviews is not None:
+        sections += ["accounts at risk", "expansion opportunities"]
+    if retrospective is not None:
+        sections += ["churned and contracted accounts"]
+    sections += ["definitions", "how to reproduce every figure"]
+    ctx = {
+        "filters": filters, "period": period, "info": info, "currency": currency, "benchmarks": benchmarks,
+        "generated": f"{(generated_at or datetime.now(timezone.utc)):%Y-%m-%d %H:%M %Z}".strip(),
+        "contents": " · ".join(sections),
+        "head": metrics.headline(con, filters, to),
+        "trend": metrics.nrr_trend(con, filters, to),
+        "waterfall": metrics.waterfall(con, filters, period.from_month, to),
+        "existing": metrics.bridge(con, filters, period.from_month, to, existing_only=True),
+        "breakdown": metrics.breakdown(con, filters, "segment", to),
+        "curves": metrics.cohorts(con, filters, "segment"),
+        "reviews": reviews,
+        "retrospective": retrospective,
+        "commands": reproduce_commands(filters, period, str(db_path)),
+    }
+    figures = _print_figures(ctx)
+    chart_started = time.perf_counter()
+    pngs = dict(zip(figures, export_charts([(f, *CHARTS[k]) for k, f in figures.items()])))
+    chart_seconds = time.perf_counter() - chart_started
+
+    caption = f"{TITLE} · {plain(filters.describe())} · {period_words(period)}"
+    pdf = new_pdf(TITLE, caption, f"Generated {ctx['generated']} · data as of {info.as_of_month} · "
+                                  f"every figure reproducible with python -m nrr_core report (last page)")
+    title_page(pdf, ctx)
+    trend_page(pdf, ctx, pngs.get("trend"))
+    bridge_page(pdf, ctx, pngs.get("bridge"))
+    segments_page(pdf, ctx, pngs.get("curves"))
+    if reviews is not None:
+        review_page(pdf, ctx, "at_risk")
+        review_page(pdf, ctx, "expansion")
+    if retrospective is not None:
+        retrospective_page(pdf, ctx)
+    definitions_page(pdf, ctx)
+    reproduce_page(pdf, ctx)
+    data = bytes(pdf.output())
+    return BoardPack(data, pdf.page_no(), time.perf_counter() - started, chart_seconds)
+
+
+def _print_figures(ctx: dict) -> dict:
+    """The app's own figures restyled for print, by chart name (trend, bridge,
+    curves); a chart with nothing to show is left out."""
+    figures = {}
+    if ctx["head"]["nrr"] is not None and not ctx["trend"].empty:
+        figures["trend"] = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"]))
+        figures["trend"].update_layout(margin_r=190)  # room for the benchmark labels in print type
+    if ctx["waterfall"].mrr.abs().sum() > 0:
+        figures["bridge"] = for_print(charts.waterfall_chart(ctx["waterfall"], "", ctx["currency"]))
+        # Step names on two lines, level, instead of slanted.
+        names = [charts.STEP_LABELS[s] for s in BRIDGE_COLUMNS]
+        figures["bridge"].update_xaxes(tickangle=0, tickmode="array", tickvals=names,
+                                       ticktext=[n.replace(" ", "<br>").replace("-", "-<br>") for n in names])
+    if not ctx["curves"].empty:
+        figures["curves"] = for_print(charts.retention_curves_chart(ctx["curves"], "revenue_retention", ""))
+    return figures
+
+
+def build_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
+               reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+               retrospective: tuple[pd.DataFrame, dict] | None = None,
+               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
+    """The board pack as PDF bytes (see ``make_pack``)."""
+    return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
+                     retrospective=retrospective, db_path=db_path, generated_at=generated_at).pdf

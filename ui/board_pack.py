@@ -1,0 +1,67 @@
+"""The board pack in the app: one click builds the PDF and downloads it.
+
+``pdf_maker(filters, period)`` returns the callable a ``st.download_button``
+takes as its ``data``: Streamlit runs it when the button is clicked, on a
+thread of its own (no session there), so everything it needs is captured
+during the page run: the pinned data snapshot, the settings and the decisions
+store. It reads the review board's lists and the period's churn retrospective
+with the latest decisions, then builds the pack, cached on the data version
+and every argument (filters, period, currency, benchmarks, and the lists
+themselves, so a new decision gives a new pack). The pack prints no server
+path: ``make_pack`` is left at its placeholder database name.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from nrr_core import NrrError, pack, review
+
+from . import data
+
+HELP = ("A landscape PDF for a QBR or board meeting, built on the server for these filters and period: headline "
+        "figures, NRR trend, the period's MRR bridge, retention by segment, the review board's lists, the accounts "
+        "that churned or contracted, the definitions and the commands that reproduce every figure.")
+
+
+def problem() -> str | None:
+    """Why the pack cannot be built here (no browser for its charts), or None."""
+    return pack.browser_problem()
+
+
+def file_name(period) -> str:
+    return f"nrr-board-pack-{period.from_month}-to-{period.to_month}.pdf"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
+                retro_frame, retro_summary: tuple) -> pack.BoardPack:
+    return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks),
+                          reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
+
+
+def pdf_maker(filters, period) -> Callable[[], bytes]:
+    """The PDF bytes of the board pack for ``filters`` and ``period``, built
+    when called (see the module docstring). Raises NrrError (no browser)."""
+    if data.SNAPSHOT_KEY not in st.session_state:  # a page run without app.py (cold deep link)
+        data.pin_snapshot()
+    data_version, con = st.session_state[data.SNAPSHOT_KEY]
+    settings, store = data.settings(), data.decisions()
+    benchmarks = tuple(sorted(settings.benchmarks.items()))
+
+    def pdf() -> bytes:
+        missing = problem()
+        if missing:
+            raise NrrError(missing)
+        month = period.to_month
+        board = review.board(con, filters, month, store)
+        frame, summary = review.retrospective(con, filters, period.from_month, month, store)
+        columns = pack.REVIEW_COLUMNS
+        built = _board_pack(con, data_version, filters, period, settings.currency, benchmarks,
+                            board.at_risk[[c for c in columns if c in board.at_risk.columns]],
+                            board.expansion[[c for c in columns if c in board.expansion.columns]],
+                            frame, tuple(sorted(summary.items())))
+        return built.pdf
+
+    return pdf
