@@ -24,17 +24,17 @@ st.set_page_config(page_title="NRR dashboard", page_icon=str(Path(__file__).with
                    layout="wide")
 
 PAGES = [
-    st.Page("pages/nrr_overview.py", title="NRR overview", icon=":material/monitoring:",
+    st.Page("pages/overview_page.py", title="NRR overview", icon=":material/monitoring:",
             url_path="overview", default=True),
-    st.Page("pages/churn_expansion.py", title="Churn vs expansion", icon=":material/waterfall_chart:",
+    st.Page("pages/churn_vs_expansion_page.py", title="Churn vs expansion", icon=":material/waterfall_chart:",
             url_path="churn-vs-expansion"),
-    st.Page("pages/retention_curves.py", title="Retention curves", icon=":material/ssid_chart:",
+    st.Page("pages/retention_page.py", title="Retention curves", icon=":material/ssid_chart:",
             url_path="retention"),
-    st.Page("pages/account_list.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
-    st.Page("pages/review_board.py", title="Account review", icon=":material/fact_check:", url_path="review"),
-    st.Page("pages/how_it_is_computed.py", title="Methodology", icon=":material/menu_book:",
+    st.Page("pages/accounts_page.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
+    st.Page("pages/review_page.py", title="Account review", icon=":material/fact_check:", url_path="review"),
+    st.Page("pages/methodology_page.py", title="Methodology", icon=":material/menu_book:",
             url_path="methodology"),
-    st.Page("pages/all_hands.py", title="Present", icon=":material/co_present:", url_path="present"),
+    st.Page("pages/present_page.py", title="Present", icon=":material/co_present:", url_path="present"),
 ]
 
 # AppTest recomputes the flag before every run and always runs the legacy runner

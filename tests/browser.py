@@ -27,7 +27,7 @@ APP_IDLE_JS = (
     " && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))")
 
 # Each page's url_path and the title it shows (app.py, pages/*.py).
-PAGE_TITLES = {"overview": "Net revenue retention", "churn-vs-expansion": "Churn vs expansion",
+PAGE_TITLES = {"overview": "NRR overview", "churn-vs-expansion": "Churn vs expansion",
                "retention": "Retention curves", "accounts": "Accounts", "review": "Account review"}
 
 

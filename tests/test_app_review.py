@@ -10,7 +10,7 @@ from nrr_core import Filters, formatting, metrics, review
 from nrr_core.decisions import DecisionStore
 from nrr_core.cli import write_demo
 
-PAGE = "pages/review_board.py"
+PAGE = "pages/review_page.py"
 CURRENCY = "$"
 
 

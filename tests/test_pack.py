@@ -400,7 +400,7 @@ def test_the_overview_page_turns_a_missing_browser_into_a_warning(book, monkeypa
         at.button(key="board_pack").click().run()
         assert not at.exception, [e.message for e in at.exception]
         assert [w.value for w in at.warning] == [pack.MISSING_BROWSER]
-        assert at.title[0].value == "Net revenue retention"  # the rest of the page is still drawn
+        assert at.title[0].value == "NRR overview"  # the rest of the page is still drawn
         assert len(at.metric) == 4
     finally:
         st.cache_data.clear()

@@ -9,7 +9,7 @@ from ui import data, view
 from ui.frame import context, page_header
 
 ctx = context()
-page_header("Net revenue retention", ctx)
+page_header("NRR overview", ctx)
 f, p, cur = ctx.filters, ctx.period, ctx.currency
 as_of = p.to_month
 quarter_ago = label(parse_month(as_of) - 3)

@@ -8,7 +8,7 @@ from ui import data, view
 from ui.frame import context, page_header
 
 ctx = context()
-page_header("How the numbers are computed", ctx)
+page_header("Methodology", ctx)
 f, p, cur = ctx.filters, ctx.period, ctx.currency
 
 st.markdown("""
