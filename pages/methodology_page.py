@@ -1,5 +1,9 @@
 """Methodology: the definitions in plain words, a worked example from the
 loaded data, the benchmark bands' source, and the SQL behind every figure."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import formatting, review

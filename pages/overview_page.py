@@ -1,5 +1,9 @@
 """NRR overview: headline tiles, the NRR/GRR trend against benchmarks, the
 breakdown by an attribute, and the accounts that moved net retention."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import NrrError, charts, formatting

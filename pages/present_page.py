@@ -2,6 +2,10 @@
 1920×1080, the sidebar folded away. The current filters apply, so an
 all-hands for one region is a link (/present?region=EMEA). Previous / next,
 a slide number in the URL (&slide=3) and an optional auto-advance."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import time
 
 import streamlit as st

@@ -2,6 +2,10 @@
 accounts and expansion candidates side by side), review mode (one account at a
 time, with the form that records the room's decision), the score's back-test,
 the roll-ups and churn retrospective, and the decision log."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import datetime as dt
 
 import streamlit as st
