@@ -69,7 +69,9 @@ def leave_legacy_runner() -> None:
     under_apptest = isinstance(Runtime._instance, NonCallableMock)
     if PagesManager.uses_pages_directory and not under_apptest and STARTED_KEY not in st.session_state:
         st.session_state[STARTED_KEY] = True
-        requested = st.navigation(pages())
+        # Hidden: a run the sign-in gate stops draws no navigation of its own,
+        # so a signed-out first visitor would keep this list of pages.
+        requested = st.navigation(pages(), position="hidden")
         st.switch_page(requested, query_params={key: st.query_params.get_all(key) for key in st.query_params})
     st.session_state[STARTED_KEY] = True
 
