@@ -1,21 +1,18 @@
-"""NRR dashboard: the frame. Page config, demo book on first start, sidebar
-filters (bound to the URL, shared by every page), navigation.
+"""NRR dashboard: the frame. Page config, sign-in gate, demo book on first
+start, sidebar filters (bound to the URL, shared by every page), navigation.
 
-Every st.Page has a url_path unlike its file name in pages/ (see
-docs/engineering-notes.md, "pages/ and AppTest"): tests/test_app_structure.py
-keeps it that way.
+The pages and their URLs are listed in ui/navigation.py, with the one
+work-around Streamlit's pages/ folder needs. Pages run only inside this frame
+(ui/frame.py, require_frame).
 """
 import time
 from pathlib import Path
-from unittest.mock import NonCallableMock
 
 import streamlit as st
-from streamlit.runtime import Runtime
 from streamlit.logger import get_logger
-from streamlit.runtime.pages_manager import PagesManager
 
 from nrr_core import NrrError
-from ui import auth, data, frame
+from ui import auth, data, frame, navigation
 
 log = get_logger("nrr")
 
@@ -23,35 +20,7 @@ log = get_logger("nrr")
 st.set_page_config(page_title="NRR dashboard", page_icon=str(Path(__file__).with_name("ui") / "favicon.png"),
                    layout="wide")
 
-PAGES = [
-    st.Page("pages/nrr_overview.py", title="NRR overview", icon=":material/monitoring:",
-            url_path="overview", default=True),
-    st.Page("pages/churn_expansion.py", title="Churn vs expansion", icon=":material/waterfall_chart:",
-            url_path="churn-vs-expansion"),
-    st.Page("pages/retention_curves.py", title="Retention curves", icon=":material/ssid_chart:",
-            url_path="retention"),
-    st.Page("pages/account_list.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
-    st.Page("pages/review_board.py", title="Account review", icon=":material/fact_check:", url_path="review"),
-    st.Page("pages/how_it_is_computed.py", title="Methodology", icon=":material/menu_book:",
-            url_path="methodology"),
-    st.Page("pages/all_hands.py", title="Present", icon=":material/co_present:", url_path="present"),
-]
-
-# AppTest recomputes the flag before every run and always runs the legacy runner
-# (the url_paths above keep that working), so the fix applies to a real server only.
-UNDER_APPTEST = isinstance(Runtime._instance, NonCallableMock)
-if PagesManager.uses_pages_directory and not UNDER_APPTEST and "_nrr_started" not in st.session_state:
-    # First run after a server start: Streamlit saw pages/ beside app.py and ran
-    # this script through its legacy multipage runner, which files URL-bound
-    # widgets under the wrong page (the first visitor's filters would vanish on
-    # their first page change). st.navigation switches the process to the
-    # current runner and resolves the requested page; switching to it with the
-    # URL's parameters restarts this run cleanly. Covered on a fresh server by
-    # tests/e2e/test_browser.py.
-    st.session_state["_nrr_started"] = True
-    requested = st.navigation(PAGES)
-    st.switch_page(requested, query_params={key: st.query_params.get_all(key) for key in st.query_params})
-st.session_state["_nrr_started"] = True
+navigation.leave_legacy_runner()  # the first run after a server start (ui/navigation.py)
 
 viewer = auth.require_viewer(data.settings().allowed_domains)  # stops here until signed in, if configured
 auth.remember_viewer(viewer)  # the review board records decisions in this name
@@ -66,10 +35,11 @@ except Exception:  # never a traceback on screen; the server log keeps the detai
              "with `python -m nrr_core load` (see the README).")
     st.stop()
 
-pg = st.navigation(PAGES)
+pg = st.navigation(navigation.pages())
 started = time.perf_counter()
 try:
-    pg.run()
+    with frame.running_page():
+        pg.run()
 except NrrError as exc:  # a request the data cannot answer, worded for the user
     st.warning(str(exc))
 except Exception:

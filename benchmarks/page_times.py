@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"NRR overview": None, "Churn vs expansion": "pages/churn_expansion.py",
-         "Retention curves": "pages/retention_curves.py", "Accounts": "pages/account_list.py"}
+PAGES = {"NRR overview": None, "Churn vs expansion": "pages/churn_vs_expansion_page.py",
+         "Retention curves": "pages/retention_page.py", "Accounts": "pages/accounts_page.py"}
 
 
 def main() -> int:

@@ -26,8 +26,8 @@ APP_IDLE_JS = (
     " && !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSpinner']\")"
     " && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))")
 
-# Each page's url_path and the title it shows (app.py, pages/*.py).
-PAGE_TITLES = {"overview": "Net revenue retention", "churn-vs-expansion": "Churn vs expansion",
+# Each page's url_path and the title it shows (ui/navigation.py, pages/*.py).
+PAGE_TITLES = {"overview": "NRR overview", "churn-vs-expansion": "Churn vs expansion",
                "retention": "Retention curves", "accounts": "Accounts", "review": "Account review"}
 
 
@@ -59,8 +59,11 @@ class RunningApp:
 
 
 @contextlib.contextmanager
-def running_app(db_path, log_path=None, root=None):
+def running_app(db_path, log_path=None, root=None, extra_args=()):
     """`streamlit run app.py` on a free loopback port over ``db_path``.
+
+    ``extra_args`` go to ``streamlit run`` (e.g. ``["--secrets.files", path]``
+    for sign-in configured outside the checkout).
 
     Yields a RunningApp (its URL and the server's pid). The server's output goes
     to ``log_path`` (a temporary file by default); if it dies or is not healthy
@@ -74,7 +77,7 @@ def running_app(db_path, log_path=None, root=None):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--logger.level", "info"],
+         "--server.fileWatcherType", "none", "--logger.level", "info", *extra_args],
         cwd=root, env={**os.environ, "NRR_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

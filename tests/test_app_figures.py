@@ -21,7 +21,7 @@ from nrr_core.triangle import cohort_triangle
 from tests.test_app_pages import (ALL, CHURN, CURRENCY, OVERVIEW, PRESENT, RETENTION, SMB, _clear_caches,
                                   assert_clean, charts, deltas, run_app, slide_figure, values)
 
-SLIDE_SECONDS = 20  # pages/all_hands.py: SECONDS
+SLIDE_SECONDS = 20  # pages/present_page.py: SECONDS
 
 
 @pytest.fixture(scope="module")

@@ -28,14 +28,14 @@ from nrr_core.metrics import BRIDGE_COLUMNS, MOVEMENT_LABELS
 from nrr_core.months import long_label, parse_month
 from nrr_core.period import Period
 
-OVERVIEW = "pages/nrr_overview.py"
-CHURN = "pages/churn_expansion.py"
-RETENTION = "pages/retention_curves.py"
-ACCOUNTS = "pages/account_list.py"
-METHODOLOGY = "pages/how_it_is_computed.py"
+OVERVIEW = "pages/overview_page.py"
+CHURN = "pages/churn_vs_expansion_page.py"
+RETENTION = "pages/retention_page.py"
+ACCOUNTS = "pages/accounts_page.py"
+METHODOLOGY = "pages/methodology_page.py"
 PAGES = [OVERVIEW, CHURN, RETENTION, ACCOUNTS, METHODOLOGY]
-TITLES = {OVERVIEW: "Net revenue retention", CHURN: "Churn vs expansion", RETENTION: "Retention curves",
-          ACCOUNTS: "Accounts", METHODOLOGY: "How the numbers are computed"}
+TITLES = {OVERVIEW: "NRR overview", CHURN: "Churn vs expansion", RETENTION: "Retention curves",
+          ACCOUNTS: "Accounts", METHODOLOGY: "Methodology"}
 CURRENCY = "$"  # no nrr.toml in the test environment: the default symbol
 SMB = Filters.of(segment="SMB")
 ALL = Filters()
@@ -502,7 +502,7 @@ def test_methodology_says_so_when_no_account_was_active_before_the_window(con, i
 
 # ---------------------------------------------------------------- presentation mode
 
-PRESENT = "pages/all_hands.py"
+PRESENT = "pages/present_page.py"
 
 
 def slide_figure(at):

@@ -14,7 +14,7 @@ from nrr_core.review.decisions import DecisionStore
 from nrr_core.cli import write_demo
 from ui.review.decision_form import field_key
 
-PAGE = "pages/review_board.py"
+PAGE = "pages/review_page.py"
 CURRENCY = "$"
 
 

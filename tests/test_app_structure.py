@@ -1,9 +1,13 @@
 """The app's shape, checked without running it.
 
-- Every ``st.Page`` in app.py has an explicit ``url_path`` unlike the name
-  Streamlit derives from its file (docs/engineering-notes.md, "pages/ and
-  AppTest": when they match, AppTest and a cold deep link run the page
-  without app.py and the sidebar filters vanish), and its file exists.
+- One rule names the pages: every ``st.Page`` (ui/navigation.py) is
+  ``pages/<url_path with - as _>_page.py``, every file in pages/ is declared,
+  and (so) the name Streamlit derives from the file differs from the url_path
+  (docs/engineering-notes.md, "pages/ and AppTest": when they match, AppTest
+  and a cold deep link run the page without app.py and the sidebar filters
+  vanish).
+- Every page's first statement is the frame guard; app.py uses no Streamlit
+  internals (the first-run work-around lives in ui/navigation.py).
 - Pages are thin: no database, SQL or pandas in pages/*.py.
 - nrr_core never imports streamlit.
 """
@@ -17,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+NAVIGATION = ROOT / "ui" / "navigation.py"  # pages(): the st.Page list app.py navigates
 PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
 CORE_FILES = sorted((ROOT / "nrr_core").rglob("*.py"))
 
@@ -40,17 +45,19 @@ def _is_st_page(call: ast.Call) -> bool:
 
 
 def st_pages() -> list[tuple[str, str | None, int]]:
-    """(page file, url_path or None, line) for every st.Page(...) call in app.py."""
+    """(page file, url_path or None, line) for every st.Page(...) call in ui/navigation.py's pages()."""
+    tree = ast.parse(NAVIGATION.read_text(encoding="utf-8"), filename=str(NAVIGATION))
+    (func,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "pages"]
     found = []
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"), filename=str(APP))):
+    for node in ast.walk(func):
         if isinstance(node, ast.Call) and _is_st_page(node):
             page = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "page"), None)
             assert isinstance(page, ast.Constant) and isinstance(page.value, str), \
-                f"app.py:{node.lineno}: st.Page needs a literal file path"
+                f"navigation.py:{node.lineno}: st.Page needs a literal file path"
             url = next((k.value for k in node.keywords if k.arg == "url_path"), None)
             if url is not None:
                 assert isinstance(url, ast.Constant) and isinstance(url.value, str), \
-                    f"app.py:{node.lineno}: url_path must be a literal string"
+                    f"navigation.py:{node.lineno}: url_path must be a literal string"
                 url = url.value
             found.append((page.value, url, node.lineno))
     return found
@@ -67,23 +74,53 @@ def test_app_declares_every_page_file():
     pages = st_pages()
     assert len(pages) >= 4
     declared = {(ROOT / path).resolve() for path, _, _ in pages}
-    assert declared == {p.resolve() for p in PAGE_FILES}, "pages/ and app.py's st.Page list differ"
+    assert declared == {p.resolve() for p in PAGE_FILES}, "pages/ and ui/navigation.py's st.Page list differ"
 
 
 @pytest.mark.parametrize("path,url_path,line", st_pages(), ids=[p for p, _, _ in st_pages()])
-def test_page_url_path_differs_from_its_file_name(path, url_path, line):
+def test_page_file_is_its_url_path_plus_the_suffix(path, url_path, line):
     file = ROOT / path
-    assert file.is_file(), f"app.py:{line}: {path} does not exist"
-    assert url_path, f"app.py:{line}: st.Page({path!r}) needs an explicit url_path"
+    assert file.is_file(), f"navigation.py:{line}: {path} does not exist"
+    assert url_path, f"navigation.py:{line}: st.Page({path!r}) needs an explicit url_path"
     clean = url_path.strip().strip("/")
+    assert path == f"pages/{clean.replace('-', '_')}_page.py", (
+        f"navigation.py:{line}: the page at /{clean} must be pages/{clean.replace('-', '_')}_page.py, not {path}")
+    # What the rule is for: the name Streamlit derives from the file never equals the URL.
     for name in {derived_name(file.name), file.stem}:
         assert clean.lower() != name.lower(), (
-            f"app.py:{line}: url_path {url_path!r} equals the name Streamlit derives from {path} ({name!r})")
+            f"navigation.py:{line}: url_path {url_path!r} equals the name Streamlit derives from {path} ({name!r})")
 
 
 def test_url_paths_are_unique():
     urls = [u.strip().strip("/") for _, u, _ in st_pages() if u]
     assert len(urls) == len(set(urls))
+
+
+@pytest.mark.parametrize("page", PAGE_FILES, ids=[p.name for p in PAGE_FILES])
+def test_every_page_starts_with_the_frame_guard(page):
+    """Nothing of a page runs before ui.frame.require_frame() (see tests/test_page_guard.py)."""
+    body = ast.parse(page.read_text(encoding="utf-8"), filename=str(page)).body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    assert len(body) >= 2, page.name
+    first, second = body[0], body[1]
+    assert isinstance(first, ast.ImportFrom) and first.module == "ui.frame" \
+        and [a.name for a in first.names] == ["require_frame"], f"{page.name}:{first.lineno}: not the guard's import"
+    assert isinstance(second, ast.Expr) and isinstance(second.value, ast.Call) \
+        and isinstance(second.value.func, ast.Name) and second.value.func.id == "require_frame" \
+        and not second.value.args, f"{page.name}:{second.lineno}: require_frame() must come first"
+
+
+def test_app_uses_no_streamlit_internals():
+    text = APP.read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(text, filename=str(APP))):
+        if isinstance(node, ast.ImportFrom):
+            assert not (node.module or "").startswith(("streamlit.runtime", "streamlit.web", "unittest")), \
+                f"app.py:{node.lineno} imports {node.module}"
+        if isinstance(node, ast.Import):
+            assert not any(a.name.startswith(("streamlit.runtime", "unittest")) for a in node.names), node.lineno
+    for word in ("PagesManager", "Runtime", "NonCallableMock", "_instance", "switch_page"):
+        assert word not in text, f"app.py mentions {word}"
 
 
 @pytest.mark.parametrize("page", PAGE_FILES, ids=[p.name for p in PAGE_FILES])

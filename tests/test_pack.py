@@ -478,7 +478,7 @@ def test_the_methodology_page_shows_the_same_definitions(book, monkeypatch):
     try:
         at = AppTest.from_file("../app.py", default_timeout=90)
         at.run()
-        at.switch_page("pages/how_it_is_computed.py").run()
+        at.switch_page("pages/methodology_page.py").run()
         assert not at.exception, [e.message for e in at.exception]
         shown = " ".join(m.value for m in at.markdown)
         for name, words in definitions.RETENTION:
@@ -572,7 +572,7 @@ def test_the_overview_page_turns_a_missing_browser_into_a_warning(book, monkeypa
         at.download_button(key="board_pack").click().run()
         assert not at.exception, [e.message for e in at.exception]
         assert [w.value for w in at.warning] == [pack.MISSING_BROWSER]
-        assert at.title[0].value == "Net revenue retention"  # the rest of the page is still drawn
+        assert at.title[0].value == "NRR overview"  # the rest of the page is still drawn
         assert len(at.metric) == 4
         with pytest.raises(Exception, match=re.escape(pack.MISSING_BROWSER)):
             downloaded(media_managers[-1], at.download_button(key="board_pack"))

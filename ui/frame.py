@@ -1,7 +1,11 @@
 """The shared frame drawn by app.py on every rerun: sidebar filters bound to the
-URL, the reporting period, and the caption every page shows."""
+URL, the reporting period, and the caption every page shows; and the guard
+that keeps a page from running without it."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import streamlit as st
@@ -11,9 +15,15 @@ from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from nrr_core.metrics import BookInfo
 from nrr_core.period import WINDOW_LABELS, Period
 
-from . import data
+from . import data, navigation
 
 CONTEXT_KEY = "_nrr_context"
+
+# True only while app.py runs a page (running_page), in that script run. A
+# context variable, not session state: a run that ended, or was stopped by a
+# rerun, leaves nothing behind that a later run of the session could reuse,
+# and other sessions (other threads) never see it.
+_IN_FRAME: contextvars.ContextVar[bool] = contextvars.ContextVar("nrr_in_frame", default=False)
 
 
 @dataclass(frozen=True)
@@ -74,3 +84,31 @@ def page_header(title: str, ctx: Context) -> None:
 
     st.title(title)
     st.caption(plain(ctx.caption()))
+
+
+@contextlib.contextmanager
+def running_page() -> Iterator[None]:
+    """app.py runs the chosen page inside this; require_frame() lets a page draw only then."""
+    token = _IN_FRAME.set(True)
+    try:
+        yield
+    finally:
+        _IN_FRAME.reset(token)
+
+
+def require_frame() -> None:
+    """The first line of every page: return when app.py's frame is running
+    this page in this script run; otherwise stop the run, showing only a link
+    to the dashboard's root (``/``).
+
+    A page runs without the frame when Streamlit's legacy runner runs a file of
+    ``pages/`` on its own: a URL naming the file (``/review_page``) as one of
+    the first requests after a server start, or ``AppTest.from_file`` on the
+    page. The frame draws the sign-in gate, so such a run must show no figure,
+    no account, no error, and not the legacy runner's list of page files.
+    """
+    if _IN_FRAME.get():
+        return
+    home = navigation.hide_page_files()
+    st.page_link(home, label="Open the NRR dashboard")
+    st.stop()

@@ -17,8 +17,8 @@ pytestmark = [
                        reason=f"browser tests need Debian's chromium at {CHROMIUM_PATH} (apt-get install chromium)"),
 ]
 ROOT = Path(__file__).resolve().parents[2]
-SLIDE_SECONDS = 20  # pages/all_hands.py: SECONDS
-TICK = 2  # pages/all_hands.py: TICK
+SLIDE_SECONDS = 20  # pages/present_page.py: SECONDS
+TICK = 2  # pages/present_page.py: TICK
 
 
 def _slide_in_url(page) -> list[str]:

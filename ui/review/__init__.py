@@ -1,5 +1,5 @@
 """The Account review page's views, one module each, drawn by
-pages/review_board.py: the board (``board_view``), review mode
+pages/review_page.py: the board (``board_view``), review mode
 (``meeting_view`` with ``decision_form``), the score's back-test
 (``score_quality_view``), the roll-ups and churn retrospective
 (``rollups_view``) and the decision log (``decisions_view``).

@@ -1,5 +1,9 @@
 """Retention curves: revenue and logo retention by months since start, one
 curve per group, eligible accounts shown; and the cohort triangle."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import charts, metrics, triangle

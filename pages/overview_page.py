@@ -1,5 +1,9 @@
 """NRR overview: headline tiles, the NRR/GRR trend against benchmarks, the
 breakdown by an attribute, and the accounts that moved net retention."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import charts, formatting, metrics
@@ -8,7 +12,7 @@ from ui import board_pack, data, view
 from ui.frame import context, page_header
 
 ctx = context()
-page_header("Net revenue retention", ctx)
+page_header("NRR overview", ctx)
 f, p, cur = ctx.filters, ctx.period, ctx.currency
 as_of = p.to_month
 

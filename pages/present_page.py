@@ -3,6 +3,10 @@
 all-hands for one region is a link (/present?region=EMEA). Previous / next,
 a slide number in the URL (&slide=3) and an optional auto-advance, which moves
 the slide selector and the URL with it."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import time
 
 import streamlit as st

@@ -1,5 +1,9 @@
 """Accounts: a searchable, sortable table; choosing one opens its MRR history by
 product line and its movements, at a shareable URL (?account=ID)."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import charts, formatting, metrics

@@ -5,6 +5,10 @@ roll-ups and churn retrospective, and the decision log.
 
 This page only picks the view (``?view=``); each view is drawn by its module
 in ui/review/ from the arguments passed here."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from ui import data

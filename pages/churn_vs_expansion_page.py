@@ -1,5 +1,9 @@
 """Churn vs expansion: the window's MRR waterfall and NRR bridge, movements over
 time, the split by segment, and the accounts behind any movement."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import charts, formatting, metrics

@@ -1,5 +1,9 @@
 """Methodology: the definitions in plain words, a worked example from the
 loaded data, the benchmark bands' source, and the SQL behind every figure."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
 import streamlit as st
 
 from nrr_core import definitions, formatting, methodology, review
@@ -8,7 +12,7 @@ from ui import data, view
 from ui.frame import context, page_header
 
 ctx = context()
-page_header("How the numbers are computed", ctx)
+page_header("Methodology", ctx)
 f, p, cur = ctx.filters, ctx.period, ctx.currency
 
 st.markdown("""

@@ -1,0 +1,92 @@
+"""The dashboard's pages, and the work-around Streamlit's ``pages/`` folder needs.
+
+One rule names the pages: the script of the page at ``/<url>`` is
+``pages/<url with - as _>_page.py`` (``/churn-vs-expansion`` is
+``pages/churn_vs_expansion_page.py``); tests/test_app_structure.py keeps it so.
+The suffix matters: Streamlit derives a name from each file in ``pages/``
+(``review_page``), and a URL equal to that name would make AppTest and a cold
+deep link run the page without app.py (docs/engineering-notes.md, "pages/ and
+AppTest").
+
+Why a work-around at all: with a ``pages/`` folder beside app.py, Streamlit
+runs the first script runs after a server start through its legacy multipage
+runner, until some run calls ``st.navigation`` (the switch is process-wide,
+``PagesManager.uses_pages_directory``). That runner runs app.py as its main
+page, or a file of ``pages/`` on its own when the URL names the file. This is
+the app's only use of Streamlit's runtime internals.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from unittest.mock import NonCallableMock
+
+import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.pages_manager import PagesManager
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTED_KEY = "_nrr_started"
+
+
+def pages() -> list[st.Page]:
+    """Every page of the dashboard, in sidebar order; the first is the default (``/``).
+
+    Built afresh on every run: ``st.navigation`` marks the page it picks on
+    the Page object itself, so sessions (threads) must not share the objects.
+    """
+    return [
+        st.Page("pages/overview_page.py", title="NRR overview", icon=":material/monitoring:",
+                url_path="overview", default=True),
+        st.Page("pages/churn_vs_expansion_page.py", title="Churn vs expansion", icon=":material/waterfall_chart:",
+                url_path="churn-vs-expansion"),
+        st.Page("pages/retention_page.py", title="Retention curves", icon=":material/ssid_chart:",
+                url_path="retention"),
+        st.Page("pages/accounts_page.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
+        st.Page("pages/review_page.py", title="Account review", icon=":material/fact_check:", url_path="review"),
+        st.Page("pages/methodology_page.py", title="Methodology", icon=":material/menu_book:",
+                url_path="methodology"),
+        st.Page("pages/present_page.py", title="Present", icon=":material/co_present:", url_path="present"),
+    ]
+
+
+def leave_legacy_runner() -> None:
+    """Call first in app.py: on a session's first run through the legacy
+    runner, restart the run under ``st.navigation`` on the requested page,
+    with the URL's query parameters. Otherwise return at once.
+
+    The legacy runner files URL-bound widgets under the wrong page, so the
+    first visitor's filters would vanish on their first page change. Calling
+    ``st.navigation`` switches the process to the current runner and resolves
+    the requested page; switching to it restarts this run cleanly. Covered on
+    a fresh server by tests/e2e/test_browser.py. Not under AppTest: it resets
+    the switch before every run and always runs the legacy runner (the
+    url_paths in ``pages()`` keep that working), so this applies to a real
+    server only. A cold deep link to a non-default page still shows
+    Streamlit's "Page not found" notice, sent before app.py runs (README).
+    """
+    # AppTest runs scripts under a mock Runtime (its "global.appTest" option
+    # reads False inside the script run, so it cannot tell).
+    under_apptest = isinstance(Runtime._instance, NonCallableMock)
+    if PagesManager.uses_pages_directory and not under_apptest and STARTED_KEY not in st.session_state:
+        st.session_state[STARTED_KEY] = True
+        # Hidden: a run the sign-in gate stops draws no navigation of its own,
+        # so a signed-out first visitor would keep this list of pages.
+        requested = st.navigation(pages(), position="hidden")
+        st.switch_page(requested, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+    st.session_state[STARTED_KEY] = True
+
+
+def hide_page_files() -> st.Page:
+    """For a page refused outside the frame: replace the legacy runner's
+    sidebar list of every file with a hidden navigation, and return app.py's
+    page (a link to it opens ``/``).
+
+    The hidden list holds app.py and every file of ``pages/`` under the names
+    the legacy runner gave them, so the page that was requested is found and
+    Streamlit sends no "Page not found" notice. It also moves the process off
+    the legacy runner, as app.py would.
+    """
+    home = st.Page(ROOT / "app.py", title="NRR dashboard", default=True)
+    files = sorted(p for p in (ROOT / "pages").glob("*.py") if not p.name.startswith((".", "__")))
+    st.navigation([home] + [st.Page(p) for p in files], position="hidden")
+    return home
