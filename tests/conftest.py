@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import csv
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from nrr_core import db
 from nrr_core.load import load_book
@@ -14,9 +16,11 @@ from nrr_core.load import load_book
 FIXTURE = Path(__file__).parent / "fixtures" / "mrr_playbook"
 CHECKOUT = Path(__file__).resolve().parent.parent
 
-# Hypothesis keeps no example database in the checkout (tests never write there).
+# Hypothesis keeps no example database, and none of its caches, in the checkout
+# (tests never write there).
 hypothesis_settings.register_profile("nrr", database=None)
 hypothesis_settings.load_profile("nrr")
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="nrr-hypothesis-"))
 
 # What a test run may leave in the checkout: interpreter and tool caches.
 _CACHES = ("__pycache__/", ".pytest_cache/", ".venv/", ".lock-tools/")
