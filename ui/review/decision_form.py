@@ -46,6 +46,8 @@ _EARLIEST = dt.date(2000, 1, 1)
 
 
 def _save(account_id: str, recorder: str, book_month: str, advance: Callable[[], None]) -> None:
+    """*Record*: ``account_id`` is bound when the form is drawn, so the decision
+    goes to the account whose form was submitted, built from its own fields."""
     s = st.session_state
 
     def value(field):
