@@ -55,8 +55,9 @@ def due_slide() -> str | None:
 
 
 top = st.columns([6, 1, 1, 3, 2], vertical_alignment="center")
-# Large enough to read from the back of the room: a heading inside the caption.
-top[0].caption("## " + view.plain(ctx.caption()))
+# Large enough to read from the back of the room: a heading inside the caption (h3,
+# so the slide title below stays the page's first h2).
+top[0].caption("### " + view.plain(ctx.caption()))
 top[1].button("◀ Previous", on_click=step, args=(-1,), key="previous", width="stretch")
 top[2].button("Next ▶", on_click=step, args=(1,), key="next", width="stretch")
 auto = top[4].toggle(f"Auto-advance ({SECONDS} s)", key="auto", bind="query-params", on_change=restart_clock)

@@ -164,7 +164,7 @@ def test_slides_hide_the_chart_toolbar_and_start_bridges_at_zero():
         at = run_app({"slide": slide}, PRESENT)
         (chart,) = at.get("plotly_chart")
         assert json.loads(chart.proto.config)["displayModeBar"] is False, slide
-        assert at.caption[0].value == "## All accounts · 3 months to " + at.caption[0].value.rsplit(" to ", 1)[1]
+        assert at.caption[0].value == "### All accounts · 3 months to " + at.caption[0].value.rsplit(" to ", 1)[1]
         if slide == "2":
             spec = json.loads(chart.proto.spec)
             assert spec["layout"]["yaxis"]["range"][0] == 0
