@@ -14,25 +14,14 @@ import time
 import pytest
 
 from nrr_core import Filters, formatting, metrics
-from nrr_core.cli import write_demo
 from nrr_core.months import label, long_label, parse_month
 from nrr_core.period import Period
 from nrr_core.triangle import cohort_triangle
-from tests.test_app_pages import (ALL, CHURN, CURRENCY, OVERVIEW, PRESENT, RETENTION, SMB, _clear_caches,
-                                  assert_clean, charts, deltas, run_app, slide_figure, values)
+from tests.test_app_pages import book  # noqa: F401  (the demo book fixture, one per module)
+from tests.test_app_pages import (ALL, CHURN, CURRENCY, OVERVIEW, PRESENT, RETENTION, SMB, assert_clean, charts,
+                                  deltas, run_app, slide_figure, values)
 
 SLIDE_SECONDS = 20  # pages/present_page.py: SECONDS
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("app_figures") / "nrr.duckdb"
-    write_demo(path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_DB", str(path))
-        _clear_caches()
-        yield path
-        _clear_caches()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 
 from nrr_core import Filters, metrics
 from nrr_core.cli import write_demo
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page, running_app, wait_for_app
+from tests.browser import CHROMIUM_PATH, open_page, running_app, wait_for_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,15 +35,6 @@ def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "nrr.duckdb"
     write_demo(path)
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @contextmanager
