@@ -2,7 +2,7 @@
 
 Flow: read each file's header in Python (encoding, delimiter, column names),
 stage the file as text in DuckDB, validate it in SQL (first bad record wins),
-type it, then build the derived tables (``sql/build_book.sql``), self-check the
+type it, then build the derived tables (``sql/load/build_book.sql``, then ``sql/load/review_tables.sql``), self-check the
 bridge identity, CHECKPOINT, close and ``os.replace`` the new file over the old
 one. Any failure removes the new file and leaves the old database untouched.
 
@@ -27,6 +27,14 @@ import duckdb
 from . import db
 from .errors import InputError, NrrError
 from .months import label, parse_month
+
+
+# The queries each input file goes through, named literally so a search finds every caller:
+# typed files are staged with explicit types and screened with one count; every file has a
+# validation query that finds its first bad record (run only when something is wrong).
+TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/stage_signals", "load/screen_signals")}
+VALIDATE_SQL = {"accounts": "load/validate_accounts", "mrr": "load/validate_mrr", "signals": "load/validate_signals",
+                "subscriptions": "load/validate_subscriptions"}
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,7 @@ class _Builder:
                 extra_no += 1
         self.con.execute("DROP TABLE IF EXISTS raw")
         try:
-            db.run_script(self.con, "stage_csv", {"path": str(path), "columns": renamed, "delim": delim})
+            db.run_script(self.con, "load/stage_csv", {"path": str(path), "columns": renamed, "delim": delim})
         except duckdb.Error as exc:
             raise _csv_error(path, exc, delim) from None
         rows = self.con.execute("SELECT count(*) FROM raw").fetchone()[0]
@@ -212,8 +220,9 @@ class _Builder:
                 self.con.execute(f'ALTER TABLE raw ADD COLUMN "{col}" VARCHAR')
         self.progress(f"read {path.name}: {rows:,} rows")
         if typed:
-            db.run_script(self.con, f"stage_{typed}")
-            problems = int(db.run(self.con, f"screen_{typed}", own_cursor=False).iloc[0, 0])
+            stage, screen = TYPED_SQL[typed]
+            db.run_script(self.con, stage)
+            problems = int(db.run(self.con, screen, own_cursor=False).iloc[0, 0])
             if problems:
                 self._validate(path, spec, delim, accounts_given)
                 raise NrrError(f"{path.name}: {problems:,} rows have a problem that could not be located")
@@ -221,18 +230,18 @@ class _Builder:
             self._validate(path, spec, delim, accounts_given)
         self.progress(f"checked {path.name} ({time.perf_counter() - started:.1f} s)")
         if spec.keep_extra:
-            db.run_script(self.con, "stage_accounts")
+            db.run_script(self.con, "load/stage_accounts")
             if extras:
-                db.run_script(self.con, "stage_attributes", {"extra_names": [e for e in columns if e in extras]})
+                db.run_script(self.con, "load/stage_attributes", {"extra_names": [e for e in columns if e in extras]})
         return rows
 
     def _validate(self, path: Path, spec: CsvSpec, delim: str, accounts_given: bool) -> None:
-        """Raise InputError for the first bad record, found by validate_<role>.sql."""
-        db.run_script(self.con, "number_records")
+        """Raise InputError for the first bad record, found by load/validate_<role>.sql."""
+        db.run_script(self.con, "load/number_records")
         role = spec.role
         params = {"name_required": "name" in spec.required, "segment_required": "segment" in spec.required,
                   "accounts_given": accounts_given}
-        bad = db.run(self.con, f"validate_{role}", params, own_cursor=False)
+        bad = db.run(self.con, VALIDATE_SQL[role], params, own_cursor=False)
         if len(bad):
             rec, problem = int(bad.iloc[0]["rec"]), str(bad.iloc[0]["problem"])
             raise InputError(path.name, _start_line(path, rec, delim, data_rows_only=True) or rec + 1, problem)
@@ -287,7 +296,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
 
 def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress):
     b = _Builder(con, progress)
-    db.run_script(con, "stage_checks")
+    db.run_script(con, "load/stage_checks")
     sources = []
     if accounts is not None:
         b.stage(Path(accounts), ACCOUNTS)
@@ -304,16 +313,16 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
         had_accounts = accounts is not None or customers is not None
         if not had_accounts:
             # validate_subscriptions.sql names stage_accounts; it is filled from the periods below.
-            db.run_script(con, "stage_accounts_empty")
+            db.run_script(con, "load/stage_accounts_empty")
         b.stage(path, SUBSCRIPTIONS, accounts_given=had_accounts)
-        db.run_script(con, "stage_periods", {"default_product": default_product})
+        db.run_script(con, "load/stage_periods", {"default_product": default_product})
         first_idx, last_idx = con.execute(
             "SELECT min(first_idx), greatest(max(last_idx), max(first_idx)) FROM stage_periods").fetchone()
         if as_of_idx is not None:
             last_idx = as_of_idx
-        db.run_script(con, "stage_subscriptions", {"as_of_idx": last_idx})
+        db.run_script(con, "load/stage_subscriptions", {"as_of_idx": last_idx})
         if not had_accounts:
-            db.run_script(con, "stage_accounts_from_revenue")
+            db.run_script(con, "load/stage_accounts_from_revenue")
         sources.append(path.name)
     if as_of_idx is not None:
         if as_of_idx < first_idx:
@@ -326,10 +335,11 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
         con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
                     "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
     t = time.perf_counter()
-    db.run_script(con, "build_book", {
+    db.run_script(con, "load/build_book", {
         "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
         "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
-    broken = db.run(con, "check_book", own_cursor=False)
+    db.run_script(con, "load/review_tables")
+    broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
     progress(f"built derived tables ({time.perf_counter() - t:.1f} s)")

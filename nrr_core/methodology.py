@@ -8,16 +8,17 @@ from . import db
 from .filters import Filters
 from .metrics import BRIDGE_COLUMNS, MOVEMENTS, _params, window
 
-# Each metric with the query files that compute it, in reading order. The
-# load-time statements are named by the table they create in build_book.sql.
+# Each metric with the query files that compute it, in reading order: a query
+# file (``metrics/movements``), or a load-time statement named by its file and
+# the table or macro it creates (``load/build_book:account_month``).
 METRIC_SQL = {
-    "movements": ["build_book:account_month", "build_book:combo_month", "movements"],
-    "retention": ["build_book:retention_base", "build_book:combo_retention", "retention"],
-    "waterfall": ["waterfall", "nrr_bridge"],
-    "cohorts": ["build_book:combo_start", "build_book:combo_cohort", "cohorts"],
-    "filters": ["build_book:selected_combos"],
-    "scores": ["build_book:account_health", "build_book:account_scores", "build_book:score_outcomes",
-               "review/score_backtest"],
+    "movements": ["load/build_book:account_month", "load/build_book:combo_month", "metrics/movements"],
+    "retention": ["load/build_book:retention_base", "load/build_book:combo_retention", "metrics/retention"],
+    "waterfall": ["metrics/waterfall", "metrics/nrr_bridge"],
+    "cohorts": ["load/build_book:combo_start", "load/build_book:combo_cohort", "metrics/cohorts"],
+    "filters": ["load/build_book:selected_combos"],
+    "scores": ["load/review_tables:account_health", "load/review_tables:account_scores",
+               "load/review_tables:score_outcomes", "review/score_backtest"],
 }
 
 
@@ -56,9 +57,9 @@ def sql_for(metric: str) -> list[tuple[str, str]]:
     """(title, SQL text) of every statement behind ``metric`` (a METRIC_SQL key)."""
     out = []
     for name in METRIC_SQL[metric]:
-        if name.startswith("build_book:"):
-            target = name.split(":", 1)[1]
-            out.append((f"build_book.sql: {target} (at load time)", statement_creating("build_book", target)))
+        if ":" in name:
+            file, target = name.split(":", 1)
+            out.append((f"{file.rsplit('/', 1)[-1]}.sql: {target} (at load time)", statement_creating(file, target)))
         else:
             out.append((f"{name}.sql", db.sql_text(name).strip()))
     return out
@@ -74,12 +75,12 @@ def worked_example(con, filters: Filters | None, from_month: str, to_month: str)
     totals["starting_mrr"] + sum of the movements == totals["ending_mrr"].
     """
     lo, hi = window(con, from_month, to_month)
-    picked = db.run(con, "example_account", _params(filters, from_idx=lo, to_idx=hi))
+    picked = db.run(con, "metrics/example_account", _params(filters, from_idx=lo, to_idx=hi))
     if picked.empty:
         return None
     account_id = str(picked.iloc[0, 0])
-    months = db.run(con, "account_window", {"account_id": account_id, "from_idx": lo, "to_idx": hi})
-    name = db.run(con, "account_detail", {"account_id": account_id}).iloc[0]["name"]
+    months = db.run(con, "metrics/account_window", {"account_id": account_id, "from_idx": lo, "to_idx": hi})
+    name = db.run(con, "metrics/account_detail", {"account_id": account_id}).iloc[0]["name"]
     totals = {"starting_mrr": float(months.starting_mrr.iloc[0]),
               **{m: float(months[m].sum()) for m in MOVEMENTS},
               "ending_mrr": float(months.ending_mrr.iloc[-1])}

@@ -53,7 +53,7 @@ class BookInfo:
 
 
 def book_info(con) -> BookInfo:
-    row = db.run(con, "book_info").iloc[0]
+    row = db.run(con, "metrics/book_info").iloc[0]
     return BookInfo(int(row.first_idx), int(row.as_of_idx), str(row.load_id), row.loaded_at,
                     str(row.sources), int(row.accounts), int(row.products))
 
@@ -75,7 +75,7 @@ def movements(con, filters: Filters | None = None) -> pd.DataFrame:
     new_accounts, expanded_accounts, contracted_accounts, churned_accounts,
     reactivated_accounts, ending_accounts).
     """
-    return _with_month(db.run(con, "movements", _params(filters)))
+    return _with_month(db.run(con, "metrics/movements", _params(filters)))
 
 
 def nrr_trend(con, filters: Filters | None = None, to_month: str | None = None) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def nrr_trend(con, filters: Filters | None = None, to_month: str | None = None) 
     gross_retained_mrr, base_accounts, retained_accounts. Only months with a
     month 12 earlier in the data and a non-empty base have a row.
     """
-    frame = _with_month(db.run(con, "retention", _params(filters)))
+    frame = _with_month(db.run(con, "metrics/retention", _params(filters)))
     if to_month is not None:
         frame = frame[frame.month <= to_month].reset_index(drop=True)
     return frame
@@ -108,7 +108,7 @@ def bridge(con, filters: Filters | None, from_month: str, to_month: str,
            existing_only: bool = False) -> dict[str, float]:
     """The window's bridge as a dict: starting_mrr, the six movements, ending_mrr."""
     lo, hi = window(con, from_month, to_month)
-    row = db.run(con, "nrr_bridge" if existing_only else "waterfall", _params(filters, from_idx=lo, to_idx=hi))
+    row = db.run(con, "metrics/nrr_bridge" if existing_only else "metrics/waterfall", _params(filters, from_idx=lo, to_idx=hi))
     return {col: float(row.iloc[0][col]) for col in BRIDGE_COLUMNS}
 
 
@@ -150,7 +150,7 @@ def cohorts(con, filters: Filters | None = None, by: str = "quarter") -> pd.Data
     logo_retention (both over eligible members).
     """
     _check_grouping(con, by, COHORT_KEYS, "cohort grouping")
-    return db.run(con, "cohorts", _params(filters, by=by))
+    return db.run(con, "metrics/cohorts", _params(filters, by=by))
 
 
 def breakdown(con, filters: Filters | None, by: str, month: str) -> pd.DataFrame:
@@ -161,7 +161,7 @@ def breakdown(con, filters: Filters | None, by: str, month: str) -> pd.DataFrame
     """
     _check_grouping(con, by, ATTRIBUTES, "attribute")
     idx = parse_month(month)
-    return db.run(con, "breakdown", _params(filters, by=by, month_idx=idx))
+    return db.run(con, "metrics/breakdown", _params(filters, by=by, month_idx=idx))
 
 
 def movement_accounts(con, filters: Filters | None, movement: str, from_month: str, to_month: str,
@@ -175,14 +175,14 @@ def movement_accounts(con, filters: Filters | None, movement: str, from_month: s
     if movement not in MOVEMENTS:
         raise NrrError(f"unknown movement {movement!r} (use one of {', '.join(MOVEMENTS)})")
     lo, hi = window(con, from_month, to_month)
-    frame = db.run(con, "movement_accounts", _params(filters, movement=movement, from_idx=lo, to_idx=hi,
+    frame = db.run(con, "metrics/movement_accounts", _params(filters, movement=movement, from_idx=lo, to_idx=hi,
                                                      existing_only=existing_only))
     return frame.assign(arr_amount=frame.amount * MONTHS_PER_YEAR)
 
 
 def attribute_values(con) -> dict[str, list[str]]:
     """Known values of every filterable attribute (accounts with revenue only)."""
-    frame = db.run(con, "attribute_values")
+    frame = db.run(con, "metrics/attribute_values")
     values = {name: [] for name in ATTRIBUTES}
     for attribute, group in frame.groupby("attribute", sort=False):
         values[str(attribute)] = [str(v) for v in group["value"]]
@@ -249,7 +249,7 @@ def bridge_by(con, filters: Filters | None, by: str, from_month: str, to_month: 
     """
     _check_grouping(con, by, ATTRIBUTES, "attribute")
     lo, hi = window(con, from_month, to_month)
-    return db.run(con, "bridge_by", _params(filters, by=by, from_idx=lo, to_idx=hi))
+    return db.run(con, "metrics/bridge_by", _params(filters, by=by, from_idx=lo, to_idx=hi))
 
 
 def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str, limit: int = 10) -> pd.DataFrame:
@@ -262,7 +262,7 @@ def nrr_movers(con, filters: Filters | None, from_month: str, to_month: str, lim
     these add up to the bridge's NRR - 1).
     """
     lo, hi = window(con, from_month, to_month)
-    return db.run(con, "nrr_movers", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
+    return db.run(con, "metrics/nrr_movers", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
 
 
 def top_movers(con, filters: Filters | None, from_month: str, to_month: str, n: int = 10) -> dict:
@@ -323,7 +323,7 @@ def account_list(con, filters: Filters | None, month: str, search: str = "", lim
     executive_sponsor, products (lines at the month), customer_since,
     last_movement_label (the movement in words).
     """
-    frame = db.run(con, "account_list", _params(filters, month_idx=parse_month(month), search=search.strip(),
+    frame = db.run(con, "metrics/account_list", _params(filters, month_idx=parse_month(month), search=search.strip(),
                                                 limit=int(limit)))
     frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
     return frame
@@ -331,24 +331,24 @@ def account_list(con, filters: Filters | None, month: str, search: str = "", lim
 
 def account_count(con, filters: Filters | None, month: str, search: str = "") -> int:
     """How many accounts ``account_list`` would list without its limit."""
-    frame = db.run(con, "account_count", _params(filters, month_idx=parse_month(month), search=search.strip()))
+    frame = db.run(con, "metrics/account_count", _params(filters, month_idx=parse_month(month), search=search.strip()))
     return int(frame.iloc[0, 0])
 
 
 def account_detail(con, account_id: str) -> dict | None:
     """One account's attributes (dict), or None if there is no such account."""
-    frame = db.run(con, "account_detail", {"account_id": str(account_id)})
+    frame = db.run(con, "metrics/account_detail", {"account_id": str(account_id)})
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def account_products(con, account_id: str) -> pd.DataFrame:
     """One account's MRR per product line and month (long: month, product, mrr)."""
-    return db.run(con, "account_products", {"account_id": str(account_id)})
+    return db.run(con, "metrics/account_products", {"account_id": str(account_id)})
 
 
 def account_movements(con, account_id: str) -> pd.DataFrame:
     """One account's months with a movement (month, starting_mrr, movements, ending_mrr)."""
-    return db.run(con, "account_movements", {"account_id": str(account_id)})
+    return db.run(con, "metrics/account_movements", {"account_id": str(account_id)})
 
 
 def customer_wins(con, filters: Filters | None, from_month: str, to_month: str, limit: int = 8) -> pd.DataFrame:
@@ -359,7 +359,7 @@ def customer_wins(con, filters: Filters | None, from_month: str, to_month: str, 
     ARR, 12 × MRR); largest first; at most ``limit`` rows.
     """
     lo, hi = window(con, from_month, to_month)
-    frame = db.run(con, "customer_wins", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
+    frame = db.run(con, "metrics/customer_wins", _params(filters, from_idx=lo, to_idx=hi, limit=int(limit)))
     return frame.assign(**{f"{c}_arr": frame[c] * MONTHS_PER_YEAR for c in ("expansion", "cross_sell", "gained")})
 
 

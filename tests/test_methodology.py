@@ -50,13 +50,13 @@ def test_a_statement_is_found_by_its_own_create_not_by_a_comment_in_front_of_it(
 
 def test_every_build_book_statement_is_named_and_shown_without_its_leading_comment():
     from nrr_core import db
-    names = [methodology.created_name(q) for q, _ in db._statements("build_book")]
+    names = [methodology.created_name(q) for q, _ in db._statements("load/build_book")]
     assert None not in names and len(set(names)) == len(names)
-    shown = methodology.statement_creating("build_book", "account_month")
+    shown = methodology.statement_creating("load/build_book", "account_month")
     assert shown.startswith("CREATE TABLE account_month AS") and shown.endswith(";")
 
 
 def test_asking_for_a_statement_nobody_creates_is_an_error_not_a_silent_gap():
     import pytest
-    with pytest.raises(KeyError, match="no statement in build_book.sql creates nothing_here"):
-        methodology.statement_creating("build_book", "nothing_here")
+    with pytest.raises(KeyError, match="no statement in load/build_book.sql creates nothing_here"):
+        methodology.statement_creating("load/build_book", "nothing_here")

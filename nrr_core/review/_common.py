@@ -23,9 +23,9 @@ def today_after(month: str | int) -> dt.date:
 
 
 def _run(con, name: str, params: dict) -> pd.DataFrame:
-    """``db.run`` of ``sql/review/<name>.sql``."""
+    """``db.run`` with a clear message for a book built before the review tables existed."""
     try:
-        return db.run(con, f"review/{name}", params)
+        return db.run(con, name, params)
     except Exception as exc:  # a book built before the review board existed
         if "account_health" in str(exc) or "account_scores" in str(exc) or "score_outcomes" in str(exc):
             raise NrrError("this database was built by an older version and has no account health data: "

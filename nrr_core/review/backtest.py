@@ -43,7 +43,7 @@ def scored_months(con, filters: Filters | None, lo: int, hi: int, horizon: int, 
               "horizon": int(horizon), "weights": scorecard.weights(), "top_share": float(top_share),
               "top_k": int(top_k), "risk_threshold": scorecard.risk_threshold,
               "expansion_threshold": scorecard.expansion_threshold}
-    return _run(con, "score_backtest", params)
+    return _run(con, "review/score_backtest", params)
 
 
 def summarise(monthly: pd.DataFrame, top_k: int = TOP_K, top_share: float = TOP_SHARE) -> dict:

@@ -52,7 +52,7 @@ def candidates(con, filters: Filters | None, month: str | int, scorecard: Scorec
     card = scorecard or judgment_scorecard()
     params = {**(filters or Filters()).to_params(), "month_idx": idx, "weights": card.weights(),
               "today": today_after(idx)}
-    frame = _run(con, "board", params)
+    frame = _run(con, "review/board", params)
     frame["days_to_renewal"] = frame.days_to_renewal.astype("float64")  # NaN, not pd.NA, where no date
     return frame
 

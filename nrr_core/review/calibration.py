@@ -245,7 +245,7 @@ def build_scorecard(counts: pd.DataFrame, gate: pd.DataFrame | None, methods: di
 
 def factor_counts(con, filters: Filters | None, lo: int, hi: int, horizon: int = HORIZON) -> pd.DataFrame:
     """``factor_counts.sql`` over months lo..hi for the selected accounts."""
-    return _run(con, "factor_counts", {**(filters or Filters()).to_params(), "from_idx": int(lo),
+    return _run(con, "review/factor_counts", {**(filters or Filters()).to_params(), "from_idx": int(lo),
                                        "to_idx": int(hi), "horizon": int(horizon)})
 
 

@@ -4,7 +4,7 @@ evidence).
 
 Scores are sums of points, one documented factor at a time (``FACTORS``), so
 every account shows which factors it scored and by how much. The factor
-inputs are built once per load (``account_health`` in ``sql/build_book.sql``)
+inputs are built once per load (``account_health`` in ``sql/load/review_tables.sql``)
 from each account's own month and earlier months only. Two kinds of factor:
 
 * **point-in-time** factors (usage, contraction, NPS, tickets, sponsor) can

@@ -39,9 +39,9 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
     lo, hi = _month_idx(from_month), _month_idx(to_month)
     card = scorecard or calibrate(con, lo - 1).scorecard
     params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "weights": card.weights()}
-    frame = _run(con, "churn_retro", params)
+    frame = _run(con, "review/churn_retro", params)
     history = store.every() if store is not None else no_decisions()
-    selected = set(_run(con, "account_names", (filters or Filters()).to_params()).account_id)
+    selected = set(_run(con, "review/account_names", (filters or Filters()).to_params()).account_id)
     window_start = _month_start(lo)
     reviews_before = sum(1 for aid, at in zip(history.account_id, history.recorded_at)
                          if aid in selected and dt.datetime.fromisoformat(at) < window_start)
@@ -107,7 +107,7 @@ def sponsor_coverage(con, filters: Filters | None, month: str | int) -> tuple[pd
     arr_with_sponsor, arr_share.
     """
     params = {**(filters or Filters()).to_params(), "month_idx": _month_idx(month)}
-    frame = _run(con, "sponsor_coverage", params)
+    frame = _run(con, "review/sponsor_coverage", params)
     covered = frame.executive_sponsor.notna()
     summary = {"accounts": len(frame), "with_sponsor": int(covered.sum()),
                "account_share": _ratio(covered.sum(), len(frame)),
@@ -121,7 +121,7 @@ def sponsor_coverage(con, filters: Filters | None, month: str | int) -> tuple[pd
 def account_signals(con, account_id: str) -> pd.DataFrame:
     """One account's signals by month: month, seats_licensed, active_users,
     utilisation, support_tickets, nps (NaN where not recorded)."""
-    return _run(con, "account_signals", {"account_id": str(account_id)})
+    return _run(con, "review/account_signals", {"account_id": str(account_id)})
 
 
 def decision_log(con, filters: Filters | None, store: DecisionStore) -> pd.DataFrame:
@@ -133,7 +133,7 @@ def decision_log(con, filters: Filters | None, store: DecisionStore) -> pd.DataF
     recorded_by, book_month. Decisions on accounts no longer in the book are
     left out.
     """
-    names = _run(con, "account_names", (filters or Filters()).to_params())
+    names = _run(con, "review/account_names", (filters or Filters()).to_params())
     log = store.every().merge(names, on="account_id", how="inner")
     log["recorded"] = log.recorded_at.map(shown_time).astype(object)
     columns = ["recorded_at", "recorded", "account_id", "name", "segment", "csm_owner", "status", "department",

@@ -1,0 +1,125 @@
+-- The review board's load-time tables, built right after build_book.sql on the
+-- same connection (it reads build_book's account_month, signals, mrr and the
+-- temporary account_keys). No parameters.
+--   account_health  per account and active month: the score inputs and factors
+--                   (nrr_core/review/factors.py), from that month and earlier only
+--   account_scores  macro: the scores of a month range for a $weights STRUCT
+--   score_outcomes  macro: what happened in the following months (back-test
+--                   and calibration outcomes; never a score input)
+
+-- Account health per account and month it had revenue: the inputs of the
+-- review board's risk and expansion scores (nrr_core/review.py). Every column
+-- reads only the account's own month and earlier months, so the score of a
+-- past month is what it would have been then (the back-test relies on this).
+-- Signal columns are NULL where no signal was recorded; a factor with missing
+-- inputs is false.
+--   utilisation        active users / seats licensed in the month
+--   usage_change       the larger fall (or smaller rise) of utilisation and of
+--                      active users against 3 months earlier, as a fraction
+--   tickets_3m         support tickets in this and the 2 previous months;
+--   tickets_before     the 3-month average of the 6 months before those
+--   nps_latest         the latest NPS response in this and the 5 previous months
+--   top_account        among the accounts making up the top 80 % of the book's
+--                      MRR in the month (largest first)
+CREATE TABLE account_health AS
+WITH active AS (
+    SELECT m.account_key, m.month_idx, m.mrr, m.products,
+           sum(m.contraction) OVER recent3 AS contraction_3m,
+           sum(m.expansion + m.cross_sell) OVER recent6 AS expansion_6m,
+           max(m.products) OVER before6 AS products_before
+    FROM account_month m
+    WINDOW recent3 AS (PARTITION BY m.account_key ORDER BY m.month_idx RANGE BETWEEN 2 PRECEDING AND CURRENT ROW),
+           recent6 AS (PARTITION BY m.account_key ORDER BY m.month_idx RANGE BETWEEN 5 PRECEDING AND CURRENT ROW),
+           before6 AS (PARTITION BY m.account_key ORDER BY m.month_idx RANGE BETWEEN 6 PRECEDING AND 1 PRECEDING)
+    QUALIFY m.mrr > 0
+), sig AS (
+    SELECT account_key, month_idx, active_users,
+           CASE WHEN seats_licensed > 0 THEN active_users / seats_licensed END AS utilisation,
+           sum(support_tickets) OVER recent3 AS tickets_3m,
+           count(support_tickets) OVER recent3 AS ticket_months_3m,
+           sum(support_tickets) OVER before6 / 2.0 AS tickets_before,
+           count(support_tickets) OVER before6 AS ticket_months_before,
+           arg_max(nps, month_idx) FILTER (WHERE nps IS NOT NULL) OVER recent6 AS nps_latest
+    FROM signals
+    WINDOW recent3 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 2 PRECEDING AND CURRENT ROW),
+           recent6 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 5 PRECEDING AND CURRENT ROW),
+           before6 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 8 PRECEDING AND 3 PRECEDING)
+), book_month AS (
+    SELECT month_idx, count(DISTINCT product_key) AS products_sold FROM mrr GROUP BY ALL
+), ranked AS (
+    SELECT a.*, s.utilisation, s.active_users, s.tickets_3m, s.ticket_months_3m, s.tickets_before,
+           s.ticket_months_before, s.nps_latest,
+           CASE WHEN p.utilisation > 0 THEN s.utilisation / p.utilisation - 1 END AS utilisation_change,
+           CASE WHEN p.active_users > 0 THEN s.active_users / p.active_users - 1 END AS users_change,
+           sum(a.mrr) OVER (PARTITION BY a.month_idx ORDER BY a.mrr DESC, a.account_key
+                            ROWS UNBOUNDED PRECEDING) - a.mrr
+               < 0.8 * sum(a.mrr) OVER (PARTITION BY a.month_idx) AS top_account,
+           b.products_sold
+    FROM active a
+    LEFT JOIN sig s USING (account_key, month_idx)
+    LEFT JOIN sig p ON p.account_key = a.account_key AND p.month_idx = a.month_idx - 3
+    JOIN book_month b USING (month_idx)
+)
+SELECT r.account_key, r.month_idx, r.mrr, r.products, r.utilisation,
+       least(r.utilisation_change, r.users_change) AS usage_change,
+       r.tickets_3m, r.tickets_before, r.nps_latest,
+       -- risk factors
+       coalesce(least(r.utilisation_change, r.users_change) <= -0.2, false) AS usage_drop,
+       coalesce(r.utilisation < 0.5, false) AS low_utilisation,
+       coalesce(r.contraction_3m < 0, false) AS recent_contraction,
+       coalesce(r.products < r.products_before, false) AS product_dropped,
+       coalesce(r.nps_latest <= 6, false) AS detractor,
+       coalesce(r.ticket_months_3m = 3 AND r.ticket_months_before = 6 AND r.tickets_3m >= 3
+                AND r.tickets_3m >= 2 * r.tickets_before, false) AS ticket_spike,
+       r.top_account AND a.executive_sponsor IS NULL AS top_without_sponsor,
+       -- expansion factors
+       coalesce(r.utilisation >= 0.9, false) AS high_utilisation,
+       coalesce(greatest(r.utilisation_change, r.users_change) >= 0.15
+                AND least(r.utilisation_change, r.users_change) > -0.2, false) AS usage_growth,
+       r.products = 1 AND r.products_sold >= 2 AS single_product,
+       coalesce(r.nps_latest >= 9, false) AS promoter,
+       coalesce(r.expansion_6m > 0, false) AS recent_expansion,
+       r.top_account
+FROM ranked r JOIN account_keys a USING (account_key)
+ORDER BY r.month_idx, r.account_key;
+
+-- Risk and expansion scores of the selected months: each factor's points
+-- (the STRUCT w, built from nrr_core/review.py FACTORS) where the factor holds.
+-- Only factors known at the month itself: the renewal and review factors are
+-- added for the current month by review.py.
+CREATE MACRO account_scores(from_idx, to_idx, w) AS TABLE
+SELECT h.*,
+       CAST(struct_extract(w, 'usage_drop') * usage_drop::INT
+            + struct_extract(w, 'low_utilisation') * low_utilisation::INT
+            + struct_extract(w, 'recent_contraction') * recent_contraction::INT
+            + struct_extract(w, 'product_dropped') * product_dropped::INT
+            + struct_extract(w, 'detractor') * detractor::INT
+            + struct_extract(w, 'ticket_spike') * ticket_spike::INT
+            + struct_extract(w, 'top_without_sponsor') * top_without_sponsor::INT AS INTEGER) AS risk_score,
+       CAST(struct_extract(w, 'high_utilisation') * high_utilisation::INT
+            + struct_extract(w, 'usage_growth') * usage_growth::INT
+            + struct_extract(w, 'single_product') * single_product::INT
+            + struct_extract(w, 'promoter') * promoter::INT
+            + struct_extract(w, 'recent_expansion') * recent_expansion::INT AS INTEGER) AS expansion_score
+FROM account_health h
+WHERE h.month_idx BETWEEN from_idx AND to_idx;
+
+-- What happened to each account active in a month over the following
+-- `horizon` months (the back-test's outcome; never an input of a score):
+-- churned or contracted, the MRR lost that way, and expansion or cross-sell.
+CREATE MACRO score_outcomes(from_idx, to_idx, horizon) AS TABLE
+WITH ahead AS (
+    SELECT account_key, month_idx, mrr,
+           coalesce(bool_or(churn < 0 OR contraction < 0) OVER next_months, false) AS lost,
+           coalesce(bool_or(churn < 0) OVER next_months, false) AS churned,
+           coalesce(-sum(churn + contraction) OVER next_months, 0) AS lost_mrr,
+           coalesce(bool_or(expansion + cross_sell > 0) OVER next_months, false) AS grew,
+           coalesce(sum(expansion + cross_sell) OVER next_months, 0) AS gained_mrr
+    FROM account_month
+    WHERE month_idx BETWEEN from_idx AND to_idx + horizon
+    WINDOW next_months AS (PARTITION BY account_key ORDER BY month_idx
+                           RANGE BETWEEN 1 FOLLOWING AND horizon FOLLOWING)
+)
+SELECT account_key, month_idx, lost, churned, lost_mrr, grew, gained_mrr
+FROM ahead
+WHERE month_idx BETWEEN from_idx AND to_idx AND mrr > 0;
