@@ -323,7 +323,7 @@ def calibrate(con, month: str | int, horizon: int = HORIZON) -> Calibration:
     }
     chosen = "; ".join(f"{kind} score: {'calibrated' if how == 'calibrated' else 'judgment'} points "
                        f"({_lift_words(figures, kind)})" for kind, how in methods.items())
-    note = (f"{chosen}. Points set on {label(lo)}–{label(hi)} ({int(counts.n.sum()):,} account-months with a "
+    note = (f"{chosen[0].upper()}{chosen[1:]}. Points set on {label(lo)}–{label(hi)} ({int(counts.n.sum()):,} account-months with a "
             f"known {horizon}-month outcome); a factor with no lift in {test_span[0]}–{test_span[1]} gets no "
             f"points.")
     card = build_scorecard(counts, test, methods, note)
