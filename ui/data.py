@@ -17,6 +17,7 @@ import threading
 import streamlit as st
 
 from nrr_core import db, review
+from nrr_core.months import label, parse_month
 from nrr_core.demo import write_demo
 from nrr_core.review.decisions import Decision, DecisionStore
 
@@ -107,7 +108,10 @@ def board(filters, month: str) -> review.Board:
 
 
 def retrospective(filters, from_month: str, to_month: str):
-    return review.retrospective(_pinned()[1], filters, from_month, to_month, decisions())
+    """The churn retrospective with the latest decisions (read fresh), scored
+    with the cached scorecard in force the month before the window."""
+    card = get(review.calibrate, label(parse_month(from_month) - 1)).scorecard
+    return review.retrospective(_pinned()[1], filters, from_month, to_month, decisions(), scorecard=card)
 
 
 def decision_log(filters):

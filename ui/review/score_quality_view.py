@@ -59,7 +59,7 @@ def draw(f, as_of: str) -> None:
     accounts (``f``) up to ``as_of`` with it."""
     _calibration(as_of)
     st.subheader("Back-test of the score in force")
-    bt = data.get(review.backtest, f, as_of)
+    bt = data.get(review.backtest, f, as_of, scorecard=data.get(review.calibrate, as_of).scorecard)
     if bt is None:
         view.nothing(f"The back-test needs months with 6 months of history before and {review.HORIZON} after; "
                      "this book (or as-of month) has none.")
