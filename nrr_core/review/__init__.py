@@ -15,7 +15,7 @@ from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board
 from .decisions import DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions
 from .factors import (EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR,
                       HORIZON, POINT_IN_TIME, REVIEW_STALE_DAYS, RISK_THRESHOLD, TOP_K, TOP_SHARE, Factor,
-                      contributions, factor_table, reasons, weights)
+                      contributions, factor_table, reasons)
 from .rollups import account_signals, at_risk_rollup, decision_log, retrospective, sponsor_coverage
 
 __all__ = [
@@ -24,5 +24,5 @@ __all__ = [
     "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Calibration", "Decision", "DecisionStore", "Factor", "Scorecard",
     "account_signals", "assemble_board", "calibrate", "columns", "comparison_table", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
     "decision_log", "decision_summary", "factor_table", "judgment_scorecard", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
-    "today_after", "weights",
+    "today_after",
 ]

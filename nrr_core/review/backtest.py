@@ -10,7 +10,7 @@ from ..filters import Filters
 from ..metrics import book_info
 from ..months import label
 from ._common import _month_idx, _ratio, _run
-from .calibration import Scorecard, calibrate, factor_counts
+from .calibration import FIRST_SCORED, Scorecard, calibrate, factor_counts
 from .factors import FACTORS, HORIZON, TOP_K, TOP_SHARE
 
 
@@ -111,7 +111,7 @@ def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = H
     """
     info = book_info(con)
     hi = min(_month_idx(to_month), info.as_of_idx) - horizon
-    lo = info.first_idx + 6
+    lo = info.first_idx + FIRST_SCORED
     if hi < lo:
         return None
     if scorecard is None:

@@ -60,7 +60,7 @@ MIN_FIT_MONTHS = 6      # fewer fit months than this: keep the judgment points
 MIN_EVENTS = 100        # fewer outcomes (or non-outcomes) in the fit: keep the judgment points
 MIN_TEST_MONTHS = 3
 TEST_SHARE = 1 / 3      # the latest third of the months with known outcomes judges the fit
-FIRST_SCORED = 6        # months of history a month needs before it is scored (as the back-test)
+FIRST_SCORED = 6        # months of history a month needs before it is scored (calibration and back-test)
 RISK_MULTIPLE = 2.0     # at risk: twice the average chance of losing revenue
 EXPANSION_MULTIPLE = 1.5  # expansion candidate: 1.5 times the average chance of expanding
 

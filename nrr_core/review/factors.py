@@ -93,12 +93,6 @@ def factor_table(points: dict[str, int] | None = None) -> pd.DataFrame:
                           "rule": f.rule, "back_tested": not f.live} for f in FACTORS])
 
 
-def weights() -> dict[str, int]:
-    """The judgment points of the point-in-time factors, bound as the SQL
-    ``$weights`` STRUCT (``Scorecard.weights`` gives a scorecard's)."""
-    return {key: FACTOR_BY_KEY[key].points for key in POINT_IN_TIME}
-
-
 def _judgment_points() -> dict[str, int]:
     return {f.key: f.points for f in FACTORS}
 
