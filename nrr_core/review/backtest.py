@@ -10,7 +10,7 @@ from ..filters import Filters
 from ..metrics import book_info
 from ..months import label
 from ._common import _month_idx, _ratio, _run
-from .calibration import FIRST_SCORED, Scorecard, calibrate, factor_counts
+from .calibration import FIRST_SCORED, Scorecard, calibrate, factor_counts, factor_rate
 from .factors import FACTORS, HORIZON, TOP_K, TOP_SHARE
 
 
@@ -77,18 +77,8 @@ def factor_rates(counts: pd.DataFrame, scorecard: Scorecard) -> pd.DataFrame:
     factor (label), key, kind, points (``scorecard``'s), share (of
     account-months where it held), rate_with, rate_without (churned or
     contracted for risk factors, expanded for expansion factors), lift."""
-    rows = []
-    for f in FACTORS:
-        if f.live:
-            continue
-        holds = counts[f.key].astype(bool)
-        hits = counts.n * counts["lost" if f.kind == "risk" else "grew"]
-        rate_with = _ratio(hits[holds].sum(), counts.n[holds].sum())
-        rate_without = _ratio(hits[~holds].sum(), counts.n[~holds].sum())
-        rows.append({"factor": f.label, "key": f.key, "kind": f.kind, "points": int(scorecard.points[f.key]),
-                     "share": _ratio(counts.n[holds].sum(), counts.n.sum()), "rate_with": rate_with,
-                     "rate_without": rate_without, "lift": _ratio(rate_with, rate_without)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{"factor": f.label, "key": f.key, "kind": f.kind, "points": int(scorecard.points[f.key]),
+                          **factor_rate(counts, f)} for f in FACTORS if not f.live])
 
 
 def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = HORIZON,

@@ -151,21 +151,22 @@ def points_from(coefficient: float) -> int:
     return int(min(MAX_POINTS, round(coefficient * POINTS_TO_DOUBLE / math.log(2))))
 
 
+def factor_rate(counts: pd.DataFrame, factor) -> dict[str, float]:
+    """One point-in-time factor on ``counts`` (rows of ``factor_counts.sql``):
+    share (of account-months where it held), rate_with and rate_without (of its
+    kind's outcome: lost for risk, grew for expansion), lift (rate_with ÷
+    rate_without). NaN where a side is empty or has no outcome."""
+    holds = counts[factor.key].astype(bool)
+    hits = counts.n * counts[OUTCOME[factor.kind]]
+    rate_with = _ratio(hits[holds].sum(), counts.n[holds].sum())
+    rate_without = _ratio(hits[~holds].sum(), counts.n[~holds].sum())
+    return {"share": _ratio(counts.n[holds].sum(), counts.n.sum()), "rate_with": rate_with,
+            "rate_without": rate_without, "lift": _ratio(rate_with, rate_without)}
+
+
 def factor_lifts(counts: pd.DataFrame, kind: str) -> dict[str, float]:
-    """Each factor's lift on ``counts`` (rows of ``factor_counts.sql``): the
-    outcome rate of account-months with the factor ÷ the rate of those without.
-    NaN where either side is empty or has no outcome."""
-    outcome = OUTCOME[kind]
-    hits = counts.n * counts[outcome]
-    out = {}
-    for f in FACTORS:
-        if f.kind != kind or f.live:
-            continue
-        holds = counts[f.key].astype(bool)
-        rate_with = _ratio(hits[holds].sum(), counts.n[holds].sum())
-        rate_without = _ratio(hits[~holds].sum(), counts.n[~holds].sum())
-        out[f.key] = _ratio(rate_with, rate_without) if rate_without else math.nan
-    return out
+    """Each point-in-time factor of ``kind``'s lift on ``counts`` (``factor_rate``)."""
+    return {f.key: factor_rate(counts, f)["lift"] for f in FACTORS if f.kind == kind and not f.live}
 
 
 def _fit_kind(counts: pd.DataFrame, kind: str) -> tuple[float, dict[str, float]]:
