@@ -160,9 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
             _add_decisions(k)
         _add_filters(k)
 
-    pack = sub.add_parser("pack", help="write the board pack (PDF) for a period and filters")
+    pack = sub.add_parser("pack", help="write the board pack for a period and filters: a PDF, or with --out "
+                                       "FILE.pptx an editable PowerPoint deck with native charts")
     pack.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
-    pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write (replaced if it exists)")
+    pack.add_argument("--out", required=True, metavar="FILE.pdf", help="the file to write (replaced if it exists): "
+                                                                      ".pdf for the PDF, .pptx for the deck")
     end = pack.add_mutually_exclusive_group()
     end.add_argument("--as-of", dest="as_of", metavar="YYYY-MM", help="last month of the period "
                                                                      "(default: the data's as-of month)")
@@ -261,7 +263,7 @@ def write_pack(args) -> int:
     import time
 
     from . import review
-    from .pack import make_pack
+    from .pack import build_deck, make_pack
     from .period import Period
 
     started = time.perf_counter()
@@ -270,6 +272,9 @@ def write_pack(args) -> int:
         raise NrrError(f"--out {out} is a folder; give a file name such as board-pack.pdf")
     if not out.parent.is_dir():
         raise NrrError(f"--out {out}: the folder {out.parent} does not exist")
+    deck = out.suffix.lower() == ".pptx"
+    if not deck and out.suffix.lower() != ".pdf":
+        raise NrrError(f"--out {out}: give a .pdf (the board pack) or a .pptx (the editable deck) file name")
     window = args.window or ("custom" if args.from_month else "quarter")
     if args.from_month and window != "custom":
         raise NrrError(f"--from goes with --window custom, not --window {window}")
@@ -284,18 +289,21 @@ def write_pack(args) -> int:
             reviews = _review_lists(con, filters, period.to_month, args)
             retro = review.retrospective(con, filters, period.from_month, period.to_month, _decision_store(args))
         # No db_path: the pack prints a placeholder, never this machine's paths.
-        pack = make_pack(con, filters, period, currency=args.currency, reviews=reviews, retrospective=retro)
+        build = build_deck if deck else make_pack
+        made = build(con, filters, period, currency=args.currency, reviews=reviews, retrospective=retro)
     finally:
         con.close()
+    content = made if deck else made.pdf
     tmp = out.with_name(f".{out.name}.tmp")
     try:
-        tmp.write_bytes(pack.pdf)
+        tmp.write_bytes(content)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise NrrError(f"--out {out}: cannot write it ({exc.strerror or exc})") from None
     if not args.quiet:
-        print(f"wrote {out}: {pack.pages} pages, {len(pack.pdf) / 1024:,.0f} KB, "
+        pages = "" if deck else f"{made.pages} pages, "
+        print(f"wrote {out}: {pages}{len(content) / 1024:,.0f} KB, "
               f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 

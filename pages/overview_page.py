@@ -6,7 +6,7 @@ require_frame()  # stops here unless app.py's frame runs this page
 
 import streamlit as st
 
-from nrr_core import charts, formatting, metrics
+from nrr_core import charts, formatting, metrics, pack
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from ui import board_pack, data, view
 from ui.frame import context, page_header
@@ -21,10 +21,14 @@ if not head["accounts"] and head["nrr"] is None:
     view.nothing("No accounts match these filters at this month. Clear a filter or pick another month.")
     st.stop()
 
-# The board pack: one click builds the PDF on the server for these filters and period, and downloads it.
-clicked = st.download_button("Board pack (PDF)", board_pack.pdf_maker(f, p), file_name=board_pack.file_name(p),
-                             mime="application/pdf", key="board_pack", icon=":material/picture_as_pdf:",
-                             help=board_pack.HELP)
+# The board pack: one click builds the PDF (or the editable deck) on the server for these filters and period.
+pack_pdf, pack_deck, _ = st.columns([1, 1, 3])
+clicked = pack_pdf.download_button("Board pack (PDF)", board_pack.pdf_maker(f, p), file_name=board_pack.file_name(p),
+                                   mime="application/pdf", key="board_pack", icon=":material/picture_as_pdf:",
+                                   help=board_pack.HELP)
+pack_deck.download_button("Board deck (PPTX)", board_pack.deck_maker(f, p),
+                          file_name=board_pack.file_name(p, "pptx"), mime=pack.PPTX_MIME, key="board_deck",
+                          icon=":material/slideshow:", help=board_pack.DECK_HELP)
 problem = board_pack.problem() if clicked else None
 if problem:
     st.warning(problem)

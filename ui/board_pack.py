@@ -1,6 +1,7 @@
-"""The board pack in the app: one click builds the PDF and downloads it.
+"""The board pack in the app: one click builds the PDF (or the editable PPTX
+deck) and downloads it.
 
-``pdf_maker(filters, period)`` returns the callable a ``st.download_button``
+``pdf_maker(filters, period)`` (and ``deck_maker``) returns the callable a ``st.download_button``
 takes as its ``data``: Streamlit runs it when the button is clicked, on a
 thread of its own (no session there), so everything it needs is captured
 during the page run: the pinned data snapshot, the settings and the decisions
@@ -30,8 +31,12 @@ def problem() -> str | None:
     return pack.browser_problem()
 
 
-def file_name(period) -> str:
-    return f"nrr-board-pack-{period.from_month}-to-{period.to_month}.pdf"
+DECK_HELP = ("The same pack as an editable PowerPoint deck: native charts whose data sits in the deck, so they can "
+             "be restyled before a board meeting. No browser needed.")
+
+
+def file_name(period, suffix: str = "pdf") -> str:
+    return f"nrr-board-pack-{period.from_month}-to-{period.to_month}.{suffix}"
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -41,27 +46,44 @@ def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: 
                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _board_deck(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
+                retro_frame, retro_summary: tuple) -> bytes:
+    return pack.build_deck(_con, filters, period, currency=currency, benchmarks=dict(benchmarks),
+                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
+
+
 def pdf_maker(filters, period) -> Callable[[], bytes]:
     """The PDF bytes of the board pack for ``filters`` and ``period``, built
     when called (see the module docstring). Raises NrrError (no browser)."""
+    return _maker(filters, period, deck=False)
+
+
+def deck_maker(filters, period) -> Callable[[], bytes]:
+    """The PPTX bytes of the board deck for ``filters`` and ``period``, built when called."""
+    return _maker(filters, period, deck=True)
+
+
+def _maker(filters, period, *, deck: bool) -> Callable[[], bytes]:
     if data.SNAPSHOT_KEY not in st.session_state:  # a page run without app.py (cold deep link)
         data.pin_snapshot()
     data_version, con = st.session_state[data.SNAPSHOT_KEY]
     settings, store = data.settings(), data.decisions()
     benchmarks = tuple(sorted(settings.benchmarks.items()))
 
-    def pdf() -> bytes:
-        missing = problem()
+    def build() -> bytes:
+        missing = None if deck else problem()
         if missing:
             raise NrrError(missing)
         month = period.to_month
         board = review.board(con, filters, month, store)
         frame, summary = review.retrospective(con, filters, period.from_month, month, store)
         columns = pack.REVIEW_COLUMNS
-        built = _board_pack(con, data_version, filters, period, settings.currency, benchmarks,
-                            board.at_risk[[c for c in columns if c in board.at_risk.columns]],
-                            board.expansion[[c for c in columns if c in board.expansion.columns]],
-                            frame, tuple(sorted(summary.items())))
-        return built.pdf
+        made = (_board_deck if deck else _board_pack)(
+            con, data_version, filters, period, settings.currency, benchmarks,
+            board.at_risk[[c for c in columns if c in board.at_risk.columns]],
+            board.expansion[[c for c in columns if c in board.expansion.columns]],
+            frame, tuple(sorted(summary.items())))
+        return made if deck else made.pdf
 
-    return pdf
+    return build

@@ -20,11 +20,13 @@ the definitions and the commands that reproduce every figure.
 Modules: ``pdf`` (fonts, page frame, heading, paragraph, table, fit),
 ``images`` (plotly → PNG through kaleido, print styling), ``text`` (plain
 text and formats), ``pages``, ``review_pages`` and ``reference_pages`` (the
-pages), ``reproduce`` (the commands) and ``assembly`` (``make_pack``).
+pages), ``reproduce`` (the commands), ``assembly`` (``pack_context``, ``make_pack``,
+``build_deck``) and ``deck`` (the same pages as an editable PPTX with native charts).
 """
 from ..definitions import DEFAULT_BENCHMARKS
 from ..review import columns as _review_columns
-from .assembly import BoardPack, build_pack, make_pack
+from .assembly import BoardPack, build_deck, build_pack, make_pack, pack_context
+from .deck import PPTX_MIME
 from .images import CHART_FONT, CHARTS, MISSING_BROWSER, PX_PER_MM, browser_problem, export_charts
 from .pages import NO_RETROSPECTIVE, NO_REVIEWS, TITLE
 from .pdf import FALLBACK_FONTS, FONT_DIRS
@@ -38,6 +40,7 @@ REVIEW_COLUMNS = tuple(c.key for c in _review_columns.PACK)
 __all__ = [
     "CHARTS", "CHART_FONT", "DB_PLACEHOLDER", "DEFAULT_BENCHMARKS", "FALLBACK_FONTS", "FONT_DIRS", "MISSING_BROWSER",
     "NO_RETROSPECTIVE", "NO_REVIEWS", "PX_PER_MM", "RETROSPECTIVE_LIMIT", "REVIEW_COLUMNS", "REVIEW_LIMIT", "TITLE",
-    "BoardPack", "browser_problem", "build_pack", "export_charts", "filter_args", "make_pack", "period_words",
+    "BoardPack", "PPTX_MIME", "browser_problem", "build_deck", "build_pack", "export_charts", "filter_args",
+    "make_pack", "pack_context", "period_words",
     "plain", "reproduce_commands", "step_text",
 ]

@@ -14,6 +14,7 @@ from ..definitions import DEFAULT_BENCHMARKS
 from ..filters import Filters
 from ..metrics import BRIDGE_COLUMNS
 from ..period import Period
+from .deck import make_deck
 from .images import CHARTS, export_charts, for_print
 from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
 from .pdf import new_pdf
@@ -33,6 +34,43 @@ class BoardPack:
     chart_seconds: float
 
 
+def pack_context(con, filters: Filters | None, period: Period, *, currency: str = "$",
+                 benchmarks: dict | None = None,
+                 reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+                 retrospective: tuple[pd.DataFrame, dict] | None = None,
+                 db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> dict:
+    """Everything the pack's pages print, from ``metrics``: the PDF pack and
+    the PPTX deck read the same dictionary, so they cannot disagree. Keys:
+    filters, period, info, currency, benchmarks, generated, contents, head,
+    trend, waterfall, existing, breakdown, curves, reviews, retrospective,
+    commands. Raises NrrError for a window outside the data."""
+    filters = filters or Filters()
+    benchmarks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
+    info = metrics.book_info(con)
+    metrics.window(con, period.from_month, period.to_month)
+    to = period.to_month
+    sections = ["retention trend", "MRR bridge", "retention by segment"]
+    if reviews is not None:
+        sections += ["accounts at risk", "expansion opportunities"]
+    if retrospective is not None:
+        sections += ["churned and contracted accounts"]
+    sections += ["definitions", "how to reproduce every figure"]
+    return {
+        "filters": filters, "period": period, "info": info, "currency": currency, "benchmarks": benchmarks,
+        "generated": f"{(generated_at or datetime.now(timezone.utc)):%Y-%m-%d %H:%M %Z}".strip(),
+        "contents": " · ".join(sections),
+        "head": metrics.headline(con, filters, to),
+        "trend": metrics.nrr_trend(con, filters, to),
+        "waterfall": metrics.waterfall(con, filters, period.from_month, to),
+        "existing": metrics.bridge(con, filters, period.from_month, to, existing_only=True),
+        "breakdown": metrics.breakdown(con, filters, "segment", to),
+        "curves": metrics.cohorts(con, filters, "segment"),
+        "reviews": reviews,
+        "retrospective": retrospective,
+        "commands": reproduce_commands(filters, period, str(db_path)),
+    }
+
+
 def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
               reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
               retrospective: tuple[pd.DataFrame, dict] | None = None,
@@ -49,31 +87,9 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     a window outside the data, a missing font or a missing browser.
     """
     started = time.perf_counter()
-    filters = filters or Filters()
-    benchmarks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
-    info = metrics.book_info(con)
-    metrics.window(con, period.from_month, period.to_month)
-    to = period.to_month
-    sections = ["retention trend", "MRR bridge", "retention by segment"]
-    if reviews is not None:
-        sections += ["accounts at risk", "expansion opportunities"]
-    if retrospective is not None:
-        sections += ["churned and contracted accounts"]
-    sections += ["definitions", "how to reproduce every figure"]
-    ctx = {
-        "filters": filters, "period": period, "info": info, "currency": currency, "benchmarks": benchmarks,
-        "generated": f"{(generated_at or datetime.now(timezone.utc)):%Y-%m-%d %H:%M %Z}".strip(),
-        "contents": " · ".join(sections),
-        "head": metrics.headline(con, filters, to),
-        "trend": metrics.nrr_trend(con, filters, to),
-        "waterfall": metrics.waterfall(con, filters, period.from_month, to),
-        "existing": metrics.bridge(con, filters, period.from_month, to, existing_only=True),
-        "breakdown": metrics.breakdown(con, filters, "segment", to),
-        "curves": metrics.cohorts(con, filters, "segment"),
-        "reviews": reviews,
-        "retrospective": retrospective,
-        "commands": reproduce_commands(filters, period, str(db_path)),
-    }
+    ctx = pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
+                       retrospective=retrospective, db_path=db_path, generated_at=generated_at)
+    filters, info = ctx["filters"], ctx["info"]
     figures = _print_figures(ctx)
     chart_started = time.perf_counter()
     pngs = dict(zip(figures, export_charts([(f, *CHARTS[k]) for k, f in figures.items()])))
@@ -122,3 +138,13 @@ def build_pack(con, filters: Filters | None, period: Period, *, currency: str = 
     """The board pack as PDF bytes (see ``make_pack``)."""
     return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
                      retrospective=retrospective, db_path=db_path, generated_at=generated_at).pdf
+
+
+def build_deck(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
+               reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+               retrospective: tuple[pd.DataFrame, dict] | None = None,
+               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
+    """The board pack as an editable PPTX deck (``deck.make_deck``): the same
+    context, hence the same figures, as ``make_pack``; no browser needed."""
+    return make_deck(pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
+                                  retrospective=retrospective, db_path=db_path, generated_at=generated_at))
