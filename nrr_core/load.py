@@ -201,7 +201,8 @@ def _read_header(path: Path, spec: CsvSpec, mapping: dict[str, str] | None = Non
 
 # --------------------------------------------------------------------------- account mappings
 
-MAPPING_EXAMPLE = '[accounts]\naccount_id = "Company ID"\nname = "Company"\nsegment = "Tier"'
+# How a mapping looks, for messages (one line).
+MAPPING_EXAMPLE = 'a line [accounts], then lines like  account_id = "Company ID"'
 
 
 def check_mapping(mapping, source: str = "accounts mapping") -> dict[str, str]:
@@ -218,7 +219,7 @@ def check_mapping(mapping, source: str = "accounts mapping") -> dict[str, str]:
     """
     if not isinstance(mapping, dict):
         raise InputError(source, None, f"the mapping must be a table of our column = \"their header\" "
-                                       f"(e.g. {MAPPING_EXAMPLE!r})")
+                                       f"({MAPPING_EXAMPLE})")
     clean: dict[str, str] = {}
     used: dict[str, str] = {}
     for ours, theirs in mapping.items():
@@ -253,12 +254,12 @@ def read_mapping(path) -> dict[str, str]:
         at = re.search(r"\(at line (\d+), column \d+\)", text)
         problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", text)
         raise InputError(name, int(at.group(1)) if at else None,
-                         f"is not a TOML mapping file ({problem}; expected e.g. {MAPPING_EXAMPLE!r})") from None
+                         f"is not a TOML mapping file ({problem}; expected {MAPPING_EXAMPLE})") from None
     unknown = [k for k in data if k != "accounts"]
     if unknown:
         raise InputError(name, None, f"unknown section [{unknown[0][:40]}] (a mapping file has one section, [accounts])")
     if "accounts" not in data:
-        raise InputError(name, None, f"has no [accounts] section (expected e.g. {MAPPING_EXAMPLE!r})")
+        raise InputError(name, None, f"has no [accounts] section (expected {MAPPING_EXAMPLE})")
     return check_mapping(data["accounts"], name)
 
 
