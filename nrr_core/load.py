@@ -616,6 +616,9 @@ def _stage_invoice_revenue(con, b: _Builder, inputs: _Inputs, had_accounts: bool
                        f"{label(as_of_idx)}, so there is no MRR to show")
     db.run_script(con, "load/stage_accounts_from_invoices", {"as_of_idx": as_of_idx})
     added = con.execute("SELECT count(*) FROM added_accounts").fetchone()[0]
+    # The lines (text and typed) are done with: free their memory before the book is built.
+    con.execute("DROP TABLE raw")
+    con.execute("DROP TABLE invoice_lines")
     b.progress(f"invoice lines: MRR from {label(first_idx)} to {label(as_of_idx)}, {added:,} accounts added")
     return first_idx, as_of_idx, added
 
