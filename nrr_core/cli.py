@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--subscriptions", help="subscription periods instead of mrr.csv "
                                               "(customer_id, start_date, end_date, monthly_amount[, product])")
     load.add_argument("--customers", help="with --subscriptions: a customers file (customer_id[, name, segment, ...])")
+    load.add_argument("--invoice-lines", action="append", metavar="FILE", dest="invoice_lines",
+                      help="billed lines instead of mrr.csv (customer_id, service_period_start, service_period_end, "
+                           "amount[, product, type, currency, prorated]); repeat for several files, summed")
+    load.add_argument("--fx", metavar="fx.csv", help="with --invoice-lines: constant rates (currency, rate = units of "
+                                                     "the reporting currency per unit)")
+    load.add_argument("--map", metavar="mapping.toml", dest="map_file",
+                      help="rename the accounts file's columns: [accounts] our_column = \"their header\"")
     load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS)")
     load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data)")
     load.add_argument("--default-product", default="Subscription",
@@ -220,11 +227,14 @@ def run(argv=None) -> int:
         progress = _Progress(args.quiet, args.progress)
         if args.command == "load":
             summary = load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
-                                customers=args.customers, signals=args.signals, as_of=args.as_of,
+                                customers=args.customers, invoice_lines=args.invoice_lines, fx=args.fx,
+                                map_file=args.map_file, signals=args.signals, as_of=args.as_of,
                                 default_product=args.default_product, progress=progress)
         else:
             summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
-        progress.done(f"wrote {summary.path}: {summary.accounts:,} accounts, {summary.mrr_rows:,} "
+        added = getattr(summary, "accounts_added_from_revenue", 0)
+        added_text = f" ({added:,} added from revenue, with no accounts row)" if added else ""
+        progress.done(f"wrote {summary.path}: {summary.accounts:,} accounts{added_text}, {summary.mrr_rows:,} "
                       f"account-product-months, {summary.first_month} to {summary.as_of_month} "
                       f"({summary.seconds:.1f} s)")
         return 0

@@ -6,6 +6,11 @@ type it, then build the derived tables (``sql/load/build_book.sql``, then ``sql/
 bridge identity, CHECKPOINT, close and ``os.replace`` the new file over the old
 one. Any failure removes the new file and leaves the old database untouched.
 
+Revenue comes from exactly one of mrr.csv, subscription periods or invoice
+lines (one or more files, summed; ``sql/load/*invoice*.sql``). An accounts
+file's headers can be renamed by a mapping (``read_mapping``, ``check_mapping``,
+``header_columns`` and ``mapping_problems`` serve the app's Data page too).
+
 Problems raise ``InputError`` naming the file, the line and the problem.
 Line numbers are physical lines of the file (the header is line 1).
 """
@@ -17,6 +22,7 @@ import io
 import os
 import re
 import time
+import tomllib
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +38,11 @@ from .months import label, parse_month
 # The queries each input file goes through, named literally so a search finds every caller:
 # typed files are staged with explicit types and screened with one count; every file has a
 # validation query that finds its first bad record (run only when something is wrong).
-TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/stage_signals", "load/screen_signals")}
+TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/stage_signals", "load/screen_signals"),
+             "invoice_lines": ("load/stage_invoice_lines", "load/screen_invoice_lines")}
 VALIDATE_SQL = {"accounts": "load/validate_accounts", "mrr": "load/validate_mrr", "signals": "load/validate_signals",
-                "subscriptions": "load/validate_subscriptions"}
+                "subscriptions": "load/validate_subscriptions", "invoice_lines": "load/validate_invoice_lines",
+                "fx": "load/validate_fx"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,9 @@ class CsvSpec:
     """What one kind of input file must and may contain.
 
     Column names are matched after trimming, lower-casing and turning spaces
-    into underscores; ``aliases`` maps other accepted names to ours.
+    into underscores; ``aliases`` maps other accepted names to ours;
+    ``labels`` names a column in messages where the file's usual name differs
+    from ours (invoice lines say customer_id, we say account_id).
     """
 
     role: str
@@ -50,6 +60,7 @@ class CsvSpec:
     optional: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
     keep_extra: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -69,12 +80,26 @@ SUBSCRIPTIONS = CsvSpec(
     aliases={"customer_id": "account_id", "mrr": "monthly_amount"})
 SIGNALS = CsvSpec("signals", ("account_id", "month"),
                   ("seats_licensed", "active_users", "support_tickets", "nps"))
+# Billed lines (data-contract.md "invoice-lines.csv"); other columns an export
+# carries (invoice_id, tax_amount, ...) are read and ignored.
+INVOICE_LINES = CsvSpec(
+    "invoice_lines", ("account_id", "service_period_start", "service_period_end", "amount"),
+    ("product", "type", "currency", "prorated"),
+    aliases={"customer_id": "account_id"}, labels={"account_id": "customer_id (or account_id)"})
+# Constant exchange rates: units of the reporting currency per unit of `currency`.
+FX = CsvSpec("fx", ("currency", "rate"))
+# The line types of invoice lines; only `subscription` lines add MRR.
+LINE_TYPES = ("subscription", "one_time", "usage", "tax", "refund", "credit")
 
 DEFAULT_PRODUCT = "Subscription"
 
 
 @dataclass
 class LoadSummary:
+    """What a load wrote. ``accounts_added_from_revenue`` counts the accounts
+    made from the revenue input because the accounts file (if any) had no row
+    for them (name = id, segment ``(none)``)."""
+
     path: Path
     accounts: int
     products: int
@@ -82,14 +107,18 @@ class LoadSummary:
     first_month: str
     as_of_month: str
     seconds: float
+    accounts_added_from_revenue: int = 0
 
 
 def _normalise(name: str) -> str:
     return re.sub(r"\s+", "_", name.strip().lower())
 
 
-def _read_header(path: Path, spec: CsvSpec) -> tuple[str, list[str]]:
-    """Return (delimiter, canonical column names in file order) or raise."""
+def _header_cells(path: Path) -> tuple[str, list[str]]:
+    """Return (delimiter, the header's cells as written) or raise InputError.
+
+    Refuses a missing, empty, binary or non-UTF-8 file. Reads the first 64 KB only.
+    """
     name = path.name
     if not path.exists():
         raise InputError(str(path), None, "file not found")
@@ -99,6 +128,12 @@ def _read_header(path: Path, spec: CsvSpec) -> tuple[str, list[str]]:
         head = fh.read(1 << 16)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
         raise InputError(name, None, "the file is empty (expected a header row and data rows)")
+    # A spreadsheet or archive is the usual wrong file: say so before any
+    # encoding or header complaint. Text never holds NUL bytes.
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(name, None, "is a spreadsheet or zip archive, not a CSV file (save it as CSV UTF-8)")
+    if b"\x00" in head:
+        raise InputError(name, None, "is a binary file, not CSV text")
     first_line = head.splitlines()[0]
     try:
         text = first_line.decode("utf-8-sig")
@@ -107,23 +142,144 @@ def _read_header(path: Path, spec: CsvSpec) -> tuple[str, list[str]]:
     # Semicolon-separated exports (European spreadsheet locales) are accepted
     # when the header has semicolons and no commas.
     delim = ";" if ";" in text and "," not in text else ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delim))
+    return delim, next(csv.reader(io.StringIO(text), delimiter=delim))
+
+
+def header_columns(path) -> list[str]:
+    """The header of a CSV file as written (each cell trimmed), in file order.
+
+    For the app's mapping editor: these are the names a mapping's values pick
+    from. Raises InputError for a missing, empty, binary or non-UTF-8 file.
+    """
+    return [cell.strip() for cell in _header_cells(Path(path))[1]]
+
+
+def _canonical_columns(header: list[str], spec: CsvSpec, mapping: dict[str, str] | None
+                       ) -> tuple[list[str], list[str]]:
+    """Our name for each header cell (file order), and the mapping's problems.
+
+    A cell named by ``mapping`` (our column -> their header, matched
+    case-insensitively after trimming) takes our name; any other cell is
+    normalised and looked up in ``spec.aliases``. A problem is a mapped header
+    the file does not have.
+    """
+    theirs = {h.strip().casefold(): ours for ours, h in (mapping or {}).items()}
     columns = []
     for raw in header:
-        col = _normalise(raw)
-        col = spec.aliases.get(col, col)
-        if col and col in columns:
+        key = raw.strip().casefold()
+        col = theirs[key] if key in theirs else _normalise(raw)
+        columns.append(spec.aliases.get(col, col))
+    present = {cell.strip().casefold() for cell in header}
+    problems = [f"the mapping gives {ours} as column {h!r}, which is not in the header"
+                for ours, h in (mapping or {}).items() if h.strip().casefold() not in present]
+    return columns, problems
+
+
+def _read_header(path: Path, spec: CsvSpec, mapping: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Return (delimiter, canonical column names in file order) or raise."""
+    name = path.name
+    delim, header = _header_cells(path)
+    columns, problems = _canonical_columns(header, spec, mapping)
+    if problems:
+        raise InputError(name, 1, problems[0])
+    seen = set()
+    for col in columns:
+        if col and col in seen:
             raise InputError(name, 1, f"column {col!r} appears twice in the header")
-        columns.append(col)
+        seen.add(col)
     found = [c for c in spec.known if c in columns]
-    missing = [c for c in spec.required if c not in columns]
+    missing = [spec.labels.get(c, c) for c in spec.required if c not in columns]
     if not found:
         shown = ", ".join(repr(c[:40]) for c in header[:8])
-        raise InputError(name, 1, f"none of the expected columns ({', '.join(spec.required)}) is in the header "
+        raise InputError(name, 1, f"none of the expected columns "
+                                  f"({', '.join(spec.labels.get(c, c) for c in spec.required)}) is in the header "
                                   f"(found {shown}): is this the right file?")
     if missing:
         raise InputError(name, 1, f"missing required column(s): {', '.join(missing)}")
     return delim, columns
+
+
+# --------------------------------------------------------------------------- account mappings
+
+# How a mapping looks, for messages (one line).
+MAPPING_EXAMPLE = 'a line [accounts], then lines like  account_id = "Company ID"'
+
+
+def check_mapping(mapping, source: str = "accounts mapping") -> dict[str, str]:
+    """Check a mapping's shape and return it with its headers trimmed.
+
+    ``mapping`` maps our account columns (``ACCOUNTS.known``: account_id,
+    name, segment, region, industry, csm_owner, renewal_date,
+    executive_sponsor) to the header of the user's accounts file (a CRM
+    export), e.g. ``{"account_id": "Company ID", "segment": "Tier"}``. Columns
+    it does not map keep their own names (unknown ones stay extra attributes).
+    Raises ``InputError(source, None, ...)`` for a key that is not ours, a
+    header that is not non-blank text, or one header given for two columns.
+    Whether the headers exist in a file is ``mapping_problems``' question.
+    """
+    if not isinstance(mapping, dict):
+        raise InputError(source, None, f"the mapping must be a table of our column = \"their header\" "
+                                       f"({MAPPING_EXAMPLE})")
+    clean: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for ours, theirs in mapping.items():
+        if ours not in ACCOUNTS.known:
+            raise InputError(source, None, f"{str(ours)[:40]!r} is not an account column we know "
+                                           f"({', '.join(ACCOUNTS.known)})")
+        if not isinstance(theirs, str) or not theirs.strip():
+            raise InputError(source, None, f"{ours} must name a column of the accounts file as text, "
+                                           f"e.g. {ours} = \"Company ID\"")
+        key = theirs.strip().casefold()
+        if key in used:
+            raise InputError(source, None, f"{used[key]} and {ours} both name the column {theirs.strip()!r}")
+        used[key] = ours
+        clean[ours] = theirs.strip()
+    return clean
+
+
+def read_mapping(path) -> dict[str, str]:
+    """Read a mapping file (TOML, one ``[accounts]`` table: our column = "their
+    header") and return it checked by ``check_mapping``. Every problem is one
+    InputError naming the mapping file (with the TOML line where known)."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise InputError(str(path), None, "file not found")
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(name, None, "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        at = re.search(r"\(at line (\d+), column \d+\)", text)
+        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", text)
+        raise InputError(name, int(at.group(1)) if at else None,
+                         f"is not a TOML mapping file ({problem}; expected {MAPPING_EXAMPLE})") from None
+    unknown = [k for k in data if k != "accounts"]
+    if unknown:
+        raise InputError(name, None, f"unknown section [{unknown[0][:40]}] (a mapping file has one section, [accounts])")
+    if "accounts" not in data:
+        raise InputError(name, None, f"has no [accounts] section (expected {MAPPING_EXAMPLE})")
+    return check_mapping(data["accounts"], name)
+
+
+def mapping_problems(mapping, header: list[str], *, spec: CsvSpec | None = None) -> list[str]:
+    """Everything wrong with ``mapping`` for a file with this ``header``
+    (``header_columns``), in words; an empty list means the load will accept
+    the header. ``spec`` is ACCOUNTS (name and segment required) by default,
+    CUSTOMERS for a customers file. Checks the mapping's shape, that every
+    mapped header is in the file, that no column ends up twice, and that the
+    required columns are there after mapping."""
+    spec = spec or ACCOUNTS
+    try:
+        mapping = check_mapping(mapping)
+    except InputError as exc:
+        return [exc.problem]
+    columns, problems = _canonical_columns(header, spec, mapping)
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    problems += [f"column {c!r} appears twice once mapped" for c in twice]
+    problems += [f"no column gives {c} (required)" for c in spec.required if c not in columns]
+    return problems
 
 
 def _start_line(path: Path, nth: int, delim: str, *, data_rows_only: bool) -> int | None:
@@ -184,17 +340,24 @@ class _Builder:
         self.con = con
         self.progress = progress
 
-    def stage(self, path: Path, spec: CsvSpec, accounts_given: bool = True, typed: str | None = None) -> int:
+    def stage(self, path: Path, spec: CsvSpec, accounts_given: bool = True, typed: str | None = None, *,
+              mapping: dict[str, str] | None = None, params: dict | None = None) -> int:
         """Stage, validate and type one file. Returns its number of records.
 
-        Large files (``typed``: mrr, signals) are typed tolerantly by
-        ``stage_<typed>.sql`` and screened by one count (``screen_<typed>.sql``);
-        only when that finds a problem are the records numbered and the
-        detailed ``validate_<role>.sql`` run to name the first one. Smaller
-        files go straight to the detailed validation.
+        Large files (``typed``: mrr, signals, invoice_lines) are typed
+        tolerantly by ``stage_<typed>.sql`` and screened by one count
+        (``screen_<typed>.sql``); only when that finds a problem are the
+        records numbered and the detailed ``validate_<role>.sql`` run to name
+        the first one. Smaller files go straight to the detailed validation.
+        ``mapping`` renames header cells (accounts files); ``params`` go to the
+        typing, screening and validation queries (each takes what it names).
+        The staged text stays in ``raw`` (its delimiter in ``self.delim``)
+        until the next file is staged.
         """
         started = time.perf_counter()
-        delim, columns = _read_header(path, spec)
+        params = params or {}
+        delim, columns = _read_header(path, spec, mapping)
+        self.delim = delim
         extras = [c for c in columns if c not in spec.known]
         # Our canonical names for known columns, x<N> for extra ones: the file's
         # own header text never becomes an identifier.
@@ -221,13 +384,13 @@ class _Builder:
         self.progress(f"read {path.name}: {rows:,} rows")
         if typed:
             stage, screen = TYPED_SQL[typed]
-            db.run_script(self.con, stage)
-            problems = int(db.run(self.con, screen, own_cursor=False).iloc[0, 0])
+            db.run_script(self.con, stage, params)
+            problems = int(db.run(self.con, screen, params, own_cursor=False).iloc[0, 0])
             if problems:
-                self._validate(path, spec, delim, accounts_given)
+                self._validate(path, spec, delim, accounts_given, params)
                 raise NrrError(f"{path.name}: {problems:,} rows have a problem that could not be located")
         else:
-            self._validate(path, spec, delim, accounts_given)
+            self._validate(path, spec, delim, accounts_given, params)
         self.progress(f"checked {path.name} ({time.perf_counter() - started:.1f} s)")
         if spec.keep_extra:
             db.run_script(self.con, "load/stage_accounts")
@@ -235,41 +398,108 @@ class _Builder:
                 db.run_script(self.con, "load/stage_attributes", {"extra_names": [e for e in columns if e in extras]})
         return rows
 
-    def _validate(self, path: Path, spec: CsvSpec, delim: str, accounts_given: bool) -> None:
+    def _validate(self, path: Path, spec: CsvSpec, delim: str, accounts_given: bool, extra: dict | None = None) -> None:
         """Raise InputError for the first bad record, found by load/validate_<role>.sql."""
         db.run_script(self.con, "load/number_records")
         role = spec.role
         params = {"name_required": "name" in spec.required, "segment_required": "segment" in spec.required,
-                  "accounts_given": accounts_given}
+                  "accounts_given": accounts_given, **(extra or {})}
         bad = db.run(self.con, VALIDATE_SQL[role], params, own_cursor=False)
         if len(bad):
             rec, problem = int(bad.iloc[0]["rec"]), str(bad.iloc[0]["problem"])
-            raise InputError(path.name, _start_line(path, rec, delim, data_rows_only=True) or rec + 1, problem)
+            raise InputError(path.name, self.line_of(path, rec), problem)
+
+    def line_of(self, path: Path, rec: int) -> int:
+        """Physical line of staged record ``rec`` (1 = first data row) of the file in ``raw``."""
+        return _start_line(path, rec, self.delim, data_rows_only=True) or rec + 1
+
+    def stage_invoice_lines(self, paths: list[Path], fx: Path | None, default_product: str) -> None:
+        """Stage every invoice-lines file into ``invoice_lines`` (and ``stage_fx``).
+
+        Each file is typed and screened on its own, so an error names its file
+        and physical line. Currencies: with ``fx``, every non-blank currency
+        needs a rate there (screened with the rest); without it, every
+        non-blank currency of every file must be the same one (blank = that
+        one too), else the first line of a second currency is refused.
+        """
+        if fx is not None:
+            self.stage(fx, FX)
+            db.run_script(self.con, "load/stage_fx")
+        else:
+            db.run_script(self.con, "load/stage_fx_empty")
+        db.run_script(self.con, "load/invoice_lines_table")
+        first_currency: str | None = None
+        for file_no, path in enumerate(paths, start=1):
+            params = {"file_no": file_no, "default_product": default_product, "fx_given": fx is not None,
+                      "fx_name": fx.name if fx is not None else ""}
+            self.stage(path, INVOICE_LINES, typed="invoice_lines", params=params)
+            if fx is not None:
+                continue
+            codes = db.run(self.con, "load/invoice_currencies", params, own_cursor=False)["currency"].tolist()
+            if len(set(codes) | ({first_currency} if first_currency else set())) > 1:
+                db.run_script(self.con, "load/number_records")
+                other = db.run(self.con, "load/first_other_currency", {"currency": first_currency},
+                               own_cursor=False).iloc[0]
+                raise InputError(path.name, self.line_of(path, int(other["rec"])),
+                                 f"currency {other['currency']!r} differs from {other['first_currency']!r} of the "
+                                 f"lines before it: give --fx fx.csv with a rate for each currency")
+            first_currency = first_currency or (codes[0] if codes else None)
 
 
 
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
+              invoice_lines=None, fx=None, accounts_map: dict[str, str] | None = None, map_file=None,
               signals=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
               progress: Callable[[str], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
 
-    Revenue comes from exactly one of ``mrr`` (mrr.csv, with ``accounts``) or
-    ``subscriptions`` (periods; with ``accounts``, ``customers`` or neither, in
-    which case accounts are the subscription customers with no attributes).
+    Revenue comes from exactly one of:
+
+    - ``mrr`` (mrr.csv, with ``accounts``);
+    - ``subscriptions`` (periods; with ``accounts``, ``customers`` or neither, in
+      which case accounts are the subscription customers with no attributes);
+    - ``invoice_lines`` (a list of invoice-lines files, or one path; summed),
+      with ``fx`` (fx.csv: currency,rate) when they hold more than one
+      currency. ``accounts``/``customers`` are optional: a customer billed
+      with no account row is added (name = its id, segment ``(none)``;
+      counted in ``LoadSummary.accounts_added_from_revenue``), and an account
+      without a renewal_date gets the exclusive service_period_end of its
+      subscription line with the latest end. Month rule, types, currencies:
+      ``sql/load/stage_invoice_revenue.sql`` and the README.
+
+    ``accounts_map`` (our column -> their header) or ``map_file`` (a TOML
+    mapping file, ``read_mapping``) renames the accounts (or customers)
+    file's columns, for every revenue input.
+
     ``as_of`` (``YYYY-MM``) caps the data; by default it is the latest month in
-    mrr.csv, or for subscriptions the last month any period covers (ongoing
-    periods run through it). Raises ``InputError``/``NrrError``; on any failure
-    the previous database is untouched.
+    mrr.csv, for subscriptions the last month any period covers (ongoing
+    periods run through it), for invoice lines the month of the latest
+    service_period_start (prepaid periods reach past it; nothing after it is
+    kept). Raises ``InputError``/``NrrError``; on any failure the previous
+    database is untouched.
     """
     progress = progress or (lambda message: None)
     started = time.perf_counter()
     db_path = Path(db_path)
-    if (mrr is None) == (subscriptions is None):
-        raise NrrError("give exactly one revenue input: --mrr mrr.csv or --subscriptions subscriptions.csv")
+    if isinstance(invoice_lines, (str, os.PathLike)):
+        invoice_lines = [invoice_lines]
+    if invoice_lines is not None and not invoice_lines:
+        invoice_lines = None
+    if sum(x is not None for x in (mrr, subscriptions, invoice_lines)) != 1:
+        raise NrrError("give exactly one revenue input: --mrr mrr.csv, --subscriptions subscriptions.csv "
+                       "or --invoice-lines FILE")
     if mrr is not None and accounts is None:
         raise NrrError("--mrr needs --accounts accounts.csv")
     if accounts is not None and customers is not None:
         raise NrrError("give --accounts or --customers, not both")
+    if fx is not None and invoice_lines is None:
+        raise NrrError("--fx goes with --invoice-lines (mrr.csv and subscriptions hold one currency)")
+    if accounts_map is not None and map_file is not None:
+        raise NrrError("give a mapping file or a mapping, not both")
+    mapping = read_mapping(map_file) if map_file is not None else (
+        check_mapping(accounts_map) if accounts_map is not None else None)
+    if mapping is not None and accounts is None and customers is None:
+        raise NrrError("a mapping renames the accounts file's columns: give --accounts (or --customers) with it")
     as_of_idx = parse_month(as_of, what="--as-of") if as_of else None
     folder = db_path.resolve().parent
     if not folder.is_dir():
@@ -280,9 +510,11 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         con = duckdb.connect(str(tmp))
     except (duckdb.Error, OSError) as exc:
         raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
+    inputs = _Inputs(accounts, customers, mapping, mrr, subscriptions,
+                     [Path(f) for f in invoice_lines] if invoice_lines is not None else None,
+                     Path(fx) if fx is not None else None, signals)
     try:
-        summary = _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx,
-                         default_product, progress)
+        summary = _build(con, db_path, inputs, as_of_idx, default_product, progress)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db_path)
@@ -294,23 +526,38 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     return summary
 
 
-def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress):
+@dataclass
+class _Inputs:
+    """The files of one load (None where not given)."""
+
+    accounts: object
+    customers: object
+    mapping: dict[str, str] | None
+    mrr: object
+    subscriptions: object
+    invoice_lines: list[Path] | None
+    fx: Path | None
+    signals: object
+
+
+def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
     b = _Builder(con, progress)
     db.run_script(con, "load/stage_checks")
     sources = []
-    if accounts is not None:
-        b.stage(Path(accounts), ACCOUNTS)
-        sources.append(Path(accounts).name)
-    elif customers is not None:
-        b.stage(Path(customers), CUSTOMERS)
-        sources.append(Path(customers).name)
-    if mrr is not None:
-        b.stage(Path(mrr), MRR, typed="mrr")
+    added = 0
+    if inputs.accounts is not None:
+        b.stage(Path(inputs.accounts), ACCOUNTS, mapping=inputs.mapping)
+        sources.append(Path(inputs.accounts).name)
+    elif inputs.customers is not None:
+        b.stage(Path(inputs.customers), CUSTOMERS, mapping=inputs.mapping)
+        sources.append(Path(inputs.customers).name)
+    had_accounts = inputs.accounts is not None or inputs.customers is not None
+    if inputs.mrr is not None:
+        b.stage(Path(inputs.mrr), MRR, typed="mrr")
         first_idx, last_idx = con.execute("SELECT min(month_idx), max(month_idx) FROM stage_revenue").fetchone()
-        sources.append(Path(mrr).name)
-    else:
-        path = Path(subscriptions)
-        had_accounts = accounts is not None or customers is not None
+        sources.append(Path(inputs.mrr).name)
+    elif inputs.subscriptions is not None:
+        path = Path(inputs.subscriptions)
         if not had_accounts:
             # validate_subscriptions.sql names stage_accounts; it is filled from the periods below.
             db.run_script(con, "load/stage_accounts_empty")
@@ -323,14 +570,18 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
         db.run_script(con, "load/stage_subscriptions", {"as_of_idx": last_idx})
         if not had_accounts:
             db.run_script(con, "load/stage_accounts_from_revenue")
+            added = con.execute("SELECT count(*) FROM stage_accounts").fetchone()[0]
         sources.append(path.name)
+    else:
+        first_idx, last_idx, added = _stage_invoice_revenue(con, b, inputs, had_accounts, as_of_idx, default_product)
+        sources += [p.name for p in inputs.invoice_lines] + ([inputs.fx.name] if inputs.fx else [])
     if as_of_idx is not None:
         if as_of_idx < first_idx:
             raise NrrError(f"--as-of {label(as_of_idx)} is before the first month of data ({label(first_idx)})")
         last_idx = as_of_idx
-    if signals is not None:
-        b.stage(Path(signals), SIGNALS, typed="signals")
-        sources.append(Path(signals).name)
+    if inputs.signals is not None:
+        b.stage(Path(inputs.signals), SIGNALS, typed="signals")
+        sources.append(Path(inputs.signals).name)
     else:
         con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
                     "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
@@ -345,7 +596,31 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
     progress(f"built derived tables ({time.perf_counter() - t:.1f} s)")
     n_accounts, n_products, n_rows = con.execute(
         "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM products), (SELECT count(*) FROM mrr)").fetchone()
-    return LoadSummary(db_path, n_accounts, n_products, n_rows, label(first_idx), label(last_idx), 0.0)
+    return LoadSummary(db_path, n_accounts, n_products, n_rows, label(first_idx), label(last_idx), 0.0,
+                       int(added))
+
+
+def _stage_invoice_revenue(con, b: _Builder, inputs: _Inputs, had_accounts: bool, as_of_idx, default_product):
+    """Invoice lines -> stage_revenue, plus the accounts they add and the renewal
+    dates they give. Returns (first month, as-of month, accounts added)."""
+    if not had_accounts:
+        db.run_script(con, "load/stage_accounts_empty")
+    b.stage_invoice_lines(inputs.invoice_lines, inputs.fx, default_product)
+    if as_of_idx is None:
+        as_of_idx = int(db.run(con, "load/invoice_as_of", own_cursor=False).iloc[0, 0])
+    db.run_script(con, "load/stage_invoice_revenue", {"as_of_idx": as_of_idx})
+    first_idx = con.execute("SELECT min(month_idx) FROM stage_revenue").fetchone()[0]
+    if first_idx is None:
+        names = ", ".join(p.name for p in inputs.invoice_lines)
+        raise NrrError(f"{names}: no full-price subscription line covers the first day of a month up to "
+                       f"{label(as_of_idx)}, so there is no MRR to show")
+    db.run_script(con, "load/stage_accounts_from_invoices", {"as_of_idx": as_of_idx})
+    added = con.execute("SELECT count(*) FROM added_accounts").fetchone()[0]
+    # The lines (text and typed) are done with: free their memory before the book is built.
+    con.execute("DROP TABLE raw")
+    con.execute("DROP TABLE invoice_lines")
+    b.progress(f"invoice lines: MRR from {label(first_idx)} to {label(as_of_idx)}, {added:,} accounts added")
+    return first_idx, as_of_idx, added
 
 
 def _remove(path: Path) -> None:

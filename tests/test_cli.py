@@ -329,3 +329,55 @@ def test_load_quiet_prints_nothing(tmp_path):
     assert db.is_file()
     again = cli("report", "movements", "--db", db)
     assert again.returncode == 0 and again.stdout.startswith(HEADERS["movements"] + "\n")
+
+
+# --------------------------------------------------------------------------- invoice lines
+
+LINES_HEADER = "customer_id,product,type,service_period_start,service_period_end,amount,currency\n"
+
+
+def _invoice_files(tmp_path: Path) -> dict[str, Path]:
+    """Two invoice-lines files, an fx file, a CRM export and its mapping."""
+    texts = {
+        "jan.csv": LINES_HEADER + "C1,Core,subscription,2024-01-01,2025-01-01,1200,EUR\n"
+                                  "C2,Core,subscription,2024-01-01,2024-02-01,50,\n",
+        "feb.csv": LINES_HEADER + "C2,Core,subscription,2024-02-01,2024-03-01,80,\nC2,Core,tax,2024-02-01,2024-03-01,16,\n",
+        "fx.csv": "currency,rate\nEUR,1.1\n",
+        "crm.csv": "Company ID,Company,Tier\nC1,Alpha,Enterprise\n",
+        "mapping.toml": '[accounts]\naccount_id = "Company ID"\nname = "Company"\nsegment = "Tier"\n',
+    }
+    out = {}
+    for name, text in texts.items():
+        out[name.split(".")[0]] = tmp_path / name
+        out[name.split(".")[0]].write_text(text, encoding="utf-8")
+    out["map"] = out.pop("mapping")
+    return out
+
+
+def test_load_invoice_lines_from_two_files_with_fx_and_a_mapped_crm_export(tmp_path):
+    f = _invoice_files(tmp_path)
+    db = tmp_path / "inv.duckdb"
+    done = cli("load", "--db", db, "--invoice-lines", f["jan"], "--invoice-lines", f["feb"], "--fx", f["fx"],
+               "--accounts", f["crm"], "--map", f["map"], "--as-of", "2024-03")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"wrote {db}: 2 accounts (1 added from revenue, with no accounts row),")
+    assert "2024-01 to 2024-03" in lines[0]
+    moves = cli("report", "movements", "--db", db)
+    frame = pd.read_csv(io.StringIO(moves.stdout), dtype=str)
+    # C1: 1200 EUR x 1.1 / 12 = 110 a month; C2: 50 in January, 80 in February (tax adds nothing), gone in March.
+    assert frame.ending_mrr.tolist() == ["160", "190", "110"]
+    enterprise = cli("report", "movements", "--db", db, "--segment", "Enterprise")
+    assert pd.read_csv(io.StringIO(enterprise.stdout), dtype=str).ending_mrr.tolist() == ["110", "110", "110"]
+
+
+def test_load_invoice_lines_with_a_currency_lacking_a_rate_is_one_error_line_and_keeps_the_database(book, tmp_path):
+    before = book.read_bytes()
+    f = _invoice_files(tmp_path)
+    f["feb"].write_text(LINES_HEADER + "C2,Core,subscription,2024-02-01,2024-03-01,80,\n"
+                                       "C3,Core,subscription,2024-02-01,2024-03-01,80,CHF\n", encoding="utf-8")
+    done = cli("load", "--db", book, "--invoice-lines", f["jan"], "--invoice-lines", f["feb"], "--fx", f["fx"])
+    _assert_one_line_error(done, "feb.csv: line 3", "currency 'CHF' has no rate in fx.csv")
+    assert book.read_bytes() == before
+    assert not list(book.parent.glob("*.tmp-*"))

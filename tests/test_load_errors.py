@@ -105,8 +105,8 @@ def _refused(book: Book, *, accounts: Path | None = None, mrr: Path | None = Non
 
     ``line=None`` means the message must not claim a data line.
     """
-    if "subscriptions" in kwargs:
-        call = dict(kwargs)
+    if "subscriptions" in kwargs:  # another revenue input: only the files given
+        call = dict(kwargs, **({"accounts": accounts} if accounts else {}))
     else:
         call = dict(accounts=accounts or book.accounts, mrr=mrr or book.mrr, **kwargs)
     with pytest.raises(NrrError) as caught:
@@ -515,3 +515,159 @@ def test_a_million_mrr_rows_load_quickly_and_add_up(tmp_path):
     assert moves.month.tolist() == list(labels)
     assert moves.ending_mrr.tolist() == pytest.approx(
         [float(amount[month == m].sum()) for m in range(n_months)], abs=1e-6)
+
+
+# --------------------------------------------------------------------------- invoice lines
+
+LINES_HEADER = "customer_id,product,type,service_period_start,service_period_end,amount,currency,prorated\n"
+GOOD_LINE = "C1,Core,subscription,2024-01-01,2024-02-01,100,,\n"
+
+
+def _refused_lines(book: Book, content, *, name: str = "lines.csv", line: int | None, words: tuple[str, ...],
+                   file: str | None = None, **kwargs) -> str:
+    """Load invoice lines ``content`` (text or bytes) over ``book`` and check the refusal."""
+    lines = _write(book.folder, name, content)
+    return _refused(book, subscriptions=None, invoice_lines=[lines], file=file or name, line=line, words=words,
+                    **kwargs)
+
+
+@pytest.mark.parametrize("content, line, words", [
+    pytest.param("customer_id,service_period_start,amount\nC1,2024-01-01,10\n", 1,
+                 ("missing required column(s): service_period_end",), id="missing-service-period-end"),
+    pytest.param("product,service_period_start,service_period_end,amount\nCore,2024-01-01,2024-02-01,10\n", 1,
+                 ("missing required column(s): customer_id (or account_id)",), id="missing-customer-id"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-13-01,2024-02-01,10,,\n", 3,
+                 ("service_period_start '2024-13-01' is not a date like 2024-07-01",), id="unparseable-start"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,01/02/2024,10,,\n", 3,
+                 ("service_period_end '01/02/2024' is not a date like 2024-07-01",), id="unparseable-end"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,,10,,\n", 3,
+                 ("service_period_end is blank",), id="blank-end"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-03-01,2024-02-01,10,,\n", 3,
+                 ("service_period_end 2024-02-01 is before service_period_start 2024-03-01",), id="end-before-start"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,2024-02-01,12.5O,,\n", 3,
+                 ("amount '12.5O' is not a number",), id="unparseable-amount"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,2024-02-01,,,\n", 3,
+                 ("amount is blank",), id="blank-amount"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,2024-02-01,nan,,\n", 3,
+                 ("amount 'nan' is not a finite number",), id="nan-amount"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscriptoin,2024-01-01,2024-02-01,10,,\n", 3,
+                 ("type 'subscriptoin' is not one of subscription, one_time, usage, tax, refund, credit",),
+                 id="unknown-type"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,2024-02-01,10,,yes\n", 3,
+                 ("prorated 'yes' is not true or false (or blank)",), id="bad-prorated"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "C2,Core,subscription,2024-01-01,2024-02-01,-10,,false\n", 3,
+                 ("amount -10 is negative on a subscription line",), id="negative-subscription"),
+    pytest.param(LINES_HEADER + GOOD_LINE + " ,Core,subscription,2024-01-01,2024-02-01,10,,\n", 3,
+                 ("customer_id is blank",), id="blank-customer"),
+    pytest.param(LINES_HEADER + GOOD_LINE + "\n\nC2,Core,subscription,2024-13-01,2024-02-01,10,,\n", 5,
+                 ("service_period_start '2024-13-01'",), id="after-blank-lines"),
+])
+def test_a_bad_invoice_line_is_refused_naming_the_file_line_and_problem(book, content, line, words):
+    _refused_lines(book, content, line=line, words=words)
+
+
+def test_an_empty_invoice_lines_file_is_refused(book):
+    _refused_lines(book, b"", line=None, words=("the file is empty",))
+
+
+@pytest.mark.parametrize("content, words", [
+    pytest.param(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", ("spreadsheet or zip archive", "not a CSV file"),
+                 id="xlsx"),
+    pytest.param(b"customer_id,amount\x00\x01\x02\n\x00\x00", ("is a binary file, not CSV text",), id="nul-bytes"),
+])
+def test_a_binary_file_given_as_invoice_lines_is_refused(book, content, words):
+    _refused_lines(book, content, name="lines.xlsx", line=None, words=words)
+
+
+def test_a_currency_without_a_rate_in_the_fx_file_names_the_invoice_file_and_line(book):
+    fx = _write(book.folder, "fx.csv", "currency,rate\nEUR,1.1\n")
+    msg = _refused_lines(book, LINES_HEADER + "C1,Core,subscription,2024-01-01,2024-02-01,10,EUR,\n"
+                                              "C2,Core,subscription,2024-01-01,2024-02-01,10,,\n"
+                                              "C3,Core,subscription,2024-01-01,2024-02-01,10,gbp,\n",
+                         line=4, words=("currency 'GBP' has no rate in fx.csv",), fx=fx)
+    assert msg.startswith("lines.csv: line 4:")
+
+
+def test_without_fx_a_second_currency_is_refused_at_its_first_line_in_the_second_file(book):
+    first = _write(book.folder, "eur.csv", LINES_HEADER + "C1,Core,subscription,2024-01-01,2024-02-01,10,EUR,\n")
+    second = _write(book.folder, "usd.csv", LINES_HEADER + "C2,Core,subscription,2024-01-01,2024-02-01,10,,\n"
+                                                           "C2,Core,subscription,2024-01-01,2024-02-01,10,eur,\n"
+                                                           "C3,Core,subscription,2024-01-01,2024-02-01,10,USD,\n")
+    _refused(book, subscriptions=None, invoice_lines=[first, second], file="usd.csv", line=4,
+             words=("currency 'USD' differs from 'EUR'", "--fx"))
+
+
+def test_without_fx_two_currencies_in_one_file_are_refused_at_the_first_line_of_the_second(book):
+    _refused_lines(book, LINES_HEADER + "C1,Core,subscription,2024-01-01,2024-02-01,10,,\n"
+                                        "C1,Core,subscription,2024-01-01,2024-02-01,10,GBP,\n"
+                                        "C2,Core,subscription,2024-01-01,2024-02-01,10,GBP,\n"
+                                        "C3,Core,subscription,2024-01-01,2024-02-01,10,EUR,\n",
+                   line=5, words=("currency 'EUR' differs from 'GBP'",))
+
+
+def test_a_bad_line_in_the_second_file_names_the_second_file(book):
+    first = _write(book.folder, "jan.csv", LINES_HEADER + GOOD_LINE)
+    second = _write(book.folder, "feb.csv", LINES_HEADER + GOOD_LINE + "C1,Core,credit,2024-02-01,2024-0X-01,1,,\n")
+    _refused(book, subscriptions=None, invoice_lines=[first, second], file="feb.csv", line=3,
+             words=("service_period_end '2024-0X-01'",))
+
+
+@pytest.mark.parametrize("content, line, words", [
+    pytest.param("currency,rate\nEUR,1.1\nGBP,0\n", 3, ("rate '0' is not a number above 0",), id="zero-rate"),
+    pytest.param("currency,rate\nEUR,1.1\nGBP,abc\n", 3, ("rate 'abc' is not a number",), id="text-rate"),
+    pytest.param("currency,rate\nEUR,1.1\neur,1.2\n", 3, ("currency 'EUR' appears more than once",), id="twice"),
+    pytest.param("currency\nEUR\n", 1, ("missing required column(s): rate",), id="no-rate-column"),
+])
+def test_a_bad_fx_file_is_refused_naming_its_line(book, content, line, words):
+    fx = _write(book.folder, "fx.csv", content)
+    lines = _write(book.folder, "lines.csv", LINES_HEADER + GOOD_LINE)
+    _refused(book, subscriptions=None, invoice_lines=[lines], fx=fx, file="fx.csv", line=line, words=words)
+
+
+def test_a_bad_as_of_month_is_refused(book):
+    _refused_lines(book, LINES_HEADER + GOOD_LINE, file="--as-of", line=None,
+                   words=("--as-of '2024-13' is not a month like 2024-07",), as_of="2024-13")
+
+
+def test_invoice_lines_with_no_full_price_subscription_line_are_refused(book):
+    _refused_lines(book, LINES_HEADER + "C1,Core,tax,2024-01-01,2024-02-01,10,,\n"
+                                        "C1,Core,subscription,2024-01-05,2024-01-25,10,,\n",
+                   line=None, words=("no full-price subscription line covers the first day of a month",))
+
+
+def test_invoice_lines_and_mrr_csv_together_are_refused(book):
+    lines = _write(book.folder, "lines.csv", LINES_HEADER + GOOD_LINE)
+    _refused(book, invoice_lines=[lines], file="--invoice-lines", line=None, words=("exactly one revenue input",))
+
+
+# --------------------------------------------------------------------------- account mappings
+
+CRM_ACCOUNTS = "Company ID,Company,Tier\nC1,Alpha,SMB\n"
+
+
+def test_a_mapping_naming_a_missing_column_is_refused_at_the_accounts_header(book):
+    accounts = _write(book.folder, "crm.csv", CRM_ACCOUNTS)
+    _refused_lines(book, LINES_HEADER + GOOD_LINE, accounts=accounts, file="crm.csv", line=1,
+                   words=("the mapping gives segment as column 'Segment Tier', which is not in the header",),
+                   accounts_map={"account_id": "Company ID", "name": "Company", "segment": "Segment Tier"})
+
+
+@pytest.mark.parametrize("content, line, words", [
+    pytest.param('[accounts]\naccount_id = "Company ID"\nname = Company\n', 3, ("is not a TOML mapping file",),
+                 id="unquoted-value"),
+    pytest.param('[acounts]\naccount_id = "Company ID"\n', None, ("unknown section [acounts]",), id="unknown-section"),
+    pytest.param('account_id = "Company ID"\n', None, ("unknown section [account_id]",), id="no-section"),
+    pytest.param('# nothing here\n', None, ("has no [accounts] section",), id="empty"),
+    pytest.param('[accounts]\nacount_id = "Company ID"\n', None, ("'acount_id' is not an account column we know",),
+                 id="unknown-column"),
+    pytest.param('[accounts]\nname = "Company"\nsegment = "company"\n', None,
+                 ("name and segment both name the column 'company'",), id="one-header-twice"),
+    pytest.param('[accounts]\nname = 3\n', None, ("name must name a column of the accounts file as text",),
+                 id="not-text"),
+    pytest.param(b'[accounts]\nname = "Caf\xe9"\n', None, ("is not UTF-8 text",), id="latin-1"),
+])
+def test_a_bad_mapping_file_is_one_error_naming_the_mapping_file(book, content, line, words):
+    accounts = _write(book.folder, "crm.csv", CRM_ACCOUNTS)
+    mapping = _write(book.folder, "mapping.toml", content)
+    _refused_lines(book, LINES_HEADER + GOOD_LINE, accounts=accounts, map_file=mapping, file="mapping.toml",
+                   line=line, words=words)
