@@ -26,11 +26,12 @@ _HEAD_BYTES = 1 << 16
 
 @dataclass(frozen=True)
 class Header:
-    """A file's header: its path, separator and normalised column names in file order."""
+    """A file's header: its path, separator, normalised column names in file order, and their titles as written."""
 
     path: Path
     delimiter: str
     columns: tuple[str, ...]
+    titles: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -69,4 +70,4 @@ def read_header(path) -> Header:
         raw = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     except (csv.Error, StopIteration):
         raise InputError(path.name, 1, "the header row cannot be read as CSV") from None
-    return Header(path, delimiter, tuple(normalise(c) for c in raw))
+    return Header(path, delimiter, tuple(normalise(c) for c in raw), tuple(c.strip()[:60] for c in raw))

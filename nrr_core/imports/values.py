@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..errors import InputError
@@ -29,6 +29,8 @@ from .header import Header
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 _INTEGER = re.compile(r"^-?\d+(\.0*)?$")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+# 'YYYY-MM-DD' -> date, filled as dates are parsed (a few thousand distinct days at most).
+_DAYS: dict[str, dt.date] = {}
 
 # Interval spellings seen in exports -> our unit. Quarterly is 3 months and
 # semi-annual 6, so they carry a count multiplier.
@@ -73,12 +75,20 @@ def records(header: Header) -> Iterator[tuple[int, list[str]]]:
 
 @dataclass
 class Cells:
-    """Named access to one record's fields: ``cells.get("status")`` -> stripped text ('' if absent)."""
+    """Named access to one record's fields: ``cells.get("status")`` -> stripped text ('' if absent).
+
+    ``titles`` maps a column's name to its title as the file writes it, so
+    messages say ``Start Date (UTC)`` rather than ``start_date_(utc)``.
+    """
 
     file: str
     index: dict[str, int]
+    titles: dict[str, str] = field(default_factory=dict)
     line: int = 0
     row: list[str] | None = None
+
+    def title(self, column: str) -> str:
+        return self.titles.get(column) or column
 
     def at(self, line: int, row: list[str]) -> "Cells":
         self.line, self.row = line, row
@@ -89,9 +99,12 @@ class Cells:
 
     def get(self, column: str) -> str:
         i = self.index.get(column)
-        if i is None or i >= len(self.row):
+        if i is None:
             return ""
-        return self.row[i].strip()
+        try:
+            return self.row[i].strip()
+        except IndexError:  # a short record: the missing trailing fields are blank
+            return ""
 
     def fail(self, problem: str) -> InputError:
         return InputError(self.file, self.line, problem)
@@ -99,35 +112,40 @@ class Cells:
     def required(self, column: str) -> str:
         text = self.get(column)
         if not text:
-            raise self.fail(f"{column} is blank")
+            raise self.fail(f"{self.title(column)} is blank")
         return text
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
         text = self.get(column)
         if not text:
             if required:
-                raise self.fail(f"{column} is blank (expected a date like 2024-03-31)")
+                raise self.fail(f"{self.title(column)} is blank (expected a date like 2024-03-31)")
             return None
+        # Exports repeat the same days many times over: parse each once.
+        day = _DAYS.get(text[:10]) if len(text) == 10 or (len(text) > 10 and text[10] in " T") else None
+        if day is not None:
+            return day
         try:
             if text.isdigit() and len(text) >= 9:
                 # Unix seconds, as the vendors' APIs and warehouse syncs write them.
                 return dt.datetime.fromtimestamp(int(text), dt.timezone.utc).date()
             if len(text) > 10 and text[10] not in " T":
                 raise ValueError
-            return dt.date.fromisoformat(text[:10])
+            day = _DAYS[text[:10]] = dt.date.fromisoformat(text[:10])
+            return day
         except ValueError:
-            raise self.fail(f"{column} {_quote(text)} is not a date like 2024-03-31") from None
+            raise self.fail(f"{self.title(column)} {_quote(text)} is not a date like 2024-03-31") from None
 
     def number(self, column: str, *, default: float | None = None, cents: bool = False) -> float:
         text = self.get(column)
         if not text:
             if default is None:
-                raise self.fail(f"{column} is blank (expected a number)")
+                raise self.fail(f"{self.title(column)} is blank (expected a number)")
             return default
         if not _NUMBER.match(text):
-            raise self.fail(f"{column} {_quote(text)} is not a number (use digits and '.', no symbols)")
+            raise self.fail(f"{self.title(column)} {_quote(text)} is not a number (use digits and '.', no symbols)")
         if cents and not _INTEGER.match(text):
-            raise self.fail(f"{column} {_quote(text)} is not a whole number of cents")
+            raise self.fail(f"{self.title(column)} {_quote(text)} is not a whole number of cents")
         value = float(text)
         return value / 100 if cents else value
 
@@ -137,15 +155,15 @@ class Cells:
         if not text:
             return default
         if not _INTEGER.match(text) or int(float(text)) < 1:
-            raise self.fail(f"{column} {_quote(text)} is not a whole number of at least 1")
+            raise self.fail(f"{self.title(column)} {_quote(text)} is not a whole number of at least 1")
         return int(float(text))
 
     def currency(self, column: str) -> str:
         text = self.get(column)
         if not text:
-            raise self.fail(f"{column} is blank (every amount needs its currency, e.g. USD)")
+            raise self.fail(f"{self.title(column)} is blank (every amount needs its currency, e.g. USD)")
         if not _CURRENCY.match(text):
-            raise self.fail(f"{column} {_quote(text)} is not a three-letter currency code like USD")
+            raise self.fail(f"{self.title(column)} {_quote(text)} is not a three-letter currency code like USD")
         return text.upper()
 
     def interval(self, column: str, count: int = 1) -> tuple[str, int]:
@@ -153,7 +171,7 @@ class Cells:
         text = self.get(column)
         unit = INTERVAL_UNITS.get(text.lower())
         if unit is None:
-            raise self.fail(f"{column} {_quote(text)} is not an interval (day, week, month or year)")
+            raise self.fail(f"{self.title(column)} {_quote(text)} is not an interval (day, week, month or year)")
         return unit[0], unit[1] * count
 
     def flag(self, column: str) -> bool:
@@ -163,4 +181,4 @@ class Cells:
             return False
         if text in ("true", "t", "1", "yes", "y"):
             return True
-        raise self.fail(f"{column} {_quote(text)} is not true or false")
+        raise self.fail(f"{self.title(column)} {_quote(text)} is not true or false")

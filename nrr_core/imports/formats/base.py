@@ -50,7 +50,9 @@ class Part:
         if missing:
             raise InputError(header.name, 1, f"missing required column(s): {', '.join(missing)}")
         position = header.index()
-        return Cells(header.name, {canon: position[actual] for canon, actual in self.present(header.columns).items()})
+        index = {canon: position[actual] for canon, actual in self.present(header.columns).items()}
+        titles = {canon: header.titles[i] for canon, i in index.items() if i < len(header.titles)}
+        return Cells(header.name, index, titles)
 
 
 @dataclass
@@ -83,7 +85,10 @@ class Format:
 
 def remember_customer(customers: dict[str, dict[str, str]], cid: str, name: str = "", **attributes: str) -> None:
     """Record a customer's name and attributes; the first non-blank value of each wins."""
-    entry = customers.setdefault(cid, {})
+    entry = customers.get(cid)
+    if entry is None:  # the common case, kept cheap for 100k-row exports
+        customers[cid] = {"name": name, **attributes} if name or attributes else {}
+        return
     for key, value in (("name", name), *attributes.items()):
         if value and not entry.get(key):
             entry[key] = value

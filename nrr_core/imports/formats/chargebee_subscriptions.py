@@ -85,6 +85,9 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
                 raise c.fail(f"status {status[:40]!r} is not a Chargebee subscription status "
                              f"({', '.join(STATUSES)})")
             start = c.date(S + "started_at", required=True)
+            if state == NEVER:  # never paid: its price and interval do not matter
+                subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
+                continue
             cts, cte = c.date(S + "current_term_start"), c.date(S + "current_term_end")
             unit = count = None
             if c.get(S + "billing_period_unit"):

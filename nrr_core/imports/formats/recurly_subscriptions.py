@@ -68,6 +68,9 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             if state is None:
                 raise c.fail(f"state {state_word[:40]!r} is not a Recurly subscription state ({', '.join(STATES)})")
             start = c.date("activated_at", required=True)
+            if state == NEVER:  # never paid: its price and interval do not matter
+                subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
+                continue
             cps, cpe = c.date("current_period_started_at"), c.date("current_period_ends_at")
             unit = count = None
             if c.get("plan_interval_unit"):

@@ -70,6 +70,9 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
                 raise c.fail(f"status {status[:40]!r} is not a Stripe subscription status "
                              f"({', '.join(STATUSES)})")
             start = c.date("start_date_(utc)", required=True)
+            if state == NEVER:  # never paid: its price and interval do not matter
+                subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
+                continue
             cps, cpe = c.date("current_period_start_(utc)"), c.date("current_period_end_(utc)")
             unit, count = c.interval("interval")
             unit, count = interval_from_period(
