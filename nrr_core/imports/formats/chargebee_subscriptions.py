@@ -87,6 +87,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             start = c.date(S + "started_at", required=True)
             if state == NEVER:  # never paid: its price and interval do not matter
                 subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
+                result.customers.setdefault(cid, {})
                 continue
             cts, cte = c.date(S + "current_term_start"), c.date(S + "current_term_end")
             unit = count = None

@@ -70,6 +70,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             start = c.date("activated_at", required=True)
             if state == NEVER:  # never paid: its price and interval do not matter
                 subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
+                result.customers.setdefault(cid, {})
                 continue
             cps, cpe = c.date("current_period_started_at"), c.date("current_period_ends_at")
             unit = count = None

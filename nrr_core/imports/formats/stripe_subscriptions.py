@@ -72,6 +72,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             start = c.date("start_date_(utc)", required=True)
             if state == NEVER:  # never paid: its price and interval do not matter
                 subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
+                remember_customer(result.customers, cid, c.get("customer_name"))
                 continue
             cps, cpe = c.date("current_period_start_(utc)"), c.date("current_period_end_(utc)")
             unit, count = c.interval("interval")
