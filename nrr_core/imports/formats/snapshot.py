@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ...errors import InputError
 from ..invoice_lines import Line
-from ..periods import add_interval, first_days_covered, first_of, month_idx, months_between
+from ..periods import first_days_covered, first_of, month_idx, months_between
 from ..values import MONTHS_PER_UNIT, Cells
 from .base import Result
 
