@@ -253,8 +253,8 @@ def test_stripe_invoice_line_items_give_the_hand_computed_lines_and_mrr(tmp_path
         # a proration credit: prorated, no MRR.
         ("cus_1", "", "subscription", "2024-02-10", "2024-03-01", -10.0, "USD", "true"),
         ("cus_2", "", "subscription", "2024-01-15", "2025-01-15", 1200.0, "EUR", "false"),
-        # an invoice item that is no proration: a one-time line.
-        ("cus_2", "", "one_time", "2024-01-15", "2024-01-15", 50.0, "EUR", "false"),
+        # il_5, an invoice item that is no proration, is a one-time charge dated start = end: it covers
+        # no day and is left out.
         # 90000 cents minus a 9000 discount for a quarter -> 270 a month.
         ("cus_3", "", "subscription", "2024-01-01", "2024-04-01", 810.0, "USD", "false"),
     ]
@@ -264,7 +264,9 @@ def test_stripe_invoice_line_items_give_the_hand_computed_lines_and_mrr(tmp_path
         **span("cus_3", "USD", "2024-01", "2024-03", 270.0),
     }
     assert mrr_of(done.invoice_lines, "2025-12") == expected
+    assert "1 line(s) with an empty service period (end = start) left out" in done.notes
     assert done.customers is None  # the line items name no customer: no customers file
+    assert done.customer_count == 0
 
 
 def test_paddle_transaction_line_items_give_the_hand_computed_lines_and_mrr(tmp_path):
@@ -418,6 +420,9 @@ BAD = {
     "baremetrics currency column missing": (
         "baremetrics", {"bm.csv": BAREMETRICS_HEAD.replace("plan_currency,", "") + "1000,month,1,c1,2024-03-01,\n"},
         "bm.csv", 1, "missing required column(s): plan_currency"),
+    "baremetrics negative price": (
+        None, {"bm.csv": BAREMETRICS_HEAD + "1000,USD,month,1,c1,2024-03-01,\n-500,USD,month,1,c2,2024-03-01,\n"},
+        "bm.csv", 3, "plan_amount '-500' is negative"),
     "baremetrics interval count of zero": (
         None, {"bm.csv": BAREMETRICS_HEAD + "1000,USD,month,0,c1,2024-03-01,\n"},
         "bm.csv", 2, "plan_interval_count '0' is not a whole number of at least 1"),
@@ -483,6 +488,15 @@ def test_bad_input_is_refused_naming_the_file_the_line_and_the_problem(tmp_path,
     assert (err.value.file, err.value.line) == (file, line), str(err.value)
     assert problem in err.value.problem, str(err.value)
     assert not (tmp_path / "out").exists()  # nothing written for bad input
+
+
+def test_an_export_with_a_header_and_no_rows_is_refused(tmp_path):
+    src = tmp_path / "empty.csv"
+    src.write_text(STRIPE_HEAD)
+    with pytest.raises(InputError) as err:
+        to_invoice_lines(src, tmp_path / "out")
+    assert (err.value.file, err.value.line, err.value.problem) == ("empty.csv", None,
+                                                                   "has a header but no data rows")
 
 
 # --------------------------------------------------------------------------- detection

@@ -44,7 +44,7 @@ class Converted:
     customers CSV (account_id, name, attributes), or None when the export names
     no customer and carries no attribute; ``format``: the vendor format;
     ``files``: each input file's detection; ``lines`` / ``customer_count``: rows
-    written; ``notes``: what was left out or assumed, in words; ``as_of``: the
+    written (0 customers when no customers file is written); ``notes``: what was left out or assumed, in words; ``as_of``: the
     ``YYYY-MM`` month snapshot exports were counted through (None for line
     formats): pass it to the loader as ``--as-of``.
     """
@@ -107,13 +107,22 @@ def to_invoice_lines(paths: str | os.PathLike | Iterable[str | os.PathLike], out
     if missing:
         raise NrrError(f"{fmt.title} needs its {' and '.join(missing)} file(s) too")
     result = fmt.convert(by_part, as_of_date)
+    if not result.lines and not result.customers:
+        revenue_file = by_part[fmt.parts[-1].name][0] if fmt.parts[-1].name in by_part else header
+        raise InputError(revenue_file.name, None, "has a header but no data rows")
+    # A line whose period is empty (a one-time charge dated start = end) covers
+    # no day at all; leaving it out keeps every written line a real period.
+    lines = [ln for ln in result.lines if ln.end > ln.start]
+    notes = list(result.notes)
+    if len(lines) < len(result.lines):
+        notes.append(f"{len(result.lines) - len(lines)} line(s) with an empty service period (end = start) left out")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     lines_path = out / LINES_FILE
-    n_lines = write_lines(lines_path, result.lines)
-    customers_path = None
+    n_lines = write_lines(lines_path, lines)
+    customers_path, n_customers = None, 0
     if any(result.customers.values()):
         customers_path = out / CUSTOMERS_FILE
-        write_customers(customers_path, result.customers)
-    return Converted(lines_path, customers_path, fmt.name, tuple(files), n_lines, len(result.customers),
-                     tuple(result.notes), label(month_idx(result.as_of)) if result.as_of else None)
+        n_customers = write_customers(customers_path, result.customers)
+    return Converted(lines_path, customers_path, fmt.name, tuple(files), n_lines, n_customers,
+                     tuple(notes), label(month_idx(result.as_of)) if result.as_of else None)

@@ -66,12 +66,15 @@ def format_amount(value: float) -> str:
 def write_lines(path: Path, lines: Iterable[Line]) -> int:
     """Write invoice-lines.csv; returns the number of lines written."""
     n = 0
+    iso: dict = {}  # date -> 'YYYY-MM-DD': lines share few distinct days, format each once
     with Path(path).open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(LINE_COLUMNS)
         for ln in lines:
-            w.writerow((ln.customer_id, ln.product, ln.type, ln.start.isoformat(), ln.end.isoformat(),
-                        format_amount(ln.amount), ln.currency, "true" if ln.prorated else "false"))
+            start = iso.get(ln.start) or iso.setdefault(ln.start, ln.start.isoformat())
+            end = iso.get(ln.end) or iso.setdefault(ln.end, ln.end.isoformat())
+            w.writerow((ln.customer_id, ln.product, ln.type, start, end, format_amount(ln.amount), ln.currency,
+                        "true" if ln.prorated else "false"))
             n += 1
     return n
 

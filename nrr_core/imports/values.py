@@ -136,7 +136,8 @@ class Cells:
         except ValueError:
             raise self.fail(f"{self.title(column)} {_quote(text)} is not a date like 2024-03-31") from None
 
-    def number(self, column: str, *, default: float | None = None, cents: bool = False) -> float:
+    def number(self, column: str, *, default: float | None = None, cents: bool = False,
+               negative: bool = True) -> float:
         text = self.get(column)
         if not text:
             if default is None:
@@ -147,6 +148,8 @@ class Cells:
         if cents and not _INTEGER.match(text):
             raise self.fail(f"{self.title(column)} {_quote(text)} is not a whole number of cents")
         value = float(text)
+        if value < 0 and not negative:
+            raise self.fail(f"{self.title(column)} {_quote(text)} is negative (a price is 0 or more)")
         return value / 100 if cents else value
 
     def count(self, column: str, *, default: int = 1) -> int:

@@ -57,7 +57,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             cid = c.required("customer_oid")
             start = c.date("subscription_started_at", required=True)
             unit, count = c.interval("plan_interval", c.count("plan_interval_count"))
-            per_period = c.number("plan_amount", cents=True) * c.count("subscription_quantity")
+            per_period = c.number("plan_amount", cents=True, negative=False) * c.count("subscription_quantity")
             canceled = c.date("subscription_canceled_at")
             if canceled is not None and canceled < start:
                 raise c.fail(f"the subscription is cancelled ({canceled.isoformat()}) before it starts "

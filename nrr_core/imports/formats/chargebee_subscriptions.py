@@ -67,8 +67,8 @@ PART = Part(
 
 def _price(c) -> float:
     if c.get(S + "plan_unit_price_in_decimal"):
-        return c.number(S + "plan_unit_price_in_decimal")
-    return c.number(S + "plan_unit_price", cents=True)
+        return c.number(S + "plan_unit_price_in_decimal", negative=False)
+    return c.number(S + "plan_unit_price", cents=True, negative=False)
 
 
 def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:

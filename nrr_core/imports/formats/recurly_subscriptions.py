@@ -78,7 +78,8 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
                 unit, count = c.interval("plan_interval_unit", c.count("plan_interval_length"))
             unit, count = interval_from_period(c, unit, count, cps, cpe,
                                                "current_period_started_at/ends_at")
-            per_period = c.number("unit_amount") * c.count("quantity") + c.number("add_ons_total", default=0.0)
+            per_period = (c.number("unit_amount", negative=False) * c.count("quantity")
+                          + c.number("add_ons_total", default=0.0, negative=False))
             end = None
             if state_word == "canceled":
                 end = c.date("expires_at") or cpe

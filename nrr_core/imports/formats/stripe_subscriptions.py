@@ -79,7 +79,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             unit, count = interval_from_period(
                 c, unit, c.count("interval_count") if c.get("interval_count") else None, cps, cpe,
                 "Current Period Start/End (UTC)")
-            per_period = c.number("amount") * c.count("quantity")
+            per_period = c.number("amount", negative=False) * c.count("quantity")
             end = None
             if state == ENDED:
                 end = c.date("ended_at_(utc)") or c.date("canceled_at_(utc)")
