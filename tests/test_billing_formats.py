@@ -326,6 +326,25 @@ def test_an_unknown_format_name_is_refused_with_the_known_names():
         assert name in str(err.value)
 
 
+def test_chartmogul_line_items_carrying_customer_and_currency_need_no_invoices_file(tmp_path):
+    (tmp_path / "plans.csv").write_text(CM_PLANS)
+    (tmp_path / "lines.csv").write_text(
+        "Invoice ID,Customer ID,Currency,Type,Plan ID,Service Period Start,Service Period End,Amount in cents\n"
+        "inv_1,cus_9,eur,subscription,pl_gold,2024-01-01,2024-04-01,30000\n")
+    done = to_invoice_lines([tmp_path / "plans.csv", tmp_path / "lines.csv"], tmp_path / "out")
+    assert read_lines(done.invoice_lines) == [
+        ("cus_9", "", "subscription", "2024-01-01", "2024-04-01", 300.0, "EUR", "false")]
+
+
+def test_chartmogul_line_items_without_invoices_or_their_own_customer_are_refused(tmp_path):
+    (tmp_path / "plans.csv").write_text(CM_PLANS)
+    (tmp_path / "lines.csv").write_text(CM_LINES_HEAD + "inv_1,subscription,pl_gold,2024-01-01,2024-02-01,1000\n")
+    with pytest.raises(InputError) as err:
+        to_invoice_lines([tmp_path / "plans.csv", tmp_path / "lines.csv"], tmp_path / "out")
+    assert (err.value.file, err.value.line) == ("lines.csv", 1)
+    assert "without the invoices file the line items need Customer ID and Currency" in err.value.problem
+
+
 def test_chartmogul_without_its_plans_file_is_refused(tmp_path):
     with pytest.raises(NrrError, match="needs its plans file"):
         convert(tmp_path, "chartmogul", "line_items.csv", "invoices.csv")

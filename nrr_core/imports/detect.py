@@ -3,9 +3,10 @@
 Candidates are our own input kinds (their columns read from the loader's
 ``CsvSpec`` objects, aliases included) and every part of every vendor format
 (``formats.FORMATS``). A candidate fits when all its required columns are in
-the header. When several fit, one whose required columns are a strict subset
-of another's is dropped (a header with ``account_id, product, month, mrr``
-also has the customers file's ``account_id``, but it is the mrr file). If
+the header. When several fit, one that recognises a strict subset of the
+header columns another recognises (required or optional) is dropped: a header
+with ``account_id, product, month, mrr`` also has the customers file's
+``account_id``, but it is the mrr file. If
 fits of different kinds remain, the header is ambiguous; if none fits, it is
 unknown. Both raise ``InputError(file, 1, ...)`` naming the closest
 candidates and what each is missing.
@@ -46,6 +47,7 @@ class _Candidate:
     format: str | None
     part: str | None
     required: tuple[Column, ...]
+    optional: tuple[Column, ...] = ()
 
     @property
     def label(self) -> str:
@@ -56,25 +58,22 @@ class _Candidate:
 
 
 def _spec_candidate(spec: load.CsvSpec) -> _Candidate:
-    required = tuple((c, *(a for a, target in spec.aliases.items() if target == c)) for c in spec.required)
-    return _Candidate(spec.role, None, None, required)
+    def with_aliases(names):
+        return tuple((c, *(a for a, target in spec.aliases.items() if target == c)) for c in names)
+    return _Candidate(spec.role, None, None, with_aliases(spec.required), with_aliases(spec.optional))
 
 
 def _candidates(only: Format | None = None) -> list[_Candidate]:
     formats = [only] if only else list(FORMATS.values())
-    vendor = [_Candidate(BILLING, f.name, p.name, p.required) for f in formats for p in f.parts]
+    vendor = [_Candidate(BILLING, f.name, p.name, p.required, p.optional) for f in formats for p in f.parts]
     return vendor if only else [_spec_candidate(s) for s in OWN_SPECS] + vendor
 
 
 def _used(cand: _Candidate, columns: set[str]) -> frozenset[str] | None:
-    """The header columns meeting the candidate's required columns, or None if one is missing."""
-    used = set()
-    for alts in cand.required:
-        hit = next((a for a in alts if a in columns), None)
-        if hit is None:
-            return None
-        used.add(hit)
-    return frozenset(used)
+    """The header columns the candidate recognises, or None if one of its required columns is missing."""
+    if any(not any(a in columns for a in alts) for alts in cand.required):
+        return None
+    return frozenset(a for alts in cand.required + cand.optional for a in alts if a in columns)
 
 
 def _missing(cand: _Candidate, columns: set[str]) -> list[str]:

@@ -5,12 +5,13 @@ Columns used, per file (matched case-insensitively, spaces as ``_``):
 - customers (optional): External ID, Name [required]; Company, Country, State,
   City [optional, kept as account attributes]; Email, Zip, Lead created at,
   Free trial started at are not written.
-- invoices: Customer ID (or customer_external_id), Invoice ID (or external_id),
+- invoices (optional when the line items carry Customer ID and Currency):
+  Customer ID (or customer_external_id), Invoice ID (or external_id),
   Invoice Date (or date), Currency [required].
 - invoice line items (the revenue): Invoice ID (or invoice_external_id), Type,
   Amount in cents [required]; Plan ID (or plan_external_id), Service Period
   Start, Service Period End, Quantity, Discount Amount in cents, Tax Amount in
-  cents, Prorated, Subscription External ID [optional].
+  cents, Prorated, Subscription External ID, Customer ID, Currency [optional].
 
 Sources: ChartMogul help centre, "Importing billing data using CSV"
 (help.chartmogul.com/hc/en-us/articles/360013881659: one CSV per record type,
@@ -36,12 +37,15 @@ Mapping:
   an error on the line); a blank Service Period End is the start plus the
   plan's interval (Interval Unit day/week/month/year x Interval Count).
 - Customer and currency come from the line's invoice (an unknown invoice is
-  an error); customer names and attributes from the customers file.
+  an error); without an invoices file, from the line items' own Customer ID
+  and Currency columns. Customer names and attributes come from the customers
+  file.
 """
 from __future__ import annotations
 
 import datetime as dt
 
+from ...errors import InputError
 from ..header import Header
 from ..invoice_lines import Line
 from ..periods import add_interval
@@ -60,7 +64,8 @@ LINE_ITEMS = Part("line_items",
                   optional=(col("plan_id", "plan_external_id"), col("service_period_start"),
                             col("service_period_end"), col("quantity"), col("discount_amount_in_cents"),
                             col("tax_amount_in_cents"), col("prorated"),
-                            col("subscription_external_id", "subscription_id")))
+                            col("subscription_external_id", "subscription_id"),
+                            col("customer_id", "customer_external_id"), col("currency")))
 
 ATTRIBUTES = ("company", "country", "state", "city")
 
@@ -92,7 +97,7 @@ def _invoices(headers: list[Header]) -> dict[str, tuple[str, str]]:
 def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
     result = Result()
     plans = _plans(headers["plans"])
-    invoices = _invoices(headers["invoices"])
+    invoices = _invoices(headers["invoices"]) if "invoices" in headers else None
     for header in headers.get("customers", []):
         c = CUSTOMERS.cells(header)
         for line, row in records(header):
@@ -102,12 +107,18 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
     one_time = prorated = 0
     for header in headers["line_items"]:
         c = LINE_ITEMS.cells(header)
+        if invoices is None and not (c.has("customer_id") and c.has("currency")):
+            raise InputError(header.name, 1, "without the invoices file the line items need Customer ID and "
+                                             "Currency columns")
         for line, row in records(header):
             c.at(line, row)
             invoice = c.required("invoice_id")
-            if invoice not in invoices:
+            if invoices is None:
+                cid, currency = c.required("customer_id"), c.currency("currency")
+            elif invoice in invoices:
+                cid, currency = invoices[invoice]
+            else:
                 raise c.fail(f"invoice {invoice[:40]!r} is not in the invoices file")
-            cid, currency = invoices[invoice]
             kind = c.get("type").lower()
             if kind not in ("subscription", "one_time"):
                 raise c.fail(f"type {kind[:40]!r} is not subscription or one_time")
@@ -142,4 +153,4 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
 
 
 FORMAT = Format("chartmogul", "ChartMogul CSV import (plans, customers, invoices, line items)",
-                (PLANS, CUSTOMERS, INVOICES, LINE_ITEMS), convert, needs=("plans", "invoices", "line_items"))
+                (PLANS, CUSTOMERS, INVOICES, LINE_ITEMS), convert, needs=("plans", "line_items"))
