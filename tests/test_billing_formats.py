@@ -117,7 +117,8 @@ def test_stripe_subscriptions_export_gives_the_hand_computed_lines_and_mrr(tmp_p
         ("cus_E", "", "subscription", "2023-12-10", "2024-07-10", 140.0, "USD", "false"),
         # sub_f: 15 EUR a month, cancelled at period end (requested 2024-03-20, ended 2024-04-01).
         ("cus_A", "", "subscription", "2024-02-01", "2024-04-01", 30.0, "EUR", "false"),
-        # sub_h: incomplete_expired -> never paid, no line.
+        # sub_h: incomplete_expired -> never paid, no line. sub_i: cancelled 2024-03-10 inside its trial
+        # (to 2024-03-15) -> never paid, no line.
     ]
     expected = {
         **span("cus_A", "USD", "2024-01", "2024-06", 30.0),
@@ -129,9 +130,10 @@ def test_stripe_subscriptions_export_gives_the_hand_computed_lines_and_mrr(tmp_p
     assert mrr_of(done.invoice_lines, "2024-06") == expected
     assert "1 subscription(s) still in trial add no MRR" in done.notes
     assert "1 subscription(s) that never started paying add no MRR" in done.notes
+    assert "1 subscription(s) ended during their trial and add no MRR" in done.notes
     assert any("coupon" in n for n in done.notes)
     customers = read_customers(done.customers)
-    assert [c["account_id"] for c in customers] == ["cus_A", "cus_B", "cus_C", "cus_D", "cus_E", "cus_H"]
+    assert [c["account_id"] for c in customers] == ["cus_A", "cus_B", "cus_C", "cus_D", "cus_E", "cus_H", "cus_I"]
     assert customers[2]["name"] == "Gamma, KK" and customers[3]["name"] == ""
 
 

@@ -8,7 +8,8 @@ one set of rules:
 - **Start**: the subscription's start, or its trial end if later: a trial adds
   no MRR. A subscription still in trial (status trial, or a trial ending after
   the as-of month) gives no line, and neither does one that never started
-  paying (``NEVER``: incomplete, failed, future starts after the as-of month).
+  paying (``NEVER``: incomplete, failed, future starts after the as-of month),
+  nor one that ended before its trial did.
 - **End** (exclusive):
   - ``ENDED``: the date it ended (the format decides which column that is);
   - ``LIVE`` with a cancellation scheduled: the date the scheduled end takes
@@ -103,7 +104,7 @@ def to_lines(subs: list[Subscription], as_of: dt.date | None, result: Result) ->
         return
     as_of_first = first_of(month_idx(as_of))
     after_as_of = first_of(month_idx(as_of) + 1)
-    trials = never = empty = later = scheduled = 0
+    trials = never = empty = later = scheduled = ended_in_trial = 0
     lines = result.lines
     for s in subs:
         if s.state == TRIAL:
@@ -120,9 +121,12 @@ def to_lines(subs: list[Subscription], as_of: dt.date | None, result: Result) ->
             scheduled += 1
         else:
             end = max(s.current_period_end or after_as_of, after_as_of)
-        if end < begin:
+        if end < s.start:
             raise InputError(s.file, s.line, f"the subscription ends ({end.isoformat()}) before it starts "
-                                             f"({begin.isoformat()})")
+                                             f"({s.start.isoformat()})")
+        if end <= begin and s.end is not None:  # cancelled before its trial ended: it never paid
+            ended_in_trial += 1
+            continue
         if begin >= after_as_of:
             if s.trial_end and s.trial_end >= after_as_of:
                 trials += 1
@@ -145,6 +149,8 @@ def to_lines(subs: list[Subscription], as_of: dt.date | None, result: Result) ->
     notes.append(f"as-of month {as_of_first.isoformat()[:7]}: renewing subscriptions count through it")
     if trials:
         notes.append(f"{trials} subscription(s) still in trial add no MRR")
+    if ended_in_trial:
+        notes.append(f"{ended_in_trial} subscription(s) ended during their trial and add no MRR")
     if never:
         notes.append(f"{never} subscription(s) that never started paying add no MRR")
     if later:
