@@ -401,7 +401,7 @@ BAD = {
         "subs.csv", 2, "Amount '10,50' is not a number"),
     "stripe unknown status": (
         None, {"subs.csv": STRIPE_HEAD + STRIPE_OK + STRIPE_OK + STRIPE_OK.replace("active", "frozen")},
-        "subs.csv", 4, "status 'frozen' is not a Stripe subscription status"),
+        "subs.csv", 4, "Status 'frozen' is not a Stripe subscription status"),
     "stripe unknown interval": (
         None, {"subs.csv": STRIPE_HEAD + STRIPE_OK.replace(",month,", ",fortnight,")},
         "subs.csv", 2, "Interval 'fortnight' is not an interval (day, week, month or year)"),
@@ -425,7 +425,7 @@ BAD = {
         "Subscriptions.csv", 2, "the subscription ends (2024-01-20) before it starts (2024-02-01)"),
     "chargebee unknown status": (
         None, {"Subscriptions.csv": CHARGEBEE_HEAD + "s1,c1,dormant,1000,USD,1,month,2024-01-01,,,\n"},
-        "Subscriptions.csv", 2, "status 'dormant' is not a Chargebee subscription status"),
+        "Subscriptions.csv", 2, "subscriptions.status 'dormant' is not a Chargebee subscription status"),
     "recurly unknown state": (
         None, {"subs.csv": RECURLY_HEAD + "r1,a1,lapsed,10,USD,2024-01-01,,,2024-03-01,2024-04-01\n"},
         "subs.csv", 2, "state 'lapsed' is not a Recurly subscription state"),
@@ -451,19 +451,19 @@ BAD = {
         None, {"plans.csv": CM_PLANS, "invoices.csv": CM_INVOICES,
                "lines.csv": CM_LINES_HEAD + "inv_1,subscription,pl_gold,2024-01-01,2024-02-01,1000\n"
                                             "inv_1,subscription,pl_platinum,2024-02-01,2024-03-01,1000\n"},
-        "lines.csv", 3, "plan 'pl_platinum' is not in the plans file"),
+        "lines.csv", 3, "Plan ID 'pl_platinum' is not in the plans file"),
     "chartmogul line item on an unknown invoice": (
         None, {"plans.csv": CM_PLANS, "invoices.csv": CM_INVOICES,
                "lines.csv": CM_LINES_HEAD + "inv_9,subscription,pl_gold,2024-01-01,2024-02-01,1000\n"},
-        "lines.csv", 2, "invoice 'inv_9' is not in the invoices file"),
+        "lines.csv", 2, "Invoice ID 'inv_9' is not in the invoices file"),
     "chartmogul service period ending before it starts": (
         None, {"plans.csv": CM_PLANS, "invoices.csv": CM_INVOICES,
                "lines.csv": CM_LINES_HEAD + "inv_1,subscription,pl_gold,2024-02-01,2024-01-01,1000\n"},
-        "lines.csv", 2, "service_period_end 2024-01-01 is before service_period_start 2024-02-01"),
+        "lines.csv", 2, "Service Period End 2024-01-01 is before Service Period Start 2024-02-01"),
     "chartmogul unknown line type": (
         None, {"plans.csv": CM_PLANS, "invoices.csv": CM_INVOICES,
                "lines.csv": CM_LINES_HEAD + "inv_1,refund,pl_gold,2024-01-01,2024-02-01,-1000\n"},
-        "lines.csv", 2, "type 'refund' is not subscription or one_time"),
+        "lines.csv", 2, "Type 'refund' is not subscription or one_time"),
     "chartmogul plan with an unknown interval": (
         None, {"plans.csv": CM_PLANS + "Odd,pl_odd,fortnight,1\n", "invoices.csv": CM_INVOICES,
                "lines.csv": CM_LINES_HEAD + "inv_1,subscription,pl_gold,2024-01-01,2024-02-01,1000\n"},

@@ -82,7 +82,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             status = c.get(S + "status").lower()
             state = STATUSES.get(status)
             if state is None:
-                raise c.fail(f"status {status[:40]!r} is not a Chargebee subscription status "
+                raise c.fail(f"{c.title(S + 'status')} {status[:40]!r} is not a Chargebee subscription status "
                              f"({', '.join(STATUSES)})")
             start = c.date(S + "started_at", required=True)
             if state == NEVER:  # never paid: its price and interval do not matter

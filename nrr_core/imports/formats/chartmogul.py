@@ -118,10 +118,10 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             elif invoice in invoices:
                 cid, currency = invoices[invoice]
             else:
-                raise c.fail(f"invoice {invoice[:40]!r} is not in the invoices file")
+                raise c.fail(f"{c.title('invoice_id')} {invoice[:40]!r} is not in the invoices file")
             kind = c.get("type").lower()
             if kind not in ("subscription", "one_time"):
-                raise c.fail(f"type {kind[:40]!r} is not subscription or one_time")
+                raise c.fail(f"{c.title('type')} {kind[:40]!r} is not subscription or one_time")
             amount = (c.number("amount_in_cents", cents=True)
                       - c.number("tax_amount_in_cents", default=0.0, cents=True))
             start = c.date("service_period_start", required=kind == "subscription")
@@ -129,7 +129,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             if kind == "subscription":
                 plan = c.required("plan_id")
                 if plan not in plans:
-                    raise c.fail(f"plan {plan[:40]!r} is not in the plans file")
+                    raise c.fail(f"{c.title('plan_id')} {plan[:40]!r} is not in the plans file")
                 if end is None:
                     end = add_interval(start, *plans[plan])
             elif start is None or end is None:
@@ -138,8 +138,8 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
                 one_time += 1
                 continue
             if end < start:
-                raise c.fail(f"service_period_end {end.isoformat()} is before service_period_start "
-                             f"{start.isoformat()}")
+                raise c.fail(f"{c.title('service_period_end')} {end.isoformat()} is before "
+                             f"{c.title('service_period_start')} {start.isoformat()}")
             is_prorated = c.flag("prorated")
             one_time += kind == "one_time"
             prorated += is_prorated

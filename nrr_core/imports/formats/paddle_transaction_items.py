@@ -67,7 +67,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
                 skipped += 1
                 continue
             if status not in BILLED:
-                raise c.fail(f"status {status[:40]!r} is not a Paddle transaction status "
+                raise c.fail(f"{c.title('status')} {status[:40]!r} is not a Paddle transaction status "
                              f"({', '.join(BILLED + NOT_BILLED)})")
             cid = c.required("customer_id")
             start = c.date("billing_period_starts_at")
@@ -81,8 +81,8 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
                 one_time += 1
                 continue
             if end < start:
-                raise c.fail(f"billing_period_ends_at {end.isoformat()} is before billing_period_starts_at "
-                             f"{start.isoformat()}")
+                raise c.fail(f"{c.title('billing_period_ends_at')} {end.isoformat()} is before "
+                             f"{c.title('billing_period_starts_at')} {start.isoformat()}")
             recurring = bool(c.get("subscription_id")) and origin != "subscription_charge"
             proration = origin == "subscription_update"
             amount = c.number("subtotal", cents=True) - c.number("discount", default=0.0, cents=True)

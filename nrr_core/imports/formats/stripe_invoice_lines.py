@@ -58,11 +58,12 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             cid = c.required("customer")
             kind = c.get("type").lower()
             if kind not in TYPES:
-                raise c.fail(f"type {kind[:40]!r} is not a Stripe line type (subscription or invoiceitem)")
+                raise c.fail(f"{c.title('type')} {kind[:40]!r} is not a Stripe line type (subscription or invoiceitem)")
             start = c.date("period_start", required=True)
             end = c.date("period_end", required=True)
             if end < start:
-                raise c.fail(f"period_end {end.isoformat()} is before period_start {start.isoformat()}")
+                raise c.fail(f"{c.title('period_end')} {end.isoformat()} is before "
+                             f"{c.title('period_start')} {start.isoformat()}")
             proration = c.flag("proration")
             recurring = kind == "subscription" or proration or (kind == "" and bool(c.get("subscription_id")))
             amount = c.number("amount", cents=True) - c.number("discount_amount", default=0.0, cents=True)

@@ -67,7 +67,7 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             status = c.get("status").lower()
             state = STATUSES.get(status)
             if state is None:
-                raise c.fail(f"status {status[:40]!r} is not a Stripe subscription status "
+                raise c.fail(f"{c.title('status')} {status[:40]!r} is not a Stripe subscription status "
                              f"({', '.join(STATUSES)})")
             start = c.date("start_date_(utc)", required=True)
             if state == NEVER:  # never paid: its price and interval do not matter
