@@ -303,6 +303,12 @@ def test_an_explicit_as_of_month_extends_renewing_subscriptions_through_it(tmp_p
     assert ("cus_E", "USD", "2024-08") not in mrr  # its cancellation took effect 2024-07-10
 
 
+def test_the_written_columns_are_the_loaders_invoice_lines_columns():
+    from nrr_core.imports.invoice_lines import INVOICE_LINES, LINE_COLUMNS
+    assert set(INVOICE_LINES.required) <= set(LINE_COLUMNS) <= set(INVOICE_LINES.known)
+    assert list(LINE_COLUMNS) == LINE_HEADER  # the contract table's order
+
+
 def test_the_customers_file_passes_the_loaders_customers_header_check(tmp_path):
     done = convert(tmp_path, "chartmogul", "line_items.csv", "plans.csv", "invoices.csv", "customers.csv")
     _, columns = _read_header(done.customers, CUSTOMERS)
@@ -417,7 +423,8 @@ BAD = {
         None, {"subs.csv": STRIPE_HEAD + STRIPE_OK.replace("active", "canceled").replace(",\n", ",2023-12-01\n")},
         "subs.csv", 2, "the subscription ends (2023-12-01) before it starts (2024-01-01)"),
     "chargebee price not in whole cents": (
-        None, {"Subscriptions.csv": CHARGEBEE_HEAD + "s1,c1,active,12.5,USD,1,month,2024-01-01,2024-03-01,2024-04-01,\n"},
+        None, {"Subscriptions.csv": CHARGEBEE_HEAD
+               + "s1,c1,active,12.5,USD,1,month,2024-01-01,2024-03-01,2024-04-01,\n"},
         "Subscriptions.csv", 2, "subscriptions.plan_unit_price '12.5' is not a whole number of cents"),
     "chargebee cancelled before it started": (
         None, {"Subscriptions.csv": CHARGEBEE_HEAD

@@ -44,7 +44,8 @@ class Converted:
     customers CSV (account_id, name, attributes), or None when the export names
     no customer and carries no attribute; ``format``: the vendor format;
     ``files``: each input file's detection; ``lines`` / ``customer_count``: rows
-    written (0 customers when no customers file is written); ``notes``: what was left out or assumed, in words; ``as_of``: the
+    written (0 customers when no customers file is written); ``notes``: what
+    was left out or assumed, in words; ``as_of``: the
     ``YYYY-MM`` month snapshot exports were counted through (None for line
     formats): pass it to the loader as ``--as-of``.
     """

@@ -97,7 +97,8 @@ def detect_header(header: Header, only: Format | None = None) -> Detected:
                                                       / len(c.required), len(_missing(c, columns))))
     closest = "; ".join(f"{c.label} (missing {', '.join(_missing(c, columns))})" for c in ranked[:3])
     shown = ", ".join(repr(col[:40]) for col in header.columns[:6])
-    raise InputError(header.name, 1, f"not a file we know (header {shown}{', ...' if len(header.columns) > 6 else ''}); "
+    more = ", ..." if len(header.columns) > 6 else ""
+    raise InputError(header.name, 1, f"not a file we know (header {shown}{more}); "
                                      f"closest: {closest}")
 
 

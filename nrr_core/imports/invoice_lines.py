@@ -37,10 +37,10 @@ try:
 except ImportError:
     FX = CsvSpec("fx", ("currency", "rate"))
 
-# The column order we write: the contract table's order.
+# The column order we write: the contract table's order (a test checks it
+# against the loader's spec, so the two cannot drift apart after the merge).
 LINE_COLUMNS = ("customer_id", "product", "type", "service_period_start", "service_period_end",
                 "amount", "currency", "prorated")
-assert set(LINE_COLUMNS) == set(INVOICE_LINES.known), "LINE_COLUMNS must follow the loader's spec"
 
 # Line types that add no MRR, from the contract; anything else is written as subscription.
 NON_RECURRING_TYPES = ("one_time", "usage", "tax", "refund", "credit")

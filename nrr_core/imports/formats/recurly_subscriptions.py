@@ -66,7 +66,8 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
             state_word = c.get("state").lower()
             state = STATES.get(state_word)
             if state is None:
-                raise c.fail(f"{c.title('state')} {state_word[:40]!r} is not a Recurly subscription state ({', '.join(STATES)})")
+                raise c.fail(f"{c.title('state')} {state_word[:40]!r} is not a Recurly subscription state "
+                             f"({', '.join(STATES)})")
             start = c.date("activated_at", required=True)
             if state == NEVER:  # never paid: its price and interval do not matter
                 subs.append(Subscription(header.name, line, cid, state, start, 0.0, ""))
