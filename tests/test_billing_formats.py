@@ -419,6 +419,9 @@ BAD = {
                + STRIPE_OK.replace("\n", ",\"Two\nLines\"\n")
                + STRIPE_OK.replace("\n", ",x\n").replace("2024-01-01", "01/02/2024")},
         "subs.csv", 4, "Start Date (UTC) '01/02/2024' is not a date"),
+    "stripe quote never closed": (
+        None, {"subs.csv": STRIPE_HEAD + STRIPE_OK + STRIPE_OK.replace("cus_1", '"cus_2') + STRIPE_OK},
+        "subs.csv", 3, 'a quoted field is never closed'),
     "stripe canceled subscription ending before it starts": (
         None, {"subs.csv": STRIPE_HEAD + STRIPE_OK.replace("active", "canceled").replace(",\n", ",2023-12-01\n")},
         "subs.csv", 2, "the subscription ends (2023-12-01) before it starts (2024-01-01)"),

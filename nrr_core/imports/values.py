@@ -55,11 +55,12 @@ def _quote(text: str) -> str:
 def records(header: Header) -> Iterator[tuple[int, list[str]]]:
     """Yield (physical line where the record starts, fields) for every data record.
 
-    Blank lines are skipped. A record with a field that never closes its quote
-    raises ``InputError`` at the line where it starts.
+    Blank lines are skipped. A record with a field that never closes its quote,
+    or other broken quoting, raises ``InputError`` at the line where it starts.
     """
     with header.path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, delimiter=header.delimiter)
+        # strict: a quote that never closes is an error, not the rest of the file in one field.
+        reader = csv.reader(fh, delimiter=header.delimiter, strict=True)
         try:
             next(reader, None)
             start = reader.line_num + 1
@@ -68,6 +69,8 @@ def records(header: Header) -> Iterator[tuple[int, list[str]]]:
                     yield start, row
                 start = reader.line_num + 1
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise InputError(header.name, start, 'a quoted field is never closed (unbalanced ")') from None
             raise InputError(header.name, start, f"cannot be read as CSV ({str(exc)[:80]})") from None
         except UnicodeDecodeError:
             raise InputError(header.name, start, "is not UTF-8 text (save the file as UTF-8 CSV)") from None
