@@ -152,5 +152,5 @@ def convert(headers: dict[str, list[Header]], as_of: dt.date | None) -> Result:
     return result
 
 
-FORMAT = Format("chartmogul", "ChartMogul CSV import (plans, customers, invoices, line items)",
+FORMAT = Format("chartmogul", "ChartMogul CSV import",
                 (PLANS, CUSTOMERS, INVOICES, LINE_ITEMS), convert, needs=("plans", "line_items"))
