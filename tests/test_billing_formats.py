@@ -232,6 +232,8 @@ def test_chartmogul_files_together_give_the_hand_computed_lines_and_mrr(tmp_path
         # inv_4: a prorated stub, then a quarter of Silver at 30000 cents.
         ("cus_1", "", "subscription", "2024-02-15", "2024-03-01", 20.0, "USD", "true"),
         ("cus_1", "", "subscription", "2024-03-01", "2024-06-01", 300.0, "USD", "false"),
+        # inv_5: a free trial month is a zero line: it adds no MRR.
+        ("cus_2", "", "subscription", "2024-06-01", "2024-07-01", 0.0, "EUR", "false"),
     ]
     expected = {
         **span("cus_1", "USD", "2024-01", "2024-05", 100.0),
@@ -282,7 +284,9 @@ def test_paddle_transaction_line_items_give_the_hand_computed_lines_and_mrr(tmp_
         ("ctm_1", "Core", "subscription", "2024-02-15", "2024-03-01", 10.0, "USD", "true"),
         # 60000 - 6000 cents EUR for a quarter.
         ("ctm_2", "Core", "subscription", "2024-01-01", "2024-04-01", 540.0, "EUR", "false"),
-        # draft and canceled transactions and the one-time setup fee are left out.
+        # draft and canceled transactions and the one-time setup fee are left out; a trial is a zero
+        # line and adds no MRR.
+        ("ctm_3", "Core", "subscription", "2024-03-10", "2024-04-10", 0.0, "USD", "false"),
     ]
     expected = {
         **span("ctm_1", "USD", "2024-01", "2024-02", 65.0),
@@ -292,7 +296,7 @@ def test_paddle_transaction_line_items_give_the_hand_computed_lines_and_mrr(tmp_
     assert mrr_of(done.invoice_lines, "2025-12") == expected
     assert done.notes[0].startswith("2 line(s) of draft, ready or canceled transactions")
     assert {c["account_id"]: c["name"] for c in read_customers(done.customers)} == {
-        "ctm_1": "Alpha Biz", "ctm_2": "Beta Biz"}
+        "ctm_1": "Alpha Biz", "ctm_2": "Beta Biz", "ctm_3": "Gamma Biz"}
 
 
 def test_an_explicit_as_of_month_extends_renewing_subscriptions_through_it(tmp_path):
