@@ -330,6 +330,13 @@ def test_forcing_a_format_converts_a_file_whose_header_alone_is_not_enough(tmp_p
     assert done.customers is None
 
 
+def test_a_conversion_without_customer_names_removes_an_older_customers_file(tmp_path):
+    convert(tmp_path, "baremetrics", "subscriptions.csv")
+    assert (tmp_path / "out" / "customers.csv").exists()
+    done = convert(tmp_path, "stripe_invoice_lines", "invoice_line_items.csv")
+    assert done.customers is None and not (tmp_path / "out" / "customers.csv").exists()
+
+
 def test_an_unknown_format_name_is_refused_with_the_known_names():
     with pytest.raises(NrrError) as err:
         to_invoice_lines(FIXTURES / "baremetrics" / "subscriptions.csv", "unused", format="zuora")

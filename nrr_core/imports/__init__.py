@@ -76,7 +76,8 @@ def to_invoice_lines(paths: str | os.PathLike | Iterable[str | os.PathLike], out
     (``YYYY-MM``) is the month snapshot exports count renewing subscriptions
     through; by default the export's own (see ``formats/snapshot.py``).
     Writes ``invoice-lines.csv`` and, when the export names customers,
-    ``customers.csv`` (overwriting them); nothing is written if the input is bad.
+    ``customers.csv`` (overwriting them; an older ``customers.csv`` is removed
+    when this export names none); nothing is written if the input is bad.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -125,5 +126,8 @@ def to_invoice_lines(paths: str | os.PathLike | Iterable[str | os.PathLike], out
     if any(result.customers.values()):
         customers_path = out / CUSTOMERS_FILE
         n_customers = write_customers(customers_path, result.customers)
+    else:
+        # A customers file left by an earlier conversion must not be loaded with these lines.
+        (out / CUSTOMERS_FILE).unlink(missing_ok=True)
     return Converted(lines_path, customers_path, fmt.name, tuple(files), n_lines, n_customers,
                      tuple(notes), label(month_idx(result.as_of)) if result.as_of else None)
