@@ -89,6 +89,9 @@ class Cells:
     titles: dict[str, str] = field(default_factory=dict)
     line: int = 0
     row: list[str] | None = None
+    # Parsed values by (kind, text): exports repeat the same amounts, counts and
+    # currencies on most rows, so each distinct text is checked once.
+    _seen: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     def title(self, column: str) -> str:
         return self.titles.get(column) or column
@@ -146,6 +149,9 @@ class Cells:
             if default is None:
                 raise self.fail(f"{self.title(column)} is blank (expected a number)")
             return default
+        value = self._seen.get(("n", text, cents))
+        if value is not None and (negative or value >= 0):
+            return value
         if not _NUMBER.match(text):
             raise self.fail(f"{self.title(column)} {_quote(text)} is not a number (use digits and '.', no symbols)")
         if cents and not _INTEGER.match(text):
@@ -153,24 +159,32 @@ class Cells:
         value = float(text)
         if value < 0 and not negative:
             raise self.fail(f"{self.title(column)} {_quote(text)} is negative (a price is 0 or more)")
-        return value / 100 if cents else value
+        value = self._seen[("n", text, cents)] = value / 100 if cents else value
+        return value
 
     def count(self, column: str, *, default: int = 1) -> int:
         """A whole number ≥ 1 (quantity, interval count); blank = ``default``."""
         text = self.get(column)
         if not text:
             return default
-        if not _INTEGER.match(text) or int(float(text)) < 1:
-            raise self.fail(f"{self.title(column)} {_quote(text)} is not a whole number of at least 1")
-        return int(float(text))
+        value = self._seen.get(("c", text))
+        if value is None:
+            if not _INTEGER.match(text) or int(float(text)) < 1:
+                raise self.fail(f"{self.title(column)} {_quote(text)} is not a whole number of at least 1")
+            value = self._seen[("c", text)] = int(float(text))
+        return value
 
     def currency(self, column: str) -> str:
         text = self.get(column)
+        code = self._seen.get(("$", text))
+        if code is not None:
+            return code
         if not text:
             raise self.fail(f"{self.title(column)} is blank (every amount needs its currency, e.g. USD)")
         if not _CURRENCY.match(text):
             raise self.fail(f"{self.title(column)} {_quote(text)} is not a three-letter currency code like USD")
-        return text.upper()
+        code = self._seen[("$", text)] = text.upper()
+        return code
 
     def interval(self, column: str, count: int = 1) -> tuple[str, int]:
         """(unit, count) from an interval cell such as ``month`` or ``quarterly``."""
