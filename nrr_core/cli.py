@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--invoice-lines", action="append", metavar="FILE", dest="invoice_lines",
                       help="billed lines instead of mrr.csv (customer_id, service_period_start, service_period_end, "
                            "amount[, product, type, currency, prorated]); repeat for several files, summed")
+    load.add_argument("--billing", action="append", metavar="FILE",
+                      help="a billing export (Stripe, Chargebee, Recurly, ChartMogul, Baremetrics, Paddle), its "
+                           "format read from the header row; repeat for ChartMogul's files (plans, invoices, line "
+                           "items, customers)")
+    load.add_argument("--format", dest="billing_format", metavar="NAME",
+                      help="with --billing: force the export's format (" + ", ".join(_billing_formats()) + ")")
     load.add_argument("--fx", metavar="fx.csv", help="with --invoice-lines: constant rates (currency, rate = units of "
                                                      "the reporting currency per unit)")
     load.add_argument("--map", metavar="mapping.toml", dest="map_file",
@@ -190,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _billing_formats() -> list[str]:
+    from .imports import FORMATS
+    return list(FORMATS)
+
+
 class _Progress:
     """Load progress on stderr. On a terminal one live line is rewritten in
     place; elsewhere (scripts, logs) steps are printed only with --progress, so
@@ -227,13 +238,16 @@ def run(argv=None) -> int:
         progress = _Progress(args.quiet, args.progress)
         if args.command == "load":
             summary = load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
-                                customers=args.customers, invoice_lines=args.invoice_lines, fx=args.fx,
+                                customers=args.customers, invoice_lines=args.invoice_lines, billing=args.billing,
+                                billing_format=args.billing_format, fx=args.fx,
                                 map_file=args.map_file, signals=args.signals, as_of=args.as_of,
                                 default_product=args.default_product, progress=progress)
         else:
             summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
         added = getattr(summary, "accounts_added_from_revenue", 0)
         added_text = f" ({added:,} added from revenue, with no accounts row)" if added else ""
+        for note in getattr(summary, "notes", ()):
+            progress.done(f"note: {note}")
         progress.done(f"wrote {summary.path}: {summary.accounts:,} accounts{added_text}, {summary.mrr_rows:,} "
                       f"account-product-months, {summary.first_month} to {summary.as_of_month} "
                       f"({summary.seconds:.1f} s)")

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import os
 import re
+import tempfile
 import time
 import tomllib
 import uuid
@@ -108,6 +109,8 @@ class LoadSummary:
     as_of_month: str
     seconds: float
     accounts_added_from_revenue: int = 0
+    # What a billing export's conversion left out or assumed, in words.
+    notes: tuple[str, ...] = ()
 
 
 def _normalise(name: str) -> str:
@@ -448,7 +451,8 @@ class _Builder:
 
 
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
-              invoice_lines=None, fx=None, accounts_map: dict[str, str] | None = None, map_file=None,
+              invoice_lines=None, billing=None, billing_format: str | None = None, fx=None,
+              accounts_map: dict[str, str] | None = None, map_file=None,
               signals=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
               progress: Callable[[str], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
@@ -466,6 +470,13 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
       without a renewal_date gets the exclusive service_period_end of its
       subscription line with the latest end. Month rule, types, currencies:
       ``sql/load/stage_invoice_revenue.sql`` and the README.
+
+    ``billing``: a billing-system export (one file, or ChartMogul's set of
+    files; the format from the header, or ``billing_format``), converted to
+    invoice lines by ``nrr_core.imports`` and loaded by the same rules,
+    summed with any ``invoice_lines``; the export's customer names make the
+    accounts when no accounts file is given. ``LoadSummary.notes`` says what
+    the conversion left out (trials, one-time lines, ...).
 
     ``accounts_map`` (our column -> their header) or ``map_file`` (a TOML
     mapping file, ``read_mapping``) renames the accounts (or customers)
@@ -485,6 +496,21 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         invoice_lines = [invoice_lines]
     if invoice_lines is not None and not invoice_lines:
         invoice_lines = None
+    if isinstance(billing, (str, os.PathLike)):
+        billing = [billing]
+    if billing:
+        if mrr is not None or subscriptions is not None:
+            raise NrrError("give one kind of revenue input: --billing goes with --invoice-lines only")
+        with tempfile.TemporaryDirectory(prefix="nrr-billing-") as work:
+            converted = _convert_billing(billing, Path(work), billing_format, as_of, fx, progress)
+            summary = load_book(db_path, accounts=accounts, customers=customers if accounts is not None or
+                                customers is not None else converted.customers,
+                                invoice_lines=[*(invoice_lines or []), converted.invoice_lines], fx=fx,
+                                accounts_map=accounts_map, map_file=map_file, signals=signals,
+                                as_of=as_of or converted.as_of, default_product=default_product, progress=progress)
+        summary.notes = converted.notes
+        summary.seconds = time.perf_counter() - started
+        return summary
     if sum(x is not None for x in (mrr, subscriptions, invoice_lines)) != 1:
         raise NrrError("give exactly one revenue input: --mrr mrr.csv, --subscriptions subscriptions.csv "
                        "or --invoice-lines FILE")
@@ -524,6 +550,32 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _convert_billing(paths, work: Path, billing_format: str | None, as_of: str | None, fx, progress):
+    """A billing export as invoice lines in ``work`` (``imports.to_invoice_lines``).
+
+    The converted file's line numbers are not the export's, so the one check
+    the loader would make on it and could fail on, a currency without a rate,
+    is made here, naming the export instead."""
+    from . import imports  # imports reads this module's specs: import it late
+
+    converted = imports.to_invoice_lines([Path(p) for p in paths], work, billing_format, as_of=as_of)
+    names = ", ".join(Path(p).name for p in paths)
+    progress(f"read {names} as {converted.format}: {converted.lines:,} invoice lines")
+    with converted.invoice_lines.open(encoding="utf-8", newline="") as fh:
+        currencies = sorted({(row.get("currency") or "").strip() for row in csv.DictReader(fh)} - {""})
+    if fx is None and len(currencies) > 1:
+        raise InputError(names, None, f"bills in {len(currencies)} currencies ({', '.join(currencies)}): give "
+                                      "--fx fx.csv with a rate for each (units of the reporting currency per unit)")
+    if fx is not None and currencies:
+        with Path(fx).open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=";" if ";" in fh.readline() else ",")
+            rated = {row[0].strip().upper() for row in reader if row}
+        unrated = [c for c in currencies if c.upper() not in rated]
+        if unrated:
+            raise InputError(names, None, f"bills in {', '.join(unrated)}, which {Path(fx).name} gives no rate for")
+    return converted
 
 
 @dataclass

@@ -20,7 +20,7 @@ from ..errors import InputError
 from .formats import FORMATS
 from .formats.base import Column, Format
 from .header import Header, read_header
-from .invoice_lines import FX, INVOICE_LINES
+from ..load import FX, INVOICE_LINES
 
 # Our own input kinds, as the loader defines them (accounts.csv and the lighter
 # customers file are both role "accounts").

@@ -21,21 +21,7 @@ import csv
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from ..load import CUSTOMERS, CsvSpec
-
-# The loader's invoice-lines spec is being added to load.py on the `invoice`
-# branch; until that merges, this is the contract table's column list. Read
-# the loader's own spec when it exists so the list keeps one home after merge.
-try:
-    from ..load import INVOICE_LINES  # type: ignore[attr-defined]
-except ImportError:
-    INVOICE_LINES = CsvSpec(
-        "invoice_lines", ("customer_id", "service_period_start", "service_period_end", "amount"),
-        ("product", "type", "currency", "prorated"), aliases={"account_id": "customer_id"})
-try:
-    from ..load import FX  # type: ignore[attr-defined]
-except ImportError:
-    FX = CsvSpec("fx", ("currency", "rate"))
+from ..load import CUSTOMERS
 
 # The column order we write: the contract table's order (a test checks it
 # against the loader's spec, so the two cannot drift apart after the merge).
