@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--map", metavar="mapping.toml", dest="map_file",
                       help="rename the accounts file's columns: [accounts] our_column = \"their header\"")
     load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS)")
-    load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data)")
+    load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data; "
+                                       "for invoice lines the month of the latest service_period_start)")
     load.add_argument("--default-product", default="Subscription",
                       help="product name for subscription rows without one (default %(default)s)")
     load.add_argument("--quiet", action="store_true", help="print nothing on success")

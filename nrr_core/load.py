@@ -89,7 +89,7 @@ INVOICE_LINES = CsvSpec(
     aliases={"customer_id": "account_id"}, labels={"account_id": "customer_id (or account_id)"})
 # Constant exchange rates: units of the reporting currency per unit of `currency`.
 FX = CsvSpec("fx", ("currency", "rate"))
-# The line types of invoice lines; only `subscription` lines add MRR.
+# The line types of invoice lines (bound as $line_types); only `subscription` lines add MRR.
 LINE_TYPES = ("subscription", "one_time", "usage", "tax", "refund", "credit")
 
 DEFAULT_PRODUCT = "Subscription"
@@ -433,7 +433,8 @@ class _Builder:
         db.run_script(self.con, "load/invoice_lines_table")
         first_currency: str | None = None
         for file_no, path in enumerate(paths, start=1):
-            params = {"file_no": file_no, "default_product": default_product, "fx_given": fx is not None,
+            params = {"file_no": file_no, "default_product": default_product, "line_types": list(LINE_TYPES),
+                      "fx_given": fx is not None,
                       "fx_name": fx.name if fx is not None else ""}
             self.stage(path, INVOICE_LINES, typed="invoice_lines", params=params)
             if fx is not None:

@@ -1,6 +1,6 @@
 -- First problem in one staged invoice-lines file (raw, numbered), by record; no
 -- row if it is clean. The same rules as screen_invoice_lines.sql, in words.
--- Parameters: $fx_given (true when --fx gave rates, in stage_fx), $fx_name (the
+-- Parameters: $line_types (load.LINE_TYPES), $fx_given (true when --fx gave rates, in stage_fx), $fx_name (the
 -- fx file's name, for the message).
 -- Grain: at most one row (rec, problem).
 WITH typed AS (
@@ -16,8 +16,8 @@ WITH typed AS (
     SELECT rec,
         CASE
             WHEN nullif(trim(account_id), '') IS NULL THEN 'customer_id is blank'
-            WHEN line_type NOT IN ('subscription', 'one_time', 'usage', 'tax', 'refund', 'credit')
-                THEN 'type ''' || left(trim(type), 40) || ''' is not one of subscription, one_time, usage, tax, refund, credit'
+            WHEN NOT list_contains($line_types, line_type)
+                THEN 'type ''' || left(trim(type), 40) || ''' is not one of ' || array_to_string($line_types, ', ')
             WHEN nullif(trim(service_period_start), '') IS NULL THEN 'service_period_start is blank'
             WHEN starts IS NULL
                 THEN 'service_period_start ''' || left(service_period_start, 40) || ''' is not a date like 2024-07-01'
