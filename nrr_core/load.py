@@ -34,7 +34,8 @@ from .months import label, parse_month
 # validation query that finds its first bad record (run only when something is wrong).
 TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/stage_signals", "load/screen_signals")}
 VALIDATE_SQL = {"accounts": "load/validate_accounts", "mrr": "load/validate_mrr", "signals": "load/validate_signals",
-                "subscriptions": "load/validate_subscriptions"}
+                "subscriptions": "load/validate_subscriptions", "owners": "load/validate_owners",
+                "targets": "steering/validate_targets"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ SUBSCRIPTIONS = CsvSpec(
     aliases={"customer_id": "account_id", "mrr": "monthly_amount"})
 SIGNALS = CsvSpec("signals", ("account_id", "month"),
                   ("seats_licensed", "active_users", "support_tickets", "nps"))
+# Optional CSM owner history: who owned an account from which month (steering scorecards freeze books with it).
+OWNERS = CsvSpec("owners", ("account_id", "csm_owner", "from_month"))
 
 DEFAULT_PRODUCT = "Subscription"
 
@@ -249,7 +252,7 @@ class _Builder:
 
 
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
-              signals=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
+              signals=None, owners=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
               progress: Callable[[str], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
 
@@ -258,7 +261,8 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     which case accounts are the subscription customers with no attributes).
     ``as_of`` (``YYYY-MM``) caps the data; by default it is the latest month in
     mrr.csv, or for subscriptions the last month any period covers (ongoing
-    periods run through it). Raises ``InputError``/``NrrError``; on any failure
+    periods run through it). ``owners`` (owners.csv) is the optional CSM owner
+    history. Raises ``InputError``/``NrrError``; on any failure
     the previous database is untouched.
     """
     progress = progress or (lambda message: None)
@@ -282,7 +286,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
     try:
         summary = _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx,
-                         default_product, progress)
+                         default_product, progress, owners)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db_path)
@@ -294,7 +298,8 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     return summary
 
 
-def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress):
+def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress,
+           owners=None):
     b = _Builder(con, progress)
     db.run_script(con, "load/stage_checks")
     sources = []
@@ -334,11 +339,18 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
     else:
         con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
                     "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
+    if owners is not None:
+        b.stage(Path(owners), OWNERS)
+        db.run_script(con, "load/stage_owners")
+        sources.append(Path(owners).name)
+    else:
+        db.run_script(con, "load/stage_owners_empty")
     t = time.perf_counter()
     db.run_script(con, "load/build_book", {
         "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
         "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
     db.run_script(con, "load/review_tables")
+    db.run_script(con, "load/owner_history")
     broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
@@ -346,6 +358,24 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
     n_accounts, n_products, n_rows = con.execute(
         "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM products), (SELECT count(*) FROM mrr)").fetchone()
     return LoadSummary(db_path, n_accounts, n_products, n_rows, label(first_idx), label(last_idx), 0.0)
+
+
+def read_checked(path, spec: CsvSpec):
+    """A small standalone input file (no book: targets.csv) staged and checked
+    by its ``validate_<role>.sql`` like the book's files. Returns its rows as
+    text (canonical column names) with ``line``, the physical line each starts
+    on, for checks made after it; raises InputError."""
+    path = Path(path)
+    con = duckdb.connect(config=db.HARDENED | {"enable_external_access": True})
+    try:
+        db.run_script(con, "load/stage_checks")
+        _Builder(con, lambda message: None).stage(path, spec)  # numbers the records (rec) as it checks
+        frame = con.execute("SELECT * FROM raw ORDER BY rec").df()
+    finally:
+        con.close()
+    delim = _read_header(path, spec)[0]
+    frame["line"] = [_start_line(path, int(rec), delim, data_rows_only=True) or int(rec) + 1 for rec in frame.rec]
+    return frame
 
 
 def _remove(path: Path) -> None:
