@@ -67,8 +67,9 @@ DEFINITIONS = {
            "headline NRR, restricted to the book)",
     "grr": "as nrr, each account capped at its MRR 12 months earlier",
     "logo_retention": "base accounts still active at the measured month / base accounts",
-    "*_target / *_attainment": "the CSM owner's target for the period (latest entry in force); attainment = "
-                               "actual / target (blank without a target)",
+    "*_target / *_attainment": "the CSM owner's target for the period (the latest entry in force; for a quarter "
+                               "without its own target, the year's); attainment = actual / target (blank "
+                               "without a target)",
     "at_risk_arr / at_risk_accounts": "ARR and count of the book's accounts on the review board's at-risk list at "
                                       "the measured month",
     "at_risk_reviewed_share": "share of at-risk ARR whose account had a review decision recorded during the period",
@@ -163,12 +164,18 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den > 0)).astype("float64")
 
 
-def _target_columns(table: pd.DataFrame, targets: pd.DataFrame, period: str) -> pd.DataFrame:
-    mine = targets[(targets.scope == "csm_owner") & (targets.period == period)] if len(targets) else targets
+def _target_columns(table: pd.DataFrame, targets: pd.DataFrame, period: SteeringPeriod) -> pd.DataFrame:
+    """Each owner's target per metric for the period (a quarter's own target,
+    else its year's, as ``targets.target_for`` reads them) and the attainment."""
+    labels = [period.label] if period.is_year else [period.label, period.label[:4]]
+    mine = targets[(targets.scope == "csm_owner") & targets.period.isin(labels)] if len(targets) else targets
     for metric in METRICS:
-        values = {} if mine.empty else dict(zip(mine[mine.metric == metric].scope_value,
-                                                mine[mine.metric == metric].target.astype(float)))
-        table[f"{metric}_target"] = table.csm_owner.map(values).astype("float64")
+        found = {}
+        for row in mine[mine.metric == metric].itertuples() if len(mine) else ():
+            rank = labels.index(row.period)
+            if row.scope_value not in found or rank < found[row.scope_value][0]:
+                found[row.scope_value] = (rank, float(row.target))
+        table[f"{metric}_target"] = table.csm_owner.map({k: v for k, (_, v) in found.items()}).astype("float64")
         table[f"{metric}_attainment"] = table[metric] / table[f"{metric}_target"]
     return table
 
@@ -240,7 +247,7 @@ def assemble(accounts: pd.DataFrame, period: SteeringPeriod, end_idx: int, compl
         "starting_arr": g.starting_arr, **{f"{m}_arr": g[f"{m}_arr"] for m in MOVEMENTS},
         "ending_arr": g.arr,
     })
-    table = _target_columns(table, targets if targets is not None else no_targets(), period.label)
+    table = _target_columns(table, targets if targets is not None else no_targets(), period)
     if has_forecast:
         table["forecast_nrr"] = _ratio(g.expected_base, g.base_arr / MONTHS_PER_YEAR)
         table["forecast_arr"] = g.expected_arr
