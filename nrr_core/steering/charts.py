@@ -1,6 +1,8 @@
 """Steering's additions to the charts: a target line on a retention trend. No Streamlit."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,6 +16,7 @@ def with_target_line(fig: go.Figure, series: pd.DataFrame, name: str = "NRR targ
     ``series`` is empty."""
     if series.empty:
         return fig
+    name = html.escape(str(name), quote=False)  # data text: plotly would read tags in it
     full = pd.DataFrame({"month": pd.date_range(series.month.min() + "-01", series.month.max() + "-01", freq="MS")
                          .strftime("%Y-%m")}).merge(series, on="month", how="left")
     fig.add_scatter(x=pd.to_datetime(full.month), y=full.target, name=name, mode="lines",
@@ -21,3 +24,27 @@ def with_target_line(fig: go.Figure, series: pd.DataFrame, name: str = "NRR targ
                     customdata=full[["period"]].fillna(""),
                     hovertemplate="%{x|%b %Y}<br>" + name + " %{y:.1%} (%{customdata[0]})<extra></extra>")
     return fig
+
+
+WINDOW_COLORS = {"next 90 days": "#C8322F", "next 180 days": "#F0973A", "later": "#5B6472", "date passed": "#222222"}
+
+
+def renewals_chart(buckets: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
+    """ARR renewing per bucket (``Calendar.by_month`` or ``by_quarter``): the
+    at-risk part stacked under the rest, each bar coloured by its nearest
+    highlight (next 90 days, next 180 days, later)."""
+    from ..charts import _layout
+    from ..formatting import money
+
+    fig = go.Figure()
+    x = [str(b) for b in buckets.bucket]
+    other = buckets.arr - buckets.at_risk_arr
+    fig.add_bar(x=x, y=buckets.at_risk_arr, name="At risk on the review board", marker_color="#C8322F",
+                marker_pattern_shape="/", hovertemplate="%{x}: " + html.escape(symbol) + "%{y:,.0f} ARR at risk<extra></extra>")
+    fig.add_bar(x=x, y=other, name="Other renewals", marker_color=[WINDOW_COLORS[w] for w in buckets.window],
+                opacity=0.55, text=[money(v, symbol) for v in buckets.arr], textposition="outside",
+                customdata=buckets[["accounts"]],
+                hovertemplate="%{x}: %{customdata[0]:,} renewals<extra></extra>", cliponaxis=False)
+    fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="ARR renewing")
+    fig.update_xaxes(type="category", title=None)
+    return _layout(fig, title, barmode="stack", height=380)
