@@ -12,17 +12,22 @@ TARGET_COLOR = "#B8860B"
 def with_target_line(fig: go.Figure, series: pd.DataFrame, name: str = "NRR target") -> go.Figure:
     """``fig`` (a trend over months) with the target of each month as a dashed
     step line; ``series`` is ``targets.target_series`` (month, target, period).
-    Months without a target leave a gap. Returns ``fig``, unchanged when
+    Months without a target leave a gap; ``fig``'s value axis is widened to
+    show the line. Returns ``fig``, unchanged when
     ``series`` is empty."""
     if series.empty:
         return fig
     name = html.escape(str(name), quote=False)  # data text: plotly would read tags in it
     full = pd.DataFrame({"month": pd.date_range(series.month.min() + "-01", series.month.max() + "-01", freq="MS")
                          .strftime("%Y-%m")}).merge(series, on="month", how="left")
-    fig.add_scatter(x=pd.to_datetime(full.month), y=full.target, name=name, mode="lines",
+    fig.add_scatter(x=pd.to_datetime(full.month), y=full.target, name=name, mode="lines+markers",
                     line={"color": TARGET_COLOR, "width": 2, "dash": "dash", "shape": "hv"}, connectgaps=False,
+                    marker={"size": 5, "color": TARGET_COLOR},
                     customdata=full[["period"]].fillna(""),
                     hovertemplate="%{x|%b %Y}<br>" + name + " %{y:.1%} (%{customdata[0]})<extra></extra>")
+    low, high = fig.layout.yaxis.range or (None, None)
+    if low is not None:
+        fig.update_yaxes(range=[min(low, series.target.min() - 0.02), max(high, series.target.max() + 0.02)])
     return fig
 
 

@@ -6,9 +6,8 @@ applies."""
 from __future__ import annotations
 
 from nrr_core import formatting, steering
-from nrr_core.months import parse_month
+from nrr_core.months import label, parse_month
 
-from .. import view
 from . import data as steering_data
 
 
@@ -33,15 +32,21 @@ def tile_targets(columns, head: dict, ctx) -> None:
         if hit is None:
             continue
         gap = "" if head.get(metric) is None else f" · {formatting.points(head[metric] - hit['target'])} vs target"
-        column.caption(view.plain(f"Target {hit['period']}: {formatting.percent(hit['target'])}{gap}"))
+        # Our own words and figures only (the period was checked when the target was recorded).
+        column.caption(f"Target {hit['period']}: {formatting.percent(hit['target'])}{gap}")
 
 
 def trend_target(fig, ctx, months: list[str]):
-    """``fig`` (the NRR trend over ``months``) with the NRR target line, if any."""
+    """``fig`` (the NRR trend over ``months``) with the NRR target line, if
+    any. The line runs on to the end of the last month's year, so a target
+    for the quarter (or year) under way shows where the figure must be by
+    the period's end."""
     scope, in_force = _scope(ctx)
-    if scope is None:
+    if scope is None or not months:
         return fig
-    series = steering.target_series(in_force, *scope, "nrr", months)
+    last = parse_month(months[-1])
+    ahead = [label(i) for i in range(last + 1, (last // 12) * 12 + 12)]
+    series = steering.target_series(in_force, *scope, "nrr", list(months) + ahead)
     if series.empty:
         return fig
     who = "company" if scope[0] == "company" else scope[1]
