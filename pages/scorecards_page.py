@@ -20,7 +20,8 @@ shown_view = st.segmented_control("View", VIEWS, default="All CSMs", key=scoreca
                                   bind="query-params", required=True, label_visibility="collapsed") or "All CSMs"
 period = steering_data.scorecard_period(ctx)
 st.caption(f"Period {period}: the {'year' if ctx.period.window == 'year' else 'quarter'} of the sidebar's as-of "
-           "month (choose the Year window for a year's scorecard, or an earlier as-of month for an earlier period).")
+           "month", help="Pick the Year window for a year's scorecard, or an earlier as-of month for an earlier "
+                         "period.")
 
 if shown_view == "Targets":
     targets_view.draw(ctx)

@@ -31,13 +31,13 @@ def with_target_line(fig: go.Figure, series: pd.DataFrame, name: str = "NRR targ
     return fig
 
 
-WINDOW_COLORS = {"next 90 days": "#C8322F", "next 180 days": "#F0973A", "later": "#5B6472", "date passed": "#222222"}
+WINDOW_COLORS = {"next 90 days": "#1F3F73", "next 180 days": "#5B8FD0", "later": "#B8BEC6", "date passed": "#222222"}
 
 
 def renewals_chart(buckets: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
     """ARR renewing per bucket (``Calendar.by_month`` or ``by_quarter``): the
     at-risk part stacked under the rest, each bar coloured by its nearest
-    highlight (next 90 days, next 180 days, later)."""
+    highlight (next 90 days dark, next 180 days lighter, later grey)."""
     from ..charts import _layout
     from ..formatting import money
 
@@ -47,7 +47,7 @@ def renewals_chart(buckets: pd.DataFrame, title: str, symbol: str = "$") -> go.F
     fig.add_bar(x=x, y=buckets.at_risk_arr, name="At risk on the review board", marker_color="#C8322F",
                 marker_pattern_shape="/", hovertemplate="%{x}: " + html.escape(symbol) + "%{y:,.0f} ARR at risk<extra></extra>")
     fig.add_bar(x=x, y=other, name="Other renewals", marker_color=[WINDOW_COLORS[w] for w in buckets.window],
-                opacity=0.55, text=[money(v, symbol) for v in buckets.arr], textposition="outside",
+                text=[money(v, symbol) for v in buckets.arr], textposition="outside",
                 customdata=buckets[["accounts"]],
                 hovertemplate="%{x}: %{customdata[0]:,} renewals<extra></extra>", cliponaxis=False)
     fig.update_yaxes(tickprefix=symbol, tickformat="~s", title="ARR renewing")

@@ -44,6 +44,9 @@ BOOK_RULES = {
     "current": "No owner history was loaded (owners.csv), so every account counts in its current owner's book, "
                "also for past periods.",
 }
+# The same rules in a few words, for a caption.
+BOOK_RULES_SHORT = {"history": "books frozen at the period's start (owner history)",
+                    "current": "books by current owner (no owner history loaded)"}
 
 # The comp team's file: one row per CSM and period, in this order.
 EXPORT_COLUMNS = [
@@ -278,4 +281,4 @@ def describe_measure(cards: Scorecards) -> str:
     """"2026-Q3, measured at Sep 2026" or "2026-Q4 to date (Oct 2026)"."""
     month = long_label(int(cards.measured_month[:4]) * 12 + int(cards.measured_month[5:]) - 1)
     return (f"{cards.period.label}, measured at {month}" if cards.complete
-            else f"{cards.period.label} to date ({month}; the period is still running)")
+            else f"{cards.period.label} to date ({month})")

@@ -14,8 +14,7 @@ from . import links
 
 GRAINS = {"Month": "by_month", "Quarter": "by_quarter"}
 BUCKET_KEY = "renewal_bucket"
-NO_FORECAST = ("No forecast is available in this build, so there is no expected-outcome column (it is left out, "
-               "not shown as zero).")
+NO_FORECAST = "No forecast in this build, so no expected-outcome column (left out, not zero)."
 
 
 def _tiles(cal: steering.Calendar, currency: str) -> None:
@@ -23,7 +22,7 @@ def _tiles(cal: steering.Calendar, currency: str) -> None:
     c = st.columns(4)
     for column, (limit, name) in zip(c, WINDOWS):
         part = rows[rows.window == name] if limit == 90 else rows[rows.window.isin([w for _, w in WINDOWS])]
-        column.metric(f"Renewing in the next {limit} days", formatting.money(part.arr.sum(), currency), border=True,
+        column.metric(f"Renewing, next {limit} days", formatting.money(part.arr.sum(), currency), border=True,
                       help=f"ARR of the renewals due 0–{limit} days after {cal.today:%Y-%m-%d} (the day after the "
                            "as-of month)")
         column.caption(f"{len(part):,} accounts")
@@ -34,7 +33,7 @@ def _tiles(cal: steering.Calendar, currency: str) -> None:
     c[2].caption(f"{len(risky):,} accounts · {formatting.percent(risky.arr.sum() / soon.arr.sum() if len(soon) else None)} "
                  "of that ARR")
     undecided = risky[risky.decision_status.isna()]
-    c[3].metric("At risk with no decision", f"{len(undecided):,}", border=True,
+    c[3].metric("At risk, no decision", f"{len(undecided):,}", border=True,
                 help="At-risk accounts renewing within 180 days that have no recorded review decision yet")
     c[3].caption(f"{formatting.money(undecided.arr.sum(), currency)} ARR")
 
@@ -59,8 +58,8 @@ def draw(cal: steering.Calendar, currency: str) -> None:
     buckets = getattr(cal, GRAINS[grain])
     st.plotly_chart(renewals_chart(buckets, f"ARR renewing per {grain.lower()}", currency), key="renewals_chart",
                     width="stretch")
-    st.caption("Bar colours: red = a renewal within 90 days, orange = within 180 days, grey = later; the hatched "
-               "part is ARR at risk on the review board.")
+    st.caption("Bar colours: dark blue = renewals within the next 90 days, mid blue = within 180 days, grey = "
+               "later; the hatched red part is ARR at risk on the review board.")
     labels = list(buckets.bucket)
     columns = {
         "bucket": st.column_config.TextColumn(grain),
@@ -91,6 +90,7 @@ def _accounts(cal: steering.Calendar, bucket: str, currency: str) -> None:
                              for a, band in zip(rows.account_id, rows.risk_band)])
     columns = {
         "name": st.column_config.TextColumn("Account"),
+        "open": links.link_column(),
         "renewal_date": st.column_config.DateColumn("Renews", format="YYYY-MM-DD"),
         "window": st.column_config.TextColumn("Window"),
         "arr": view.money_column("ARR", currency),
@@ -106,7 +106,6 @@ def _accounts(cal: steering.Calendar, bucket: str, currency: str) -> None:
         columns["expected_change"] = view.change_column("Expected change", currency)
     columns.update({"csm_owner": st.column_config.TextColumn("CSM owner"),
                     "segment": st.column_config.TextColumn("Segment"),
-                    "open": links.link_column(),
                     "account_id": st.column_config.TextColumn("ID")})
     st.markdown(f"**{len(rows):,} renewals in {view.plain(bucket)}**, "
                 f"{view.plain(formatting.money(rows.arr.sum(), currency))} ARR, largest first")

@@ -13,8 +13,7 @@ from . import links
 
 OWNER_KEY = "csm"
 VIEW_KEY = "scorecard_view"
-NO_FORECAST = ("No forecast is available in this build, so the scorecards have no forecast column (it is left out, "
-               "not shown as zero).")
+NO_FORECAST = "no forecast in this build, so no forecast column (left out, not zero)"
 
 
 def _columns(cards: steering.Scorecards, currency: str) -> dict:
@@ -55,9 +54,11 @@ def _columns(cards: steering.Scorecards, currency: str) -> dict:
 
 
 def _measure_caption(cards: steering.Scorecards) -> None:
-    st.caption(view.plain(f"{steering.describe_measure(cards)}. {steering.BOOK_RULES[cards.book_rule]}"))
-    if not cards.has_forecast:
-        st.caption(NO_FORECAST)
+    """One line: the period as measured, the book rule, the forecast's absence (details in the help)."""
+    parts = [f"**{steering.describe_measure(cards)}**", steering.BOOK_RULES_SHORT[cards.book_rule]]
+    parts += [] if cards.has_forecast else [NO_FORECAST]
+    st.caption(" · ".join(parts), help=f"{steering.BOOK_RULES[cards.book_rule]} "
+               f"{'' if cards.complete else 'The period is still running: figures are to date, at the as-of month.'}")
 
 
 def _open_owner(owners: list[str]) -> None:
@@ -111,9 +112,10 @@ def draw_one(cards: steering.Scorecards, currency: str) -> None:
     row = cards.owner(owner)
     _measure_caption(cards)
     c = st.columns(4)
-    c[0].metric("Book ARR", formatting.money(row["arr"], currency), border=True,
-                help=f"{row['accounts']:,} accounts active at the measured month")
-    c[0].caption(f"{row['accounts']:,} accounts · base {row['base_accounts']:,}")
+    view.tile(c[0], "Book ARR", row["ending_arr"], row["starting_arr"], "money",
+              "ARR of the book's accounts at the measured month; the change is since the month before the period "
+              "(new logos included).", currency, since="period start")
+    c[0].caption(f"{row['accounts']:,} active accounts · {row['base_accounts']:,} in the 12-month base")
     for column, metric in zip(c[1:], steering.METRICS):
         _vs_target(column, f"{steering.METRIC_LABELS[metric]}", _none(row[metric]), _none(row[f"{metric}_target"]),
                    steering.DEFINITIONS[metric])
@@ -122,7 +124,7 @@ def draw_one(cards: steering.Scorecards, currency: str) -> None:
         c[0].metric("Forecast NRR", formatting.percent(row["forecast_nrr"]), border=True,
                     help=steering.DEFINITIONS["forecast_nrr / forecast_arr"])
     else:
-        c[0].metric("Forecast NRR", "–", border=True, help=NO_FORECAST)
+        c[0].metric("Forecast NRR", "–", border=True, help=NO_FORECAST.capitalize())
     c[1].metric("At-risk ARR", formatting.money(row["at_risk_arr"], currency), border=True,
                 help=steering.DEFINITIONS["at_risk_arr / at_risk_accounts"])
     c[1].caption(f"{row['at_risk_accounts']:,} accounts · {formatting.percent(row['at_risk_reviewed_share'], 0)} "
@@ -153,9 +155,11 @@ def _book_table(cards: steering.Scorecards, owner: str, currency: str) -> None:
         moved_to=book.current_owner.where(book.current_owner != book.csm_owner, ""),
         open=[links.account_link(a, on_board=r) for a, r in zip(book.account_id, book.at_risk)],
     ).sort_values(["arr", "account_id"], ascending=[False, True])
-    st.markdown(f"**{view.plain(owner)}'s book** ({len(book):,} accounts)")
+    st.markdown(f"**{view.plain(owner)}'s book**: {len(book):,} accounts held at the period's start or won "
+                "during it, churned ones included, largest ARR first")
     view.table(book, {
         "name": st.column_config.TextColumn("Account"),
+        "open": links.link_column(),
         "arr": view.money_column("ARR", currency),
         "base_arr": view.money_column("ARR 12 months earlier", currency),
         "nrr_12m": view.percent_column("12-month NRR"),
@@ -164,6 +168,5 @@ def _book_table(cards: steering.Scorecards, owner: str, currency: str) -> None:
         "segment": st.column_config.TextColumn("Segment"),
         "moved_to": st.column_config.TextColumn("Now owned by", help="Reassigned since the period began: it stays "
                                                                      "in this book for the period"),
-        "open": links.link_column(),
         "account_id": st.column_config.TextColumn("ID"),
     }, key="owner_book", download=f"book-{cards.period.label}")

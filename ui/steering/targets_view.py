@@ -7,6 +7,7 @@ import streamlit as st
 
 from nrr_core import NrrError, metrics, steering
 from nrr_core.months import parse_month
+from nrr_core.review.decisions import shown_time
 
 from .. import auth, data, view
 from . import data as steering_data
@@ -16,7 +17,8 @@ FORM_KEY = "target_form"
 
 def _in_force_table(frame, key: str) -> None:
     shown = frame.assign(scope=frame.scope.map(steering.SCOPE_LABELS), metric=frame.metric.map(steering.METRIC_LABELS),
-                         scope_value=frame.scope_value.replace("", "(company)"))
+                         scope_value=frame.scope_value.where(frame.scope_value != "", None),
+                         recorded_at=frame.recorded_at.map(shown_time))
     view.table(shown, {
         "period": st.column_config.TextColumn("Period"),
         "scope": st.column_config.TextColumn("For"),
@@ -24,7 +26,7 @@ def _in_force_table(frame, key: str) -> None:
         "metric": st.column_config.TextColumn("Metric"),
         "target": view.percent_column("Target"),
         "recorded_by": st.column_config.TextColumn("Set by"),
-        "recorded_at": st.column_config.TextColumn("Set at (UTC)"),
+        "recorded_at": st.column_config.TextColumn("Set at"),
         "source": st.column_config.TextColumn("From"),
     }, key=key, download="targets-in-force" if key == "targets_in_force" else None)
 
