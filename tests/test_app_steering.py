@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, formatting, steering
+from nrr_core import Filters, formatting, metrics, steering
 from nrr_core.cli import write_demo
 from nrr_core.review.decisions import DecisionStore
 from nrr_core.steering import Target, TargetStore
@@ -174,3 +174,12 @@ def test_the_overview_shows_the_company_target_under_the_tiles_and_as_a_line_on_
     assert list(values(line[0]["y"])) == [1.10, 1.10, 1.10]
     at = run_page("pages/overview_page.py", "NRR overview", {"region": "EMEA"})
     assert not any(t.startswith("Target") for t in captions(at))
+
+
+@pytest.mark.parametrize("owner", [OWNER, "Marcus Oyelaran"])
+def test_on_the_demo_book_a_one_owner_scorecard_equals_the_metrics_retention_for_that_owner(con, owner):
+    row = steering.scorecard(con, "2026-Q3", Filters.of(csm_owner=owner)).owner(owner)
+    trend = metrics.nrr_trend(con, Filters.of(csm_owner=owner)).set_index("month").loc["2026-09"]
+    assert (row["nrr"], row["grr"], row["logo_retention"], row["base_accounts"]) == pytest.approx(
+        (trend.nrr, trend.grr, trend.logo_retention, trend.base_accounts))
+    assert row["arr"] == pytest.approx(metrics.headline(con, Filters.of(csm_owner=owner), "2026-09")["arr"])
