@@ -18,6 +18,7 @@ from .demo import write_demo  # the demo command; importable from here as before
 from .errors import NrrError
 from .filters import CLI_FLAGS, EXTRA_FLAG, Filters
 from .review import columns as review_columns
+from .steering import cli as steering_cli
 
 REPORT_COLUMNS = {
     "movements": ["month", "starting_mrr", "new", "expansion", "cross_sell", "contraction", "churn",
@@ -105,6 +106,8 @@ REPORT_HELP = {
     "board": "the account review board: at-risk and expansion accounts with scores",
     "backtest": "how well the risk score ranked accounts in past months",
     "retrospective": "churned and contracted accounts in a window, and who flagged them",
+    "targets": "the retention targets in force (company, segment, CSM owner; quarter or year)",
+    "scorecard": "CSM scorecards for a quarter or year, with a header block of definitions",
 }
 
 
@@ -138,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--map", metavar="mapping.toml", dest="map_file",
                       help="rename the accounts file's columns: [accounts] our_column = \"their header\"")
     load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS)")
+    load.add_argument("--owners", help="optional CSM owner history (account_id, csm_owner, from_month)")
     load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data; "
                                        "for invoice lines the month of the latest service_period_start)")
     load.add_argument("--default-product", default="Subscription",
@@ -170,9 +174,25 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
         if name in ("breakdown", "board", "backtest"):
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
-        if name in ("board", "retrospective"):
+        if name in ("board", "retrospective", "scorecard"):
             _add_decisions(k)
-        _add_filters(k)
+        if name in ("targets", "scorecard"):
+            steering_cli.add_targets_option(k)
+        if name == "scorecard":
+            k.add_argument("--period", required=True, metavar="2026-Q3|2026", help="a quarter or a year")
+        if name != "targets":
+            _add_filters(k)
+
+    targets = sub.add_parser("targets", help="retention targets")
+    target_kinds = targets.add_subparsers(dest="targets_command", required=True, parser_class=_Parser)
+    tload = target_kinds.add_parser("load", help="append the targets of a targets.csv to the targets store")
+    tload.add_argument("--file", required=True, metavar="targets.csv",
+                       help="scope, scope_value, period, metric, target (see the README)")
+    tload.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s); "
+                                                                "the store is beside it")
+    steering_cli.add_targets_option(tload)
+    tload.add_argument("--by", help="who sets them (default: the operating-system user)")
+    tload.add_argument("--quiet", action="store_true", help="print nothing on success")
 
     pack = sub.add_parser("pack", help="write the board pack for a period and filters: a PDF, or with --out "
                                        "FILE.pptx an editable PowerPoint deck with native charts")
@@ -241,7 +261,7 @@ def run(argv=None) -> int:
             summary = load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
                                 customers=args.customers, invoice_lines=args.invoice_lines, billing=args.billing,
                                 billing_format=args.billing_format, fx=args.fx,
-                                map_file=args.map_file, signals=args.signals, as_of=args.as_of,
+                                map_file=args.map_file, signals=args.signals, owners=args.owners, as_of=args.as_of,
                                 default_product=args.default_product, progress=progress)
         else:
             summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
@@ -255,6 +275,10 @@ def run(argv=None) -> int:
         return 0
     if args.command == "pack":
         return write_pack(args)
+    if args.command == "targets":
+        return steering_cli.load_targets(args)
+    if args.report == "targets":
+        return steering_cli.report_targets(args, write_csv)
     con = db.connect_read_only(args.db)
     try:
         filters = _filters(args)
@@ -273,6 +297,8 @@ def run(argv=None) -> int:
             month = args.month or metrics.book_info(con).as_of_month
             metrics.window(con, month, month)
             frame = metrics.breakdown(con, filters, args.by, month)
+        elif kind == "scorecard":
+            return steering_cli.report_scorecard(con, filters, args, _decision_store(args))
         else:
             write_csv(_review_report(con, filters, args), REVIEW_COLUMNS[kind])
             return 0

@@ -10,10 +10,13 @@ not a formula), so figures still add up after export.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# In a comment line: a cell boundary (comma, semicolon), spaces, then a formula start.
+_COMMENT_FORMULA = re.compile(r"([,;]\s*)([=+\-@])")
 
 
 def neutralise(value):
@@ -38,3 +41,17 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     safe_frame(frame).to_csv(buffer, index=False)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def commented_csv(frame: pd.DataFrame, comments: list[str]) -> str:
+    """CSV text preceded by ``# `` comment lines (definitions for the reader;
+    ``pandas.read_csv(path, comment="#")`` skips them). Cells are neutralised
+    like ``to_csv_bytes``. A spreadsheet splits a comment line into cells at
+    its commas, so every piece that would start a formula gets the leading
+    ``'`` too; double quotes become single ones and line breaks spaces."""
+    buffer = io.StringIO()
+    for line in comments:
+        text = " ".join(str(line).replace('"', "'").split())
+        buffer.write("# " + _COMMENT_FORMULA.sub(lambda m: m.group(1) + "'" + m.group(2), text) + "\n")
+    safe_frame(frame).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()

@@ -43,7 +43,8 @@ TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/sta
              "invoice_lines": ("load/stage_invoice_lines", "load/screen_invoice_lines")}
 VALIDATE_SQL = {"accounts": "load/validate_accounts", "mrr": "load/validate_mrr", "signals": "load/validate_signals",
                 "subscriptions": "load/validate_subscriptions", "invoice_lines": "load/validate_invoice_lines",
-                "fx": "load/validate_fx"}
+                "fx": "load/validate_fx", "owners": "load/validate_owners",
+                "targets": "steering/validate_targets"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ INVOICE_LINES = CsvSpec(
 FX = CsvSpec("fx", ("currency", "rate"))
 # The line types of invoice lines (bound as $line_types); only `subscription` lines add MRR.
 LINE_TYPES = ("subscription", "one_time", "usage", "tax", "refund", "credit")
+# Optional CSM owner history: who owned an account from which month (steering scorecards freeze books with it).
+OWNERS = CsvSpec("owners", ("account_id", "csm_owner", "from_month"))
 
 DEFAULT_PRODUCT = "Subscription"
 
@@ -454,7 +457,7 @@ class _Builder:
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
               invoice_lines=None, billing=None, billing_format: str | None = None, fx=None,
               accounts_map: dict[str, str] | None = None, map_file=None,
-              signals=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
+              signals=None, owners=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
               progress: Callable[[str], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
 
@@ -487,7 +490,8 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     mrr.csv, for subscriptions the last month any period covers (ongoing
     periods run through it), for invoice lines the month of the latest
     service_period_start (prepaid periods reach past it; nothing after it is
-    kept). Raises ``InputError``/``NrrError``; on any failure the previous
+    kept). ``owners`` (owners.csv) is the optional CSM owner history.
+    Raises ``InputError``/``NrrError``; on any failure the previous
     database is untouched.
     """
     progress = progress or (lambda message: None)
@@ -507,7 +511,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
             summary = load_book(db_path, accounts=accounts, customers=customers if accounts is not None or
                                 customers is not None else converted.customers,
                                 invoice_lines=[*(invoice_lines or []), converted.invoice_lines], fx=fx,
-                                accounts_map=accounts_map, map_file=map_file, signals=signals,
+                                accounts_map=accounts_map, map_file=map_file, signals=signals, owners=owners,
                                 as_of=as_of or converted.as_of, default_product=default_product, progress=progress)
         summary.notes = converted.notes
         summary.seconds = time.perf_counter() - started
@@ -539,7 +543,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
     inputs = _Inputs(accounts, customers, mapping, mrr, subscriptions,
                      [Path(f) for f in invoice_lines] if invoice_lines is not None else None,
-                     Path(fx) if fx is not None else None, signals)
+                     Path(fx) if fx is not None else None, signals, owners)
     try:
         summary = _build(con, db_path, inputs, as_of_idx, default_product, progress)
         con.execute("CHECKPOINT")
@@ -591,6 +595,7 @@ class _Inputs:
     invoice_lines: list[Path] | None
     fx: Path | None
     signals: object
+    owners: object = None
 
 
 def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
@@ -638,11 +643,18 @@ def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
     else:
         con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
                     "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
+    if inputs.owners is not None:
+        b.stage(Path(inputs.owners), OWNERS)
+        db.run_script(con, "load/stage_owners")
+        sources.append(Path(inputs.owners).name)
+    else:
+        db.run_script(con, "load/stage_owners_empty")
     t = time.perf_counter()
     db.run_script(con, "load/build_book", {
         "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
         "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
     db.run_script(con, "load/review_tables")
+    db.run_script(con, "load/owner_history")
     broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
@@ -674,6 +686,24 @@ def _stage_invoice_revenue(con, b: _Builder, inputs: _Inputs, had_accounts: bool
     con.execute("DROP TABLE invoice_lines")
     b.progress(f"invoice lines: MRR from {label(first_idx)} to {label(as_of_idx)}, {added:,} accounts added")
     return first_idx, as_of_idx, added
+
+
+def read_checked(path, spec: CsvSpec):
+    """A small standalone input file (no book: targets.csv) staged and checked
+    by its ``validate_<role>.sql`` like the book's files. Returns its rows as
+    text (canonical column names) with ``line``, the physical line each starts
+    on, for checks made after it; raises InputError."""
+    path = Path(path)
+    con = duckdb.connect(config=db.HARDENED | {"enable_external_access": True})
+    try:
+        db.run_script(con, "load/stage_checks")
+        _Builder(con, lambda message: None).stage(path, spec)  # numbers the records (rec) as it checks
+        frame = con.execute("SELECT * FROM raw ORDER BY rec").df()
+    finally:
+        con.close()
+    delim = _read_header(path, spec)[0]
+    frame["line"] = [_start_line(path, int(rec), delim, data_rows_only=True) or int(rec) + 1 for rec in frame.rec]
+    return frame
 
 
 def _remove(path: Path) -> None:

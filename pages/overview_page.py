@@ -10,6 +10,7 @@ from nrr_core import charts, formatting, metrics, pack
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from ui import board_pack, data, view
 from ui.frame import context, page_header
+from ui.steering import overlay
 
 ctx = context()
 page_header("NRR overview", ctx)
@@ -47,6 +48,7 @@ view.tile(tiles[2], "GRR (trailing 12 months)", head["grr"], head["grr_prev"], "
           "count. Never above 100%." + compared, cur, since)
 view.tile(tiles[3], "Logo retention", head["logo_retention"], head["logo_retention_prev"], "ratio",
           "Share of the accounts active 12 months ago that are still active." + compared, cur, since)
+overlay.tile_targets(tiles[1:], head, ctx)
 if head["nrr"] is None:
     st.caption("No 12-month figure at this month: the data has less than a year of history before it.")
 
@@ -54,7 +56,8 @@ trend = data.get(metrics.nrr_trend, f, as_of)
 if trend.empty:
     view.nothing("Retention needs twelve months of history before a month; there is none yet for this selection.")
 else:
-    st.plotly_chart(charts.nrr_trend_chart(trend, ctx.benchmarks), key="nrr_trend", width="stretch")
+    st.plotly_chart(overlay.trend_target(charts.nrr_trend_chart(trend, ctx.benchmarks), ctx, list(trend.month)),
+                    key="nrr_trend", width="stretch")
     st.caption("Benchmark bands are reference figures quoted in our metric definitions (median SaaS NRR, top "
                "performers), not our data; a deployment can change them in nrr.toml.")
 

@@ -6,12 +6,14 @@ review decisions store, by default ``decisions.sqlite`` beside the database).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nrr_core.definitions import DEFAULT_BENCHMARKS
+from nrr_core.steering.targets import beside as targets_beside
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,11 @@ class Settings:
     benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
+    # Retention targets: the store (None = targets.sqlite beside the decisions store), who may set them in the
+    # app when sign-in is configured ([targets] editors, e-mails), and whether open mode may ([targets] open_mode).
+    targets_path: Path | None = None
+    target_editors: tuple[str, ...] = ()
+    targets_open_mode: bool = False
 
 
 def load_settings() -> Settings:
@@ -43,6 +50,11 @@ def load_settings() -> Settings:
         domains = raw.get("auth", {}).get("allowed_domains", [])
         if domains:
             values["allowed_domains"] = tuple(str(d) for d in domains)
+        if "targets" in raw.get("data", {}):
+            values["targets_path"] = (ROOT / raw["data"]["targets"]).resolve()
+        targets = raw.get("targets", {})
+        values["target_editors"] = tuple(str(e) for e in targets.get("editors", []))
+        values["targets_open_mode"] = targets.get("open_mode", False) is True
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks
@@ -54,4 +66,6 @@ def load_settings() -> Settings:
     settings = Settings(**values)
     if settings.decisions_path is None:
         settings = Settings(**{**values, "decisions_path": settings.db_path.with_name("decisions.sqlite")})
+    if settings.targets_path is None:
+        settings = dataclasses.replace(settings, targets_path=targets_beside(settings.decisions_path))
     return settings

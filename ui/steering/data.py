@@ -1,0 +1,77 @@
+"""The steering pages' data: cached book figures (``ui.data.get``) joined to
+what people record (targets, review decisions), read fresh on every run like
+the review board's decisions.
+
+``expected_mrr`` is the one place the forecast enters the app: it returns the
+forecast hook's DataFrame (account_id, expected_mrr) or None. It returns None
+until the forecast package is wired in, and the pages then say that no
+forecast is available and show no forecast column.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from nrr_core import Filters, steering
+from nrr_core.months import label, parse_month
+from nrr_core.steering.targets import TargetStore
+
+from .. import auth, data
+
+
+def expected_mrr(filters: Filters, month: str) -> pd.DataFrame | None:
+    """The forecast hook: each selected account's expected MRR at ``month``
+    (account_id, expected_mrr), or None when no forecast is available.
+    Wire to nrr_core.forecast here (one place for both steering pages): the
+    scorecards ask for the period's last month, the renewal calendar for the
+    as-of month + 12 (its horizon)."""
+    return None
+
+
+def targets() -> TargetStore:
+    return TargetStore(data.settings().targets_path)
+
+
+def targets_in_force() -> pd.DataFrame:
+    return targets().in_force()
+
+
+def can_edit_targets() -> bool:
+    """Data owners only: a signed-in viewer listed in ``[targets] editors``, or
+    anyone in open mode when ``[targets] open_mode = true``."""
+    settings = data.settings()
+    return steering.may_edit(auth.current_viewer(), settings.target_editors, settings.targets_open_mode)
+
+
+def scorecard_period(ctx) -> str:
+    """The steering period of the sidebar: the year of the as-of month for a
+    Year window, else its quarter."""
+    return steering.period_containing(parse_month(ctx.period.to_month), year=ctx.period.window == "year").label
+
+
+def scorecards(filters: Filters, period: str) -> steering.Scorecards:
+    """The CSM scorecards: cached books and board scores of the data version,
+    with the decisions, targets and forecast as they are now."""
+    p, end_idx, complete = data.get(steering.measured, period)
+    accounts = data.get(steering.book_accounts, period, filters)
+    rule = "history" if data.get(steering.has_owner_history) else "current"
+    board = data.board(dataclasses.replace(filters, csm_owner=()), label(end_idx))
+    return steering.assemble(accounts, p, end_idx, complete, rule, at_risk=board.at_risk,
+                             decisions=data.decisions().every(), targets=targets_in_force(),
+                             expected=expected_mrr(filters, p.last_month))
+
+
+def calendar(filters: Filters, month: str) -> steering.Calendar:
+    """The renewal calendar at ``month`` with the board, the latest decisions
+    (and their forecast call, where the store has one) and the forecast."""
+    board = data.board(filters, month)
+    ahead = label(parse_month(month) + 12)  # the calendar's horizon: every renewal of the next 12 months
+    return steering.assemble_calendar(data.get(steering.renewal_accounts, filters, month), month,
+                                      at_risk=board.at_risk, expansion=board.expansion,
+                                      latest=data.decisions().latest(), expected=expected_mrr(filters, ahead))
+
+
+def record_targets(entries: list[steering.Target], who: str) -> list[int]:
+    """Append targets set in the app (read fresh on the next run: nothing cached)."""
+    return targets().record(entries, who, source="app")
