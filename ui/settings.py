@@ -1,4 +1,5 @@
-"""Deployment settings: database path, currency symbol, benchmark bands.
+"""Deployment settings: database path, currency symbol, benchmark bands, sign-in
+domains, and who may load data on the Data page.
 
 Read from ``nrr.toml`` beside app.py when present (see README), overridden by
 the environment variables ``NRR_DB`` (database) and ``NRR_DECISIONS`` (the
@@ -11,7 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nrr_core import NrrError
 from nrr_core.definitions import DEFAULT_BENCHMARKS
+from nrr_core.versions import DEFAULT_KEEP
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,15 @@ class Settings:
     benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
+    # The Data page ([data_page] in nrr.toml). With sign-in: the e-mail addresses that may load
+    # data (nobody when empty). Without sign-in (open mode) the page is off unless open_mode is true.
+    data_owners: tuple[str, ...] = ()
+    data_open_mode: bool = False
+    # Largest file one upload may be, in MB; .streamlit/config.toml's server.maxUploadSize must be
+    # at least this (Streamlit refuses larger uploads before the app sees them).
+    max_upload_mb: int = 200
+    # Published versions kept for rollback (older copies are deleted; their history rows stay).
+    keep_versions: int = DEFAULT_KEEP
 
 
 def load_settings() -> Settings:
@@ -43,6 +55,7 @@ def load_settings() -> Settings:
         domains = raw.get("auth", {}).get("allowed_domains", [])
         if domains:
             values["allowed_domains"] = tuple(str(d) for d in domains)
+        values.update(_data_page(raw.get("data_page", {}), path))
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks
@@ -55,3 +68,25 @@ def load_settings() -> Settings:
     if settings.decisions_path is None:
         settings = Settings(**{**values, "decisions_path": settings.db_path.with_name("decisions.sqlite")})
     return settings
+
+
+def _data_page(section: dict, path: Path) -> dict:
+    """The [data_page] settings, checked: NrrError naming the file and the key."""
+    values: dict = {}
+    if "owners" in section:
+        owners = section["owners"]
+        if not isinstance(owners, list) or not all(isinstance(o, str) and "@" in o for o in owners):
+            raise NrrError(f"{path}: [data_page] owners must be a list of e-mail addresses, "
+                           f'like owners = ["ana@example.com"]')
+        values["data_owners"] = tuple(o.strip().lower() for o in owners)
+    if "open_mode" in section:
+        if not isinstance(section["open_mode"], bool):
+            raise NrrError(f"{path}: [data_page] open_mode must be true or false")
+        values["data_open_mode"] = section["open_mode"]
+    for key, field_name in (("max_upload_mb", "max_upload_mb"), ("keep_versions", "keep_versions")):
+        if key in section:
+            value = section[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise NrrError(f"{path}: [data_page] {key} must be a whole number of at least 1, not {value!r}")
+            values[field_name] = value
+    return values
