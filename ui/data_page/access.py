@@ -46,6 +46,7 @@ def require_owner() -> None:
 
 
 NAME_KEY = "data_publisher"
+_NAME = "_data_publisher_name"  # kept by the session: a widget's own value is dropped when another page runs
 
 
 def publisher() -> str:
@@ -54,6 +55,8 @@ def publisher() -> str:
     if viewer:
         st.caption(f"Loads and rollbacks are recorded as {view.plain(viewer)} (signed in).")
         return viewer
-    name = st.text_input("Your name (kept in the load history)", max_chars=100, key=NAME_KEY,
-                         placeholder="Who publishes or rolls back")
+    name = st.text_input("Your name (kept in the load history)", value=st.session_state.get(_NAME, ""),
+                         max_chars=100, key=NAME_KEY, placeholder="Who publishes or rolls back",
+                         on_change=lambda: st.session_state.update({_NAME: st.session_state[NAME_KEY]}))
+    st.session_state[_NAME] = name
     return name.strip()
