@@ -185,7 +185,7 @@ def test_a_good_upload_previews_against_the_book_in_force_and_publishes(site, tm
     assert not at.error
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Accounts"] == "80" and tiles["ARR"].startswith("$")
-    assert "vs the book in force" in at.metric[0].proto.delta
+    assert at.metric[0].proto.delta == "+20 vs now"  # 80 accounts against the 60 in force
     assert at.dataframe[0].value.shape[0] == 20  # the largest per-account differences
     at.button(key="publish").click().run()
     assert not at.exception

@@ -59,6 +59,7 @@ def test_upload_preview_publish_see_it_on_the_overview_then_roll_back(tmp_path, 
             page.goto(app.url + "/")
             wait_for_app(page)
             assert arr_tile(page) == formatting.money(first.arr, "$")
+            page.locator("[data-testid='stSidebarNav']").wait_for()  # open_page looks for it at once
             open_page(page, "data")
             shows(page, "Load history")
             name = page.get_by_label("Your name (kept in the load history)")
@@ -83,6 +84,7 @@ def test_upload_preview_publish_see_it_on_the_overview_then_roll_back(tmp_path, 
             assert arr_tile(page) == formatting.money(published.arr, "$") != formatting.money(first.arr, "$")
             assert page.locator("[data-testid='stSidebar']").get_by_text("90 accounts", exact=False).count() == 1
 
+            page.locator("[data-testid='stSidebarNav']").wait_for()
             open_page(page, "data")
             shows(page, "Roll back to this version")
             page.locator(".st-key-rollback_1").get_by_role("button").click()

@@ -189,16 +189,16 @@ def _draw_preview(p: versions.Preview, currency: str) -> None:
         st.caption(f"In force now: {cur.first_month} to {cur.as_of} ({cur.months} months), {cur.accounts:,} "
                    f"accounts. New: {new.first_month} to {new.as_of} ({new.months} months), {new.accounts:,} "
                    "accounts. Figures at each book's as-of month.")
-    since = "the book in force"
+    since = "now"  # the deltas read "+30 vs now": against the book in force
     prev = (lambda name: None) if cur is None else (lambda name: getattr(cur, name))
     tiles = st.columns(5)
     tiles[0].metric("Accounts", f"{new.accounts:,}", None if cur is None else f"{new.accounts - cur.accounts:+,} vs "
-                    f"{since}", border=True, help="Accounts with revenue in the book")
+                    f"{since}", border=True, help="Accounts with revenue in the book. The changes are against the book in force now.")
     view.tile(tiles[1], "ARR", new.arr, prev("arr"), "money", "12 × MRR at the as-of month", currency, since)
-    view.tile(tiles[2], "NRR (trailing 12 months)", new.nrr, prev("nrr"), "ratio",
-              "Net revenue retention at the as-of month", currency, since)
-    view.tile(tiles[3], "GRR (trailing 12 months)", new.grr, prev("grr"), "ratio",
-              "Gross revenue retention at the as-of month", currency, since)
+    view.tile(tiles[2], "NRR", new.nrr, prev("nrr"), "ratio",
+              "Net revenue retention, trailing 12 months to the as-of month", currency, since)
+    view.tile(tiles[3], "GRR", new.grr, prev("grr"), "ratio",
+              "Gross revenue retention, trailing 12 months to the as-of month", currency, since)
     view.tile(tiles[4], "Logo retention", new.logo_retention, prev("logo_retention"), "ratio",
               "Accounts active 12 months earlier still active", currency, since)
     if p.differences.empty:
