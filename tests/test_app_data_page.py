@@ -183,6 +183,7 @@ def test_a_good_upload_previews_against_the_book_in_force_and_publishes(site, tm
     assert [s.value for s in at.selectbox if s.key.startswith("role_")] == ["accounts", "mrr", "signals"]
     at.button(key="check").click().run()
     assert not at.error
+    assert not list(Path(tempfile.gettempdir()).glob("nrr-upload-*"))  # the saved uploads are gone already
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Accounts"] == "80" and tiles["ARR"].startswith("$")
     assert at.metric[0].proto.delta == "+20 vs now"  # 80 accounts against the 60 in force
