@@ -13,6 +13,7 @@ from streamlit.logger import get_logger
 
 from nrr_core import NrrError
 from ui import auth, data, frame, navigation
+from ui.data_page import access as data_access
 
 log = get_logger("nrr")
 
@@ -35,7 +36,7 @@ except Exception:  # never a traceback on screen; the server log keeps the detai
              "with `python -m nrr_core load` (see the README).")
     st.stop()
 
-pg = st.navigation(navigation.pages())
+pg = st.navigation(navigation.pages(data_page_visible=data_access.visible(viewer)))
 started = time.perf_counter()
 try:
     with frame.running_page():

@@ -1,4 +1,4 @@
-"""The command line: ``python -m nrr_core load|demo|report|pack ...``.
+"""The command line: ``python -m nrr_core load|demo|report|pack|history|rollback ...``.
 
 Argument parsing and output only; every figure comes from ``metrics``. Reports
 print CSV exactly as ``docs/data-contract.md`` specifies. Every error is one
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import db, export, metrics
+from . import db, export, metrics, versions
 from .demo import write_demo  # the demo command; importable from here as before
 from .errors import NrrError
 from .filters import CLI_FLAGS, EXTRA_FLAG, Filters
@@ -38,7 +38,9 @@ REVIEW_COLUMNS = {
 }
 RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
                  "precision_at_k", "caught_share"}
-COUNT_COLUMNS = {"months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
+HISTORY_COLUMNS = ["version", "published_at", "who", "action", "files", "accounts", "months", "as_of", "arr", "nrr",
+                   "grr", "kept"]
+COUNT_COLUMNS = {"version", "months", "months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
                  "accounts", "score", "risk_score", "expansion_score"}
 
 
@@ -146,8 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
                                        "for invoice lines the month of the latest service_period_start)")
     load.add_argument("--default-product", default="Subscription",
                       help="product name for subscription rows without one (default %(default)s)")
+    load.add_argument("--who", help="the name the load history records (default: the OS user)")
+    load.add_argument("--keep", type=int, default=versions.DEFAULT_KEEP,
+                      help="published versions kept for rollback under versions/ (default %(default)s)")
     load.add_argument("--quiet", action="store_true", help="print nothing on success")
     load.add_argument("--progress", action="store_true", help="print every step, also when not on a terminal")
+
+    hist = sub.add_parser("history", help="print the load history (every publish and rollback) as CSV")
+    hist.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+
+    back = sub.add_parser("rollback", help="put a kept version of the book back in force (atomic replace)")
+    back.add_argument("version", type=int, metavar="VERSION", help="a version number from `history`")
+    back.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
+    back.add_argument("--who", help="the name the load history records (default: the OS user)")
+    back.add_argument("--quiet", action="store_true", help="print nothing on success")
 
     demo = sub.add_parser("demo", help="write the built-in demo book (seeded, deterministic)")
     demo.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
@@ -254,25 +268,19 @@ class _Progress:
 
 def run(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command in ("load", "demo"):
-        from .load import load_book
+    if args.command == "load":
+        return load(args)
+    if args.command == "demo":
         progress = _Progress(args.quiet, args.progress)
-        if args.command == "load":
-            summary = load_book(args.db, accounts=args.accounts, mrr=args.mrr, subscriptions=args.subscriptions,
-                                customers=args.customers, invoice_lines=args.invoice_lines, billing=args.billing,
-                                billing_format=args.billing_format, fx=args.fx,
-                                map_file=args.map_file, signals=args.signals, owners=args.owners, as_of=args.as_of,
-                                default_product=args.default_product, progress=progress)
-        else:
-            summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
-        added = getattr(summary, "accounts_added_from_revenue", 0)
-        added_text = f" ({added:,} added from revenue, with no accounts row)" if added else ""
-        for note in getattr(summary, "notes", ()):
-            progress.done(f"note: {note}")
-        progress.done(f"wrote {summary.path}: {summary.accounts:,} accounts{added_text}, {summary.mrr_rows:,} "
+        summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
+        progress.done(f"wrote {summary.path}: {summary.accounts:,} accounts, {summary.mrr_rows:,} "
                       f"account-product-months, {summary.first_month} to {summary.as_of_month} "
                       f"({summary.seconds:.1f} s)")
         return 0
+    if args.command == "history":
+        return write_history(args)
+    if args.command == "rollback":
+        return roll_back(args)
     if args.command == "pack":
         return write_pack(args)
     if args.command == "targets":
@@ -305,6 +313,55 @@ def run(argv=None) -> int:
         write_csv(frame, REPORT_COLUMNS[kind])
     finally:
         con.close()
+    return 0
+
+
+# The load command's options that are load_book keyword arguments (the input files and their options).
+LOAD_INPUTS = ("accounts", "mrr", "subscriptions", "customers", "invoice_lines", "billing", "billing_format", "fx",
+               "map_file", "signals", "owners")
+
+
+def load(args) -> int:
+    """``load``: stage the files, then publish them (a new version in the load history)."""
+    progress = _Progress(args.quiet, args.progress)
+    inputs = {name: getattr(args, name) for name in LOAD_INPUTS if getattr(args, name) is not None}
+    staged = versions.stage(args.db, progress=progress, as_of=args.as_of, default_product=args.default_product,
+                            **inputs)
+    try:
+        version = versions.publish(staged, args.db, args.who or versions.default_who(), keep=args.keep)
+    finally:
+        staged.discard()  # already gone once published
+    summary = staged.summary
+    for note in summary.notes:
+        progress.done(f"note: {note}")
+    added = summary.accounts_added_from_revenue
+    added_text = f" ({added:,} added from revenue, with no accounts row)" if added else ""
+    progress.done(f"wrote {args.db}: {summary.accounts:,} accounts{added_text}, {summary.mrr_rows:,} "
+                  f"account-product-months, {summary.first_month} to {summary.as_of_month} "
+                  f"({summary.seconds:.1f} s, version {version.version})")
+    return 0
+
+
+def write_history(args) -> int:
+    """``history``: every publish and rollback of the book, oldest first, as CSV."""
+    rows = versions.history(args.db)
+    if not rows:
+        raise NrrError(f"no load history beside {args.db}: nothing was published there with "
+                       f"`python -m nrr_core load` or the Data page")
+    frame = pd.DataFrame([{"version": v.version, "published_at": v.published_at, "who": v.who, "action": v.action,
+                           "files": "; ".join(f.describe() for f in v.files), "accounts": v.accounts,
+                           "months": v.months, "as_of": v.as_of, "arr": v.arr, "nrr": v.nrr, "grr": v.grr,
+                           "kept": v.kept} for v in rows])
+    write_csv(frame, HISTORY_COLUMNS)
+    return 0
+
+
+def roll_back(args) -> int:
+    """``rollback VERSION``: put a kept version back in force and record it."""
+    v = versions.rollback(args.db, args.version, args.who or versions.default_who())
+    if not args.quiet:
+        print(f"restored version {v.version} into {args.db}: {v.accounts:,} accounts, {v.first_month} to "
+              f"{v.as_of} (loaded from {v.file_names() or 'no files'})", file=sys.stderr)
     return 0
 
 

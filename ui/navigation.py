@@ -28,8 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTED_KEY = "_nrr_started"
 
 
-def pages() -> list[st.Page]:
+def pages(data_page_visible: bool = False) -> list[st.Page]:
     """Every page of the dashboard, in sidebar order; the first is the default (``/``).
+
+    The Data page is always declared, so its URL resolves, but listed in the
+    sidebar only for those who may load data (``data_page_visible``, from
+    ui/data_page/access.py); the page itself refuses everyone else.
 
     Built afresh on every run: ``st.navigation`` marks the page it picks on
     the Page object itself, so sessions (threads) must not share the objects.
@@ -49,6 +53,8 @@ def pages() -> list[st.Page]:
         st.Page("pages/methodology_page.py", title="Methodology", icon=":material/menu_book:",
                 url_path="methodology"),
         st.Page("pages/present_page.py", title="Present", icon=":material/co_present:", url_path="present"),
+        st.Page("pages/data_page.py", title="Data", icon=":material/upload_file:", url_path="data",
+                visibility="visible" if data_page_visible else "hidden"),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Deployment settings: database path, currency symbol, benchmark bands.
+"""Deployment settings: database path, currency symbol, benchmark bands, sign-in
+domains, and who may load data on the Data page.
 
 Read from ``nrr.toml`` beside app.py when present (see README), overridden by
 the environment variables ``NRR_DB`` (database) and ``NRR_DECISIONS`` (the
@@ -12,8 +13,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nrr_core import NrrError
 from nrr_core.definitions import DEFAULT_BENCHMARKS
 from nrr_core.steering.targets import beside as targets_beside
+from nrr_core.versions import DEFAULT_KEEP
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +36,15 @@ class Settings:
     targets_path: Path | None = None
     target_editors: tuple[str, ...] = ()
     targets_open_mode: bool = False
+    # The Data page ([data_page] in nrr.toml). With sign-in: the e-mail addresses that may load
+    # data (nobody when empty). Without sign-in (open mode) the page is off unless open_mode is true.
+    data_owners: tuple[str, ...] = ()
+    data_open_mode: bool = False
+    # Largest file one upload may be, in MB; .streamlit/config.toml's server.maxUploadSize must be
+    # at least this (Streamlit refuses larger uploads before the app sees them).
+    max_upload_mb: int = 200
+    # Published versions kept for rollback (older copies are deleted; their history rows stay).
+    keep_versions: int = DEFAULT_KEEP
 
 
 def load_settings() -> Settings:
@@ -55,6 +67,7 @@ def load_settings() -> Settings:
         targets = raw.get("targets", {})
         values["target_editors"] = tuple(str(e) for e in targets.get("editors", []))
         values["targets_open_mode"] = targets.get("open_mode", False) is True
+        values.update(_data_page(raw.get("data_page", {}), path))
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks
@@ -69,3 +82,25 @@ def load_settings() -> Settings:
     if settings.targets_path is None:
         settings = dataclasses.replace(settings, targets_path=targets_beside(settings.decisions_path))
     return settings
+
+
+def _data_page(section: dict, path: Path) -> dict:
+    """The [data_page] settings, checked: NrrError naming the file and the key."""
+    values: dict = {}
+    if "owners" in section:
+        owners = section["owners"]
+        if not isinstance(owners, list) or not all(isinstance(o, str) and "@" in o for o in owners):
+            raise NrrError(f"{path}: [data_page] owners must be a list of e-mail addresses, "
+                           f'like owners = ["ana@example.com"]')
+        values["data_owners"] = tuple(o.strip().lower() for o in owners)
+    if "open_mode" in section:
+        if not isinstance(section["open_mode"], bool):
+            raise NrrError(f"{path}: [data_page] open_mode must be true or false")
+        values["data_open_mode"] = section["open_mode"]
+    for key, field_name in (("max_upload_mb", "max_upload_mb"), ("keep_versions", "keep_versions")):
+        if key in section:
+            value = section[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise NrrError(f"{path}: [data_page] {key} must be a whole number of at least 1, not {value!r}")
+            values[field_name] = value
+    return values

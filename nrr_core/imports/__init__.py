@@ -26,11 +26,16 @@ from ..errors import InputError, NrrError
 from ..months import label, parse_month
 from .detect import BILLING, Detected, detect, detect_header
 from .formats import FORMATS
-from .header import read_header
+from .header import header_of, read_header
 from .invoice_lines import write_customers, write_lines
 from .periods import first_of, month_idx
 
-__all__ = ["Converted", "Detected", "FORMATS", "detect", "to_invoice_lines"]
+__all__ = ["Converted", "Detected", "FORMATS", "detect", "detect_upload", "to_invoice_lines"]
+
+
+def detect_upload(name: str, head: bytes) -> Detected:
+    """``detect`` for a file held in memory (an upload): its name and first bytes."""
+    return detect_header(header_of(name, head))
 
 LINES_FILE = "invoice-lines.csv"
 CUSTOMERS_FILE = "customers.csv"

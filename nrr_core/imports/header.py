@@ -54,6 +54,13 @@ def read_header(path) -> Header:
         raise InputError(str(path), None, "is not a file")
     with path.open("rb") as fh:
         head = fh.read(_HEAD_BYTES)
+    return header_of(path, head)
+
+
+def header_of(path, head: bytes) -> Header:
+    """The header in a file's first bytes (``path`` names it in messages): an
+    upload held in memory is read by the same rules as a file on disk."""
+    path = Path(path)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
         raise InputError(path.name, None, "the file is empty (expected a header row and data rows)")
     # A NUL byte never occurs in CSV text: spreadsheets (xlsx), zips and
