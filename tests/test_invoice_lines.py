@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nrr_core import NrrError, db, metrics
+from nrr_core import InputError, NrrError, db, metrics
 from nrr_core.load import (ACCOUNTS, CUSTOMERS, check_mapping, header_columns, load_book, mapping_problems,
                            read_mapping)
 
@@ -267,6 +267,27 @@ def test_a_mapping_file_works_with_mrr_csv_too(tmp_path):
     finally:
         con.close()
     assert rows == [("A1", "Alpha Ltd", "Enterprise", "Dana"), ("A2", "Beta GmbH", "SMB", "Eli")]
+
+
+def test_a_mapping_renames_a_customers_file_for_subscriptions(tmp_path):
+    customers = _write(tmp_path, "crm.csv", "Kunden-Nr;Firma\nC1;Alpha\n")
+    subs = _write(tmp_path, "subs.csv", "customer_id,start_date,end_date,monthly_amount\nC1,2024-01-01,2024-03-01,10\n")
+    summary = load_book(tmp_path / "s.duckdb", subscriptions=subs, customers=customers,
+                        accounts_map={"account_id": "kunden-nr", "name": "FIRMA"})
+    con = db.connect_read_only(tmp_path / "s.duckdb")
+    try:
+        assert con.execute("SELECT account_id, name, segment FROM accounts").fetchall() == [("C1", "Alpha", "(none)")]
+    finally:
+        con.close()
+    assert summary.accounts_added_from_revenue == 0
+
+
+def test_header_columns_refuses_what_is_not_a_csv_header(tmp_path):
+    with pytest.raises(InputError) as caught:
+        header_columns(_write(tmp_path, "empty.csv", b""))
+    assert (caught.value.file, caught.value.line) == ("empty.csv", None)
+    with pytest.raises(InputError, match="spreadsheet"):
+        header_columns(_write(tmp_path, "book.xlsx", b"PK\x03\x04rest"))
 
 
 def test_header_columns_and_mapping_problems_let_the_app_check_a_mapping(tmp_path):

@@ -1,6 +1,6 @@
 -- One staged invoice-lines file (raw, all text) typed and appended to
--- invoice_lines. Tolerant: a bad value becomes NULL (or an unknown type stays
--- as written) and screen_invoice_lines.sql counts it. Dates are parsed once per
+-- invoice_lines. Tolerant: a bad value becomes NULL (an unknown type stays,
+-- lower-cased) and screen_invoice_lines.sql counts it. Dates are parsed once per
 -- distinct text, as stage_mrr.sql does for months: a billing export repeats a
 -- few hundred period dates millions of times.
 -- Parameters: $file_no (1, 2, ... in command-line order), $default_product
