@@ -97,3 +97,74 @@ def test_upload_preview_publish_see_it_on_the_overview_then_roll_back(tmp_path, 
             assert page.locator("[data-testid='stException']").count() == 0
         browser.close()
     assert [(v.version, v.action) for v in versions.history(book)] == [(1, "load"), (2, "load"), (1, "rollback")]
+
+
+def test_a_stripe_then_a_chargebee_export_load_through_the_page_with_the_cli_figures_then_roll_back(tmp_path,
+                                                                                                  monkeypatch):
+    """Done-means of the billing import: each export, with an fx file, is
+    detected, previewed and published in the browser, and the published book
+    has the figures a command-line load of the same files gives."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from nrr_core import db, metrics
+    from nrr_core.load import load_book
+
+    billing = ROOT / "tests" / "fixtures" / "billing"
+    exports = {"Stripe subscriptions export": billing / "stripe_subscriptions" / "subscriptions.csv",
+               "Chargebee subscriptions export": billing / "chargebee_subscriptions" / "Subscriptions.csv"}
+    fx = tmp_path / "fx.csv"
+    fx.write_text("currency,rate\nUSD,1\nEUR,1.1\nGBP,1.25\n", encoding="utf-8")
+    config = tmp_path / "nrr.toml"
+    config.write_text("[data_page]\nopen_mode = true\n", encoding="utf-8")
+    monkeypatch.setenv("NRR_CONFIG", str(config))
+    monkeypatch.setenv("NRR_DECISIONS", str(tmp_path / "decisions.sqlite"))
+    book = tmp_path / "data" / "nrr.duckdb"
+    book.parent.mkdir()
+    versions.publish(versions.stage(book, **generate_book(tmp_path / "old", n_accounts=40, n_months=15)), book,
+                     "setup")
+    expected = {}
+    for title, export in exports.items():  # the command line's book of the same files
+        cli_book = tmp_path / f"cli-{export.stem}.duckdb"
+        load_book(cli_book, billing=export, fx=fx)
+        con = db.connect_read_only(cli_book)
+        try:
+            expected[title] = metrics.headline(con, None, metrics.book_info(con).as_of_month)
+        finally:
+            con.close()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        with running_app(book, tmp_path / "server.log", ROOT) as app:
+            page.goto(app.url + "/")
+            wait_for_app(page)
+            page.locator("[data-testid='stSidebarNav']").wait_for()
+            for round_no, (title, export) in enumerate(exports.items()):
+                open_page(page, "data")
+                shows(page, "Load history")
+                if round_no == 0:  # the name is kept for the session
+                    name = page.get_by_label("Your name (kept in the load history)")
+                    name.fill("Ana")
+                    name.press("Tab")
+                    wait_for_app(page)
+                page.locator(f".st-key-data_uploads_{round_no} input[type='file']").set_input_files(
+                    [str(export), str(fx)])
+                assert shows(page, f"detected: {title}")
+                page.get_by_role("button", name="Check", exact=True).click()
+                assert shows(page, "The new book against the one in force")
+                page.get_by_role("button", name="Publish", exact=True).click()
+                assert shows(page, f"Published version {round_no + 2}")
+                published = versions.history(book)[-1]
+                want = expected[title]
+                assert published.arr == pytest.approx(want["arr"])
+                assert published.nrr == pytest.approx(want["nrr"]) and published.grr == pytest.approx(want["grr"])
+                assert [f.name for f in published.files] == [export.name, "fx.csv"]
+                to_overview(page)
+                assert arr_tile(page) == formatting.money(want["arr"], "$")
+                page.locator("[data-testid='stSidebarNav']").wait_for()
+            open_page(page, "data")
+            page.locator(".st-key-rollback_2").get_by_role("button").click()
+            page.get_by_role("button", name="Yes, roll back to version 2").click()
+            assert shows(page, "Version 2 is in force again")
+            to_overview(page)
+            assert arr_tile(page) == formatting.money(expected["Stripe subscriptions export"]["arr"], "$")
+            assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
