@@ -97,6 +97,18 @@ def test_review_mode_opens_the_account_from_the_url_and_steps_through_the_board(
     assert at.selectbox(key="review_pick").value == queue[-1]  # wraps around
 
 
+def test_a_link_to_an_account_not_on_the_board_opens_no_other_account_for_a_decision(con, as_of, store):
+    board = review.board(con, Filters(), as_of, store)
+    outside = next(a for a in metrics.account_list(con, Filters(), as_of).account_id if a not in board.queue())
+    at = run_page({"view": "Review", "review": outside})
+    assert [w.value for w in at.warning][0].startswith(f"Account {outside} is not on the review board")
+    assert not at.subheader and "review_pick" not in [s.key for s in at.selectbox]
+    assert not [b for b in at.button if b.label == "Record decision"], "no form to put a decision on"
+    assert at.query_params["review"] == outside  # the link is kept, not rewritten to another account
+    at.button(key="review_start_first").click().run()
+    assert at.selectbox(key="review_pick").value == board.queue()[0]
+
+
 def test_recording_a_decision_stores_it_shows_it_and_moves_on(con, as_of, store):
     queue = review.board(con, Filters(), as_of, store).queue()
     account = queue[3]

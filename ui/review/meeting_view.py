@@ -15,12 +15,26 @@ from . import decision_form, navigation
 from .tables import decision_columns, fit_height
 
 
-def _pick(queue: list[str], names: dict[str, str], risky: set[str]) -> str:
+def _pick(queue: list[str], names: dict[str, str], risky: set[str]) -> str | None:
     """The account picker with previous / next; returns the account shown.
-    ``?review=<id>`` opens an account on the board, else the first one."""
+    ``?review=<id>`` opens that account when it is on the board. A link to an
+    account that is not (another month, other filters) opens nothing: taking
+    the board's first account instead would put the next decision on an
+    account the reader did not ask for. None then, after saying so."""
     if st.session_state.get(navigation.PICK) not in queue:
         wanted = st.query_params.get("review")
-        st.session_state[navigation.PICK] = wanted if wanted in queue else queue[0]
+        if wanted and wanted not in queue:
+            st.warning(view.plain(
+                f"Account {wanted} is not on the review board for these filters and this month, so it cannot be "
+                "reviewed here. Its revenue and history are on the Accounts page; or start the review with the "
+                "board's first account."), icon=":material/search_off:")
+            left, right = st.columns(2)
+            left.page_link("pages/accounts_page.py", label=view.plain(f"Open {wanted} on the Accounts page"),
+                           query_params={"account": wanted}, icon=":material/person_search:")
+            right.button("Start with the board's first account", on_click=navigation.step, args=(queue, +1),
+                         key="review_start_first")
+            return None
+        st.session_state[navigation.PICK] = queue[0] if wanted is None else wanted
     nav = st.columns([6, 1, 1], vertical_alignment="bottom")
     account_id = nav[0].selectbox(
         "Account under review", queue, key=navigation.PICK, on_change=navigation.picked,
@@ -109,6 +123,8 @@ def draw(board: review.Board, currency: str, as_of: str) -> None:
     names = dict(zip(board.at_risk.account_id, board.at_risk.name)) | dict(
         zip(board.expansion.account_id, board.expansion.name))
     account_id = _pick(queue, names, risky)
+    if account_id is None:
+        return
     row = board.row(account_id)
     _header(row, currency)
     _evidence(row, currency, board.scorecard.points)
