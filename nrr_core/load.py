@@ -2,7 +2,7 @@
 
 Flow: read each file's header in Python (encoding, delimiter, column names),
 stage the file as text in DuckDB, validate it in SQL (first bad record wins),
-type it, then build the derived tables (``sql/load/build_book.sql``, then ``sql/load/review_tables.sql``), self-check the
+type it, then build the derived tables (``sql/load/build_book.sql``, then ``sql/load/review_tables.sql`` and ``sql/load/journey_tables.sql``), self-check the
 bridge identity, CHECKPOINT, close and ``os.replace`` the new file over the old
 one. Any failure removes the new file and leaves the old database untouched.
 
@@ -26,6 +26,8 @@ import duckdb
 
 from . import db
 from .errors import InputError, NrrError
+from .insight.reasons import REASON_KEYS
+from .insight.rules import SUSTAIN_MONTHS
 from .months import label, parse_month
 
 
@@ -34,7 +36,7 @@ from .months import label, parse_month
 # validation query that finds its first bad record (run only when something is wrong).
 TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/stage_signals", "load/screen_signals")}
 VALIDATE_SQL = {"accounts": "load/validate_accounts", "mrr": "load/validate_mrr", "signals": "load/validate_signals",
-                "subscriptions": "load/validate_subscriptions"}
+                "subscriptions": "load/validate_subscriptions", "churn_reasons": "load/validate_churn_reasons"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ SUBSCRIPTIONS = CsvSpec(
     "subscriptions", ("account_id", "start_date", "monthly_amount"), ("end_date", "product", "subscription_id"),
     aliases={"customer_id": "account_id", "mrr": "monthly_amount"})
 SIGNALS = CsvSpec("signals", ("account_id", "month"),
-                  ("seats_licensed", "active_users", "support_tickets", "nps"))
+                  ("seats_licensed", "active_users", "support_tickets", "nps", "nps_comment"))
+# Past churn and contraction reasons (nrr_core/insight/reasons.py holds the taxonomy).
+CHURN_REASONS = CsvSpec("churn_reasons", ("account_id", "month", "reason"), ("notes",))
 
 DEFAULT_PRODUCT = "Subscription"
 
@@ -249,7 +253,7 @@ class _Builder:
 
 
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
-              signals=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
+              signals=None, churn_reasons=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
               progress: Callable[[str], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
 
@@ -282,7 +286,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
     try:
         summary = _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx,
-                         default_product, progress)
+                         default_product, progress, churn_reasons)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db_path)
@@ -294,7 +298,8 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     return summary
 
 
-def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress):
+def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of_idx, default_product, progress,
+           churn_reasons=None):
     b = _Builder(con, progress)
     db.run_script(con, "load/stage_checks")
     sources = []
@@ -332,13 +337,16 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
         b.stage(Path(signals), SIGNALS, typed="signals")
         sources.append(Path(signals).name)
     else:
-        con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
-                    "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
+        con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0, '')) "
+                    "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps, nps_comment) "
+                    "WHERE false")
+    _stage_churn_reasons(b, churn_reasons, sources)
     t = time.perf_counter()
     db.run_script(con, "load/build_book", {
         "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
         "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
     db.run_script(con, "load/review_tables")
+    db.run_script(con, "load/journey_tables", {"sustain_months": SUSTAIN_MONTHS})
     broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
@@ -346,6 +354,17 @@ def _build(con, db_path, accounts, mrr, subscriptions, customers, signals, as_of
     n_accounts, n_products, n_rows = con.execute(
         "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM products), (SELECT count(*) FROM mrr)").fetchone()
     return LoadSummary(db_path, n_accounts, n_products, n_rows, label(first_idx), label(last_idx), 0.0)
+
+
+def _stage_churn_reasons(b: _Builder, path, sources: list) -> None:
+    """Stage churn_reasons.csv (optional) as stage_churn_reasons, checked against the taxonomy."""
+    db.run_script(b.con, "load/churn_reason_keys", {"keys": list(REASON_KEYS)})
+    if path is None:
+        db.run_script(b.con, "load/stage_churn_reasons_empty")
+        return
+    b.stage(Path(path), CHURN_REASONS)
+    db.run_script(b.con, "load/stage_churn_reasons")
+    sources.append(Path(path).name)
 
 
 def _remove(path: Path) -> None:
