@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nrr_core.definitions import DEFAULT_BENCHMARKS
+from nrr_core.insight.rules import DEFAULT_RULES, JourneyRules, from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,8 @@ class Settings:
     benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
+    # The journey's rules and thresholds (nrr_core/insight/rules.py); nrr.toml [journey] overrides them.
+    journey: JourneyRules = DEFAULT_RULES
 
 
 def load_settings() -> Settings:
@@ -43,6 +46,8 @@ def load_settings() -> Settings:
         domains = raw.get("auth", {}).get("allowed_domains", [])
         if domains:
             values["allowed_domains"] = tuple(str(d) for d in domains)
+        if raw.get("journey"):
+            values["journey"] = from_mapping(raw["journey"])
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks

@@ -14,7 +14,7 @@ from .. import db
 from ..errors import NrrError
 from ..filters import Filters
 from ..months import label, parse_month
-from .rules import DEFAULT_RULES, PHASES, JourneyRules
+from .rules import DEFAULT_RULES, PHASES, SUSTAIN_MONTHS, JourneyRules
 
 TTV_GROUPS = ("segment", "quarter")
 TTV_MILESTONES = (1, 3, 6, 12)
@@ -40,8 +40,13 @@ def params(filters: Filters | None, rules: JourneyRules | None, **extra) -> dict
 
 def phases(con, filters: Filters | None, rules: JourneyRules | None = None) -> pd.DataFrame:
     """Accounts and ARR per phase and month: month, phase, accounts, arr, share
-    (of the month's accounts), arr_share; every phase on every month (zeros)."""
+    (of the month's accounts), arr_share; every phase on every month (zeros),
+    from the data's first month + SUSTAIN_MONTHS − 1 (before it, value
+    realisation cannot be measured yet)."""
     raw = _run(con, "insight/phases", params(filters, rules))
+    # Value realisation needs SUSTAIN_MONTHS of signals: earlier months would show none.
+    first = int(_run(con, "metrics/book_info", {}).first_idx.iloc[0])
+    raw = raw[raw.month_idx >= first + SUSTAIN_MONTHS - 1]
     if raw.empty:
         return pd.DataFrame(columns=["month", "phase", "accounts", "arr", "share", "arr_share"])
     months = sorted(raw.month_idx.unique())
