@@ -11,7 +11,7 @@ from .drivers import drivers, drivers_of, who
 from .intervals import ratio_interval, wilson
 from .journey import phase_mix, phases, stall_summary, stalls, time_to_value
 from .reasons import (REASON_DEPARTMENT, REASON_KEYS, REASON_LABELS, TAXONOMY, ChurnReason, ReasonStore, attach,
-                      recorded_reasons, rollup)
+                      imported, known_reasons, recorded_reasons, rollup)
 from .rules import DEFAULT_RULES, PHASE_LABELS, PHASES, SUSTAIN_MONTHS, JourneyRules, from_mapping, from_toml
 from .starts import start_accounts
 from .voice import comment_feed, nps_trend
@@ -19,6 +19,6 @@ from .voice import comment_feed, nps_trend
 __all__ = [
     "DEFAULT_RULES", "PHASES", "PHASE_LABELS", "REASON_DEPARTMENT", "REASON_KEYS", "REASON_LABELS", "SUSTAIN_MONTHS",
     "TAXONOMY", "ChurnReason", "JourneyRules", "ReasonStore", "attach", "comment_feed", "drivers", "drivers_of",
-    "early_adoption", "from_mapping", "from_toml", "nps_trend", "phase_mix", "phases", "ratio_interval",
+    "early_adoption", "from_mapping", "imported", "known_reasons", "from_toml", "nps_trend", "phase_mix", "phases", "ratio_interval",
     "recorded_reasons", "rollup", "stall_summary", "stalls", "start_accounts", "time_to_value", "who", "wilson",
 ]

@@ -146,19 +146,27 @@ ROLLUP_COLUMNS = ["quarter", "value", "accounts", "lost_arr", "flagged_in_review
                   "surprise_arr", "surprise_share"]
 
 
-def recorded_reasons(con, store: ReasonStore | None) -> pd.DataFrame:
-    """The reasons known: imported with the data (churn_reasons.csv at load) and
-    recorded in the store. Columns: account_id, loss_month, reason, notes,
-    source ("recorded" or "imported"), order (later wins)."""
+def imported(con) -> pd.DataFrame:
+    """Reasons loaded with the data (churn_reasons.csv at load): account_id, loss_month, reason, notes."""
     from .journey import _run
 
-    imported = _run(con, "insight/imported_reasons", {}).assign(source="imported")
+    return _run(con, "insight/imported_reasons", {})
+
+
+def known_reasons(imported_reasons: pd.DataFrame, store: ReasonStore | None) -> pd.DataFrame:
+    """Every reason known: the imported ones, then those recorded in ``store``.
+    Columns: account_id, loss_month, reason, notes, source ("imported" or
+    "recorded"), order (later wins among the same source)."""
     recorded = store.every() if store is not None else pd.DataFrame(columns=COLUMNS)
     recorded = recorded[["account_id", "loss_month", "reason", "notes"]].assign(source="recorded")
-    both = pd.concat([imported.assign(order=range(len(imported))),
-                      recorded.assign(order=range(len(imported), len(imported) + len(recorded)))],
-                     ignore_index=True)
-    return both
+    first = imported_reasons[["account_id", "loss_month", "reason", "notes"]].assign(source="imported")
+    return pd.concat([first.assign(order=range(len(first))),
+                      recorded.assign(order=range(len(first), len(first) + len(recorded)))], ignore_index=True)
+
+
+def recorded_reasons(con, store: ReasonStore | None) -> pd.DataFrame:
+    """``known_reasons`` of the book at ``con`` and ``store``."""
+    return known_reasons(imported(con), store)
 
 
 def attach(retro: pd.DataFrame, reasons: pd.DataFrame, from_month: str, to_month: str) -> pd.DataFrame:

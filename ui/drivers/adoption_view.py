@@ -1,0 +1,48 @@
+"""Early adoption against retention, per start cohort."""
+from __future__ import annotations
+
+import streamlit as st
+
+from nrr_core import formatting, insight
+from nrr_core.insight.rules import JourneyRules
+
+from .. import data, view
+from ..review.tables import fit_height
+
+
+def draw(f, as_of: str, rules: JourneyRules) -> None:
+    frame = data.get(insight.early_adoption, f, as_of, rules)
+    if frame.empty:
+        view.nothing("No selected account started inside the data.")
+        return
+    total = frame.iloc[-1]
+    share = formatting.percent(rules.early_share)
+    days = rules.early_months * 30
+    st.subheader(f"Seats adopted early, and who is still here a year later")
+    c = st.columns(3)
+    c[0].metric("Seats in use after 60 days (mean)", formatting.percent(total.adopted_60d), border=True,
+                help=f"Over {total.measured_60d:,} accounts with signals then")
+    c[1].metric("Seats in use after 90 days (mean)", formatting.percent(total.adopted_90d), border=True,
+                help=f"Over {total.measured_90d:,} accounts with signals then")
+    c[2].metric(f"Revenue kept after a year: {share}+ vs below at {days} days",
+                f"{formatting.percent(total.above_revenue_retention)} vs "
+                f"{formatting.percent(total.below_revenue_retention)}", border=True,
+                help=f"{total.above_accounts:,} vs {total.below_accounts:,} eligible accounts")
+    view.table(frame, {
+        "cohort": st.column_config.TextColumn("Start quarter"),
+        "accounts": st.column_config.NumberColumn("Accounts started"),
+        "adopted_60d": view.percent_column("Seats in use, 60 days"),
+        "adopted_90d": view.percent_column("Seats in use, 90 days"),
+        "above_accounts": st.column_config.NumberColumn(f"{share}+ at {days} d: eligible"),
+        "above_logo_retention": view.percent_column(f"{share}+: logos kept"),
+        "above_revenue_retention": view.percent_column(f"{share}+: revenue kept"),
+        "below_accounts": st.column_config.NumberColumn(f"Below: eligible"),
+        "below_logo_retention": view.percent_column("Below: logos kept"),
+        "below_revenue_retention": view.percent_column("Below: revenue kept"),
+    }, key="adoption_table", height=fit_height(len(frame), most=16), download=f"early-adoption-{as_of}")
+    st.caption(f"Seats in use after 60 / 90 days = active users ÷ licensed seats 2 / 3 months after the first "
+               f"revenue month, the mean over the cohort's accounts with signals then. Retention compares the "
+               f"accounts at {share} or more after {rules.early_months} months with those below, over the "
+               f"eligible accounts (first revenue 12 or more months before the as-of month): logos kept = share "
+               f"active 12 months after their own start; revenue kept = their MRR then ÷ their first month's "
+               f"MRR. Accounts already customers in the data's first month are left out.")
