@@ -67,13 +67,20 @@ def phase_mix(con, filters: Filters | None, month: str, rules: JourneyRules | No
     return frame[frame.month == month].drop(columns="month").reset_index(drop=True)
 
 
+def account_phases(con, filters: Filters | None, month: str, rules: JourneyRules | None = None) -> pd.DataFrame:
+    """Every selected account active at ``month`` with its phase then: account_id,
+    name, segment, csm_owner, phase, months_in_phase, months_since_start,
+    installed, utilisation, arr; largest ARR first."""
+    return _run(con, "insight/account_phases", params(filters, rules, month_idx=parse_month(month)))
+
+
 def stalls(con, filters: Filters | None, month: str, rules: JourneyRules | None = None) -> pd.DataFrame:
     """Accounts active at ``month`` whose months in their current phase exceed
     the phase's stall limit, largest ARR first: account_id, name, segment,
     csm_owner, phase, months_in_phase, limit, months_since_start, installed,
     utilisation, arr. Advocacy never stalls."""
     rules = rules or DEFAULT_RULES
-    frame = _run(con, "insight/stalls", params(filters, rules, month_idx=parse_month(month)))
+    frame = account_phases(con, filters, month, rules)
     limits = rules.stall_limits()
     frame["limit"] = frame.phase.map(limits)
     stalled = frame[frame["limit"].notna() & (frame.months_in_phase > frame["limit"])].copy()
