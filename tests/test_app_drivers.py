@@ -94,7 +94,7 @@ def test_journey_tiles_show_the_phase_mix_of_the_as_of_month(book, con):
     at = run_page("Journey")
     mix = insight.phase_mix(con, None, "2025-12")
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles == {insight.PHASE_LABELS[p]: f"{a:,} accounts" for p, a in zip(mix.phase, mix.accounts)}
+    assert tiles == {f"{insight.PHASE_LABELS[p]}: accounts": f"{a:,}" for p, a in zip(mix.phase, mix.accounts)}
     assert sum(mix.accounts) == 35   # 40 accounts, 5 churned in 2025-05
     shown = frame_of(at, "stalled_share")
     assert list(shown.stalled) == list(insight.stall_summary(insight.stalls(con, None, "2025-12"), mix).stalled)
@@ -104,7 +104,8 @@ def test_drivers_section_puts_the_top_groups_in_plain_words_first(book, con):
     at = run_page("Drivers")
     frame = insight.drivers(con, None, "2025-12", RULES)
     assert frame.ranked.sum() >= 3
-    top = list(frame[frame.ranked].summary.head(3))
+    top = list(insight.top_drivers(frame, 3).summary)
+    assert len({d for d in insight.top_drivers(frame, 3).dimension}) == 3   # one per dimension
     assert [t.value for t in at.text][:len(top)] == ["• " + s for s in top]
     shown = frame_of(at, "arr_impact")
     assert list(shown.group) == list(frame.group)

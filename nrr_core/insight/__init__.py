@@ -7,7 +7,7 @@ started inside the data and their bands: ``starts``.
 ``from nrr_core import insight`` is the front door.
 """
 from .adoption import early_adoption
-from .drivers import drivers, drivers_of, who
+from .drivers import drivers, drivers_of, top_drivers, who
 from .intervals import ratio_interval, wilson
 from .journey import account_phases, phase_mix, phases, stall_summary, stalls, time_to_value
 from .reasons import (REASON_DEPARTMENT, REASON_KEYS, REASON_LABELS, TAXONOMY, ChurnReason, ReasonStore, attach,
@@ -20,6 +20,6 @@ __all__ = [
     "account_phases",
     "DEFAULT_RULES", "PHASES", "PHASE_LABELS", "REASON_DEPARTMENT", "REASON_KEYS", "REASON_LABELS", "SUSTAIN_MONTHS",
     "TAXONOMY", "ChurnReason", "JourneyRules", "ReasonStore", "attach", "comment_feed", "drivers", "drivers_of",
-    "early_adoption", "from_mapping", "imported", "known_reasons", "from_toml", "nps_trend", "phase_mix", "phases", "ratio_interval",
+    "early_adoption", "top_drivers", "from_mapping", "imported", "known_reasons", "from_toml", "nps_trend", "phase_mix", "phases", "ratio_interval",
     "recorded_reasons", "rollup", "stall_summary", "stalls", "start_accounts", "time_to_value", "who", "wilson",
 ]

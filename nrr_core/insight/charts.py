@@ -62,17 +62,22 @@ def drivers_chart(frame: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, height=max(300, 46 * len(rows) + 120))
 
 
-def nps_chart(trend: pd.DataFrame, title: str) -> go.Figure:
-    """NPS per period, one line per segment (``voice.nps_trend``), as points from −100 to 100."""
+def nps_chart(trend: pd.DataFrame, title: str, measure: str = "nps") -> go.Figure:
+    """NPS per period (``measure="nps"``, as points from −100 to 100) or the response rate
+    (``"response_rate"``, %), one line per segment (``voice.nps_trend``)."""
     fig = go.Figure()
+    rate = measure == "response_rate"
     for i, (segment, part) in enumerate(trend.groupby("segment", sort=False)):
         colour = COLORS["total"] if segment == "All" else SERIES[i % len(SERIES)]
-        fig.add_scatter(x=part.period, y=part.nps * 100, name=_safe(segment), mode="lines+markers",
+        fig.add_scatter(x=part.period, y=part[measure] * 100, name=_safe(segment), mode="lines+markers",
                         line={"color": colour, "width": 3 if segment == "All" else 2,
                               "dash": "dot" if segment == "All" else "solid"},
                         customdata=part.responses,
-                        hovertemplate="%{x}: NPS %{y:.0f} (%{customdata:,} answers)<extra>" + _safe(segment)
-                                      + "</extra>")
+                        hovertemplate=("%{x}: %{y:.0f} % answered" if rate else "%{x}: NPS %{y:.0f}")
+                                      + " (%{customdata:,} answers)<extra>" + _safe(segment) + "</extra>")
+    if rate:
+        fig.update_yaxes(title="answers ÷ active accounts (%)", rangemode="tozero")
+        return _layout(fig, title, height=300)
     fig.add_hline(y=0, line={"color": "#999", "width": 1})
     fig.update_yaxes(title="NPS (promoters % − detractors %)", range=[-100, 100])
     fig.update_xaxes(type="category")

@@ -131,3 +131,10 @@ def drivers_of(eligible: pd.DataFrame, rules: JourneyRules | None = None) -> pd.
     frame["rank"] = np.where(frame.ranked, np.arange(1, len(frame) + 1), np.nan)
     frame.loc[frame.ranked, "rank"] = np.arange(1, int(frame.ranked.sum()) + 1)
     return frame[COLUMNS].reset_index(drop=True)
+
+
+def top_drivers(frame: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The ``n`` ranked groups with the largest ARR impact, one per dimension (the
+    two sides of a yes/no band say the same thing twice)."""
+    ranked = frame[frame.ranked]
+    return ranked.drop_duplicates("dimension").head(n).reset_index(drop=True)

@@ -16,27 +16,31 @@ def draw(f, as_of: str, rules: JourneyRules) -> None:
         view.nothing("No selected account started inside the data.")
         return
     total = frame.iloc[-1]
-    share = formatting.percent(rules.early_share)
+    share = f"{rules.early_share * 100:.0f} %"
     days = rules.early_months * 30
-    st.subheader(f"Seats adopted early, and who is still here a year later")
-    c = st.columns(3)
-    c[0].metric("Seats in use after 60 days (mean)", formatting.percent(total.adopted_60d), border=True,
-                help=f"Over {total.measured_60d:,} accounts with signals then")
-    c[1].metric("Seats in use after 90 days (mean)", formatting.percent(total.adopted_90d), border=True,
-                help=f"Over {total.measured_90d:,} accounts with signals then")
-    c[2].metric(f"Revenue kept after a year: {share}+ vs below at {days} days",
-                f"{formatting.percent(total.above_revenue_retention)} vs "
+    st.subheader("Seats adopted early, and who is still here a year later")
+    c = st.columns(4)
+    c[0].metric("Seats in use after 60 days", formatting.percent(total.adopted_60d), border=True,
+                help=f"Mean over {total.measured_60d:,} accounts with signals 2 months after first revenue")
+    c[1].metric("Seats in use after 90 days", formatting.percent(total.adopted_90d), border=True,
+                help=f"Mean over {total.measured_90d:,} accounts with signals 3 months after first revenue")
+    versus = f"{share}+ vs under {share} of seats in use after {days} days"
+    c[2].metric("Revenue kept a year on", f"{formatting.percent(total.above_revenue_retention)} vs "
                 f"{formatting.percent(total.below_revenue_retention)}", border=True,
-                help=f"{total.above_accounts:,} vs {total.below_accounts:,} eligible accounts")
+                help=f"{versus}: {total.above_accounts:,} vs {total.below_accounts:,} eligible accounts")
+    c[3].metric("Logos kept a year on", f"{formatting.percent(total.above_logo_retention)} vs "
+                f"{formatting.percent(total.below_logo_retention)}", border=True,
+                help=f"{versus}: {total.above_accounts:,} vs {total.below_accounts:,} eligible accounts")
+    st.caption(f"Left of \"vs\": accounts with {versus}; right: the others.")
     view.table(frame, {
         "cohort": st.column_config.TextColumn("Start quarter"),
-        "accounts": st.column_config.NumberColumn("Accounts started"),
-        "adopted_60d": view.percent_column("Seats in use, 60 days"),
-        "adopted_90d": view.percent_column("Seats in use, 90 days"),
-        "above_accounts": st.column_config.NumberColumn(f"{share}+ at {days} d: eligible"),
+        "accounts": st.column_config.NumberColumn("Started"),
+        "adopted_60d": view.percent_column("Seats used, 60 d"),
+        "adopted_90d": view.percent_column("Seats used, 90 d"),
+        "above_accounts": st.column_config.NumberColumn(f"{share}+: eligible"),
         "above_logo_retention": view.percent_column(f"{share}+: logos kept"),
         "above_revenue_retention": view.percent_column(f"{share}+: revenue kept"),
-        "below_accounts": st.column_config.NumberColumn(f"Below: eligible"),
+        "below_accounts": st.column_config.NumberColumn("Below: eligible"),
         "below_logo_retention": view.percent_column("Below: logos kept"),
         "below_revenue_retention": view.percent_column("Below: revenue kept"),
     }, key="adoption_table", height=fit_height(len(frame), most=16), download=f"early-adoption-{as_of}")

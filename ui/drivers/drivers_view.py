@@ -21,7 +21,7 @@ def draw(f, as_of: str, rules: JourneyRules, currency: str) -> None:
                      f"(each group and its rest need {rules.min_group}).")
         return
     st.subheader("What goes with keeping revenue a year after the start")
-    for sentence in ranked.summary.head(TOP):
+    for sentence in insight.top_drivers(frame, TOP).summary:
         st.text("• " + sentence)
     st.caption("These are associations in this book, not causes: a group can differ from the rest in many ways "
                "at once (larger accounts adopt faster and sit in other segments). Time to value is observed "
@@ -38,17 +38,17 @@ def draw(f, as_of: str, rules: JourneyRules, currency: str) -> None:
         "group": st.column_config.TextColumn("Group", width="medium"),
         "accounts": st.column_config.NumberColumn("Accounts"),
         "rest_accounts": st.column_config.NumberColumn("Rest"),
+        "arr_impact": view.change_column("ARR impact", currency),
         "nrr": view.percent_column("NRR"),
         "nrr_low": view.percent_column("NRR low"),
         "nrr_high": view.percent_column("NRR high"),
         "rest_nrr": view.percent_column("Rest NRR"),
-        "grr": view.percent_column("GRR"),
-        "rest_grr": view.percent_column("Rest GRR"),
         "logo_retention": view.percent_column("Logos kept"),
         "logo_low": view.percent_column("Logos low"),
         "logo_high": view.percent_column("Logos high"),
         "rest_logo_retention": view.percent_column("Rest logos kept"),
-        "arr_impact": view.change_column("ARR impact", currency),
+        "grr": view.percent_column("GRR"),
+        "rest_grr": view.percent_column("Rest GRR"),
     }, key="drivers_table", height=fit_height(len(frame), most=14), download=f"retention-drivers-{as_of}")
     st.caption("Over the accounts whose first revenue month s is 12 or more months before the as-of month, each "
                "over its own year s to s + 12: NRR = MRR at s + 12 ÷ MRR at s, GRR caps each account at its "

@@ -28,7 +28,7 @@ def _mix(f, as_of: str, rules: JourneyRules, currency: str) -> None:
         return
     cols = st.columns(4)
     for col, row in zip(cols, mix.itertuples()):
-        col.metric(PHASE_LABELS[row.phase], f"{row.accounts:,} accounts", border=True,
+        col.metric(f"{PHASE_LABELS[row.phase]}: accounts", f"{row.accounts:,}", border=True,
                    delta=f"{formatting.money(row.arr, currency)} ARR ({formatting.percent(row.arr_share)})",
                    delta_color="off", delta_arrow="off")
 
@@ -63,14 +63,14 @@ def _time_to_value(f, as_of: str, rules: JourneyRules) -> None:
     view.table(summary, {
         "group": st.column_config.TextColumn("Segment" if by == "segment" else "Start quarter"),
         "accounts": st.column_config.NumberColumn("Accounts"),
-        "reached": st.column_config.NumberColumn("Reached value"),
-        "still_onboarding": st.column_config.NumberColumn("Still onboarding"),
-        "lost_before_value": st.column_config.NumberColumn("Left before value"),
-        "median_months": st.column_config.NumberColumn("Median months", format="%.0f"),
-        "reached_1m": view.percent_column("By 1 month"),
-        "reached_3m": view.percent_column("By 3 months"),
-        "reached_6m": view.percent_column("By 6 months"),
-        "reached_12m": view.percent_column("By 12 months"),
+        "reached": st.column_config.NumberColumn("Reached"),
+        "still_onboarding": st.column_config.NumberColumn("Onboarding"),
+        "lost_before_value": st.column_config.NumberColumn("Left first"),
+        "median_months": st.column_config.NumberColumn("Median (months)", format="%.0f"),
+        "reached_1m": view.percent_column("By 1 mo"),
+        "reached_3m": view.percent_column("By 3 mo"),
+        "reached_6m": view.percent_column("By 6 mo"),
+        "reached_12m": view.percent_column("By 12 mo"),
     }, key="ttv_table", height=fit_height(len(summary), most=14), download=f"time-to-value-by-{by}-{as_of}")
     st.caption("Time to value = months from the first revenue month to the first month at the value share "
                "(0 = reached in the first month). Accounts that have not reached value are censored, not "

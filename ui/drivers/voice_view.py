@@ -25,6 +25,9 @@ def draw(f, period: Period, at_risk: tuple[str, ...]) -> None:
         view.nothing("No survey answers for the selected accounts.")
     else:
         st.plotly_chart(insight_charts.nps_chart(trend, "NPS by segment"), key="nps_chart", width="stretch")
+        st.plotly_chart(insight_charts.nps_chart(trend, "Survey response rate by segment", "response_rate"),
+                        key="response_chart", width="stretch")
+        st.caption("The latest quarter holds only the months up to the as-of month.")
         with st.expander("The numbers behind the chart"):
             view.table(trend.assign(nps_points=trend.nps * 100), {
                 "period": st.column_config.TextColumn("Quarter"),
