@@ -20,8 +20,9 @@ _BY = {"reason": "Reason", "department": "Owning department"}
 
 
 def _rollups(attached, period: Period, currency: str) -> None:
-    for col, by in zip(st.columns(2, gap="large"), _BY):
-        with col:
+    for by in _BY:
+        with st.container():
+            st.markdown(f"**Lost ARR by {_BY[by].lower()} and quarter**")
             rolled = insight.rollup(attached, by)
             view.table(rolled, {
                 "quarter": st.column_config.TextColumn("Quarter"),
