@@ -141,3 +141,30 @@ def test_comment_search_is_plain_case_insensitive_substring(book):
     assert sorted(frame_of(at, "comment").comment) == sorted(HOSTILE[1:3])
     at.text_input(key="voice_search").input("(1)").run()      # no wildcard or pattern meaning
     assert sorted(frame_of(at, "comment").comment) == sorted([HOSTILE[1], HOSTILE[4]])
+
+
+def test_a_churn_reason_recorded_under_the_retrospective_rolls_up_and_is_kept(book):
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.query_params["as_of"] = "2025-06"          # the window Apr–Jun 2025 holds the churns of 2025-05
+    at.query_params["view"] = "Roll-ups"
+    at.run()
+    at.switch_page("pages/review_page.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Why revenue was lost" in [s.value for s in at.subheader]
+    before = frame_of(at, "reason_label")
+    assert set(before.reason_label) == {"Not recorded yet"}
+    at.text_input(key="reviewer_name").input("Dana").run()
+    choice = at.selectbox(key="reason_account").options[0]
+    at.selectbox(key="reason_account").select(choice)
+    at.selectbox(key="reason_key").select("competitor")
+    at.text_area(key="reason_notes").input("[moved](javascript:alert(1)) to a suite")
+    at.button[-1].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Reason recorded" in s.value for s in at.success)
+    stored = insight.ReasonStore(book.with_name("decisions.sqlite")).every()
+    assert list(stored.reason) == ["competitor"] and list(stored.recorded_by) == ["Dana"]
+    after = frame_of(at, "reason_label")
+    assert "Competitor" in set(after.reason_label)
+    assert "[moved](javascript:alert(1)) to a suite" in set(after.notes.dropna())
+    rolled = frame_of(at, "surprise_arr")
+    assert "Competitor" in set(rolled.value)

@@ -279,6 +279,14 @@ def test_churn_reasons_are_append_only_and_survive_reopening(tmp_path):
         store.record(ChurnReason("A1", "2025-11", "aliens", "Ana"))
 
 
+def test_a_reason_recorded_first_makes_a_whole_decisions_store(tmp_path):
+    path = tmp_path / "new" / "decisions.sqlite"
+    ReasonStore(path).record(ChurnReason("A1", "2025-11", "other", "Ana"))
+    assert DecisionStore(path).latest().empty           # readable as a decisions store
+    DecisionStore(path).record(Decision("A1", "watch", "Ana"))
+    assert list(ReasonStore(path).every().reason) == ["other"]
+
+
 def churn_book(tmp_path, reasons=None):
     accounts = [account("C1"), account("C2", owner="Bo"), account("C3"), account("KEEP")]
     mrr = [["KEEP", "Core", m, 100] for m in MONTHS]

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import NrrError
 from ..months import label, parse_month, quarter_label
-from ..review.decisions import DEPARTMENTS, TIMEOUT
+from ..review.decisions import DEPARTMENTS, TIMEOUT, DecisionStore
 
 SQL_DIR = Path(__file__).parent.parent / "sql" / "insight" / "reasons"
 
@@ -96,16 +96,15 @@ class ReasonStore:
 
     def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
         if writing:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Through the decisions store, so a file first made by a reason is a whole decisions
+            # store too (its schema, WAL and synchronous=FULL), then this table's schema.
+            con = DecisionStore(self.path)._connect(writing=True)
+            con.executescript(_sql("schema"))
+            return con
         try:
-            con = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
+            return sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
         except sqlite3.Error as exc:
             raise NrrError(f"cannot open the decisions store {self.path}: {exc}") from None
-        if writing:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=FULL")
-            con.executescript(_sql("schema"))
-        return con
 
     def record(self, reason: ChurnReason, *, now: dt.datetime | None = None) -> int:
         """Append ``reason``; returns its id once it is on disk."""
