@@ -77,7 +77,7 @@ def insight_calls(con, f, info):
     p = Period.within(info.first_month, info.as_of_month, "quarter")
     as_of = info.as_of_month
     return {
-        "page: drivers, journey": lambda: (insight.phase_mix(con, f, as_of), insight.phases(con, f),
+        "page: drivers, journey": lambda: (insight.phases(con, f),
                                            insight.time_to_value(con, f, as_of, "segment"),
                                            insight.stalls(con, f, as_of)),
         "page: drivers, early adoption": lambda: insight.early_adoption(con, f, as_of),

@@ -26,8 +26,8 @@ ACCOUNT_HEADER = ["account_id", "name", "segment", "region", "industry", "csm_ow
 SIGNAL_HEADER = ["account_id", "month", "seats_licensed", "active_users", "support_tickets", "nps", "nps_comment"]
 
 
-def build(tmp_path, accounts, mrr, signals, name="book", churn_reasons=None):
-    acc = write_csv(tmp_path / f"{name}_accounts.csv", ACCOUNT_HEADER, accounts)
+def build(tmp_path, accounts, mrr, signals, name="book", churn_reasons=None, extra_columns=()):
+    acc = write_csv(tmp_path / f"{name}_accounts.csv", ACCOUNT_HEADER + list(extra_columns), accounts)
     rev = write_csv(tmp_path / f"{name}_mrr.csv", ["account_id", "product", "month", "mrr"], mrr)
     sig = write_csv(tmp_path / f"{name}_signals.csv", SIGNAL_HEADER, signals)
     reasons = None
@@ -146,11 +146,11 @@ D_MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
 
 @pytest.fixture
 def driver_book(tmp_path):
-    accounts, mrr, signals = [account("OLD")], [], []
+    accounts, mrr, signals = [account("OLD") + ["bronze"]], [], []
     mrr += [["OLD", "Core", m, 50] for m in D_MONTHS]              # installed: never a driver account
     signals += [["OLD", m, 10, 9, 0, "", ""] for m in D_MONTHS]
     for i, (aid, (seg, start, later, util)) in enumerate(DRIVER_ACCOUNTS.items()):
-        accounts.append(account(aid, seg))
+        accounts.append(account(aid, seg) + ["gold" if aid in ("A1", "B1") else "silver"])
         first = 1 + i % 2                                           # starts 2024-02 or 2024-03
         for k in range(0, 13):
             month = D_MONTHS[first + k]
@@ -158,7 +158,7 @@ def driver_book(tmp_path):
             if amount:
                 mrr.append([aid, "Core", month, amount])
                 signals.append([aid, month, 10, round(util * 10) if k >= 3 else 5, 0, "", ""])
-    path = build(tmp_path, accounts, mrr, signals, name="drivers")
+    path = build(tmp_path, accounts, mrr, signals, name="drivers", extra_columns=["tier"])
     con = db.connect_read_only(path)
     yield con
     con.close()
@@ -202,6 +202,14 @@ def test_drivers_match_a_plain_python_computation_group_against_the_rest(driver_
     assert ent.arr_impact == pytest.approx((2500 / 2600 - 210 / 400) * 12 * 2600)
     assert ent.summary == ("Enterprise accounts (Segment) keep 1.83× the revenue of the rest a year after their "
                            "start (96 % vs 52 % NRR); 4 vs 3 accounts.")
+
+
+def test_extra_account_attributes_are_dimensions_too(driver_book):
+    frame = insight.drivers(driver_book, None, "2025-12", JourneyRules(min_group=2))
+    tier = frame[frame.dimension == "tier"].set_index("group")
+    assert set(tier.index) == {"gold", "silver"}
+    assert tier.loc["gold", "nrr"] == pytest.approx((120 + 1300) / (100 + 1000))
+    assert tier.loc["gold", "accounts"] == 2 and tier.loc["silver", "accounts"] == 5
 
 
 def test_early_adoption_splits_eligible_accounts_at_the_threshold(driver_book):

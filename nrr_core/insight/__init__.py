@@ -9,7 +9,7 @@ started inside the data and their bands: ``starts``.
 from .adoption import early_adoption
 from .drivers import drivers, drivers_of, top_drivers, who
 from .intervals import ratio_interval, wilson
-from .journey import account_phases, phase_mix, phases, stall_summary, stalls, time_to_value
+from .journey import account_phases, mix_at, phase_mix, phases, stall_summary, stalls, time_to_value
 from .reasons import (REASON_DEPARTMENT, REASON_KEYS, REASON_LABELS, TAXONOMY, ChurnReason, ReasonStore, attach,
                       imported, known_reasons, recorded_reasons, rollup)
 from .rules import DEFAULT_RULES, PHASE_LABELS, PHASES, SUSTAIN_MONTHS, JourneyRules, from_mapping, from_toml
@@ -17,7 +17,7 @@ from .starts import start_accounts
 from .voice import comment_feed, nps_trend
 
 __all__ = [
-    "account_phases",
+    "account_phases", "mix_at",
     "DEFAULT_RULES", "PHASES", "PHASE_LABELS", "REASON_DEPARTMENT", "REASON_KEYS", "REASON_LABELS", "SUSTAIN_MONTHS",
     "TAXONOMY", "ChurnReason", "JourneyRules", "ReasonStore", "attach", "comment_feed", "drivers", "drivers_of",
     "early_adoption", "top_drivers", "from_mapping", "imported", "known_reasons", "from_toml", "nps_trend", "phase_mix", "phases", "ratio_interval",

@@ -62,9 +62,9 @@ def _stats(x: np.ndarray, y: np.ndarray) -> dict:
 
 def _dimensions(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     dims = [(ATTRIBUTE_LABELS[a], frame[a].fillna("(none)").astype(str)) for a in ATTRIBUTES]
-    extras = sorted({k for m in frame.extras for k in (m or {})})
-    for name in extras:
-        dims.append((name, frame.extras.map(lambda m, n=name: (m or {}).get(n, "(none)")).astype(str)))
+    maps = [m if isinstance(m, dict) else {} for m in frame.extras]   # NULL: no extra attributes
+    for name in sorted({k for m in maps for k in m}):
+        dims.append((name, pd.Series([m.get(name, "(none)") for m in maps], index=frame.index).astype(str)))
     for column, title in BANDS.items():
         dims.append((title, frame[column].astype(str)))
     return dims

@@ -63,7 +63,11 @@ def phases(con, filters: Filters | None, rules: JourneyRules | None = None) -> p
 
 def phase_mix(con, filters: Filters | None, month: str, rules: JourneyRules | None = None) -> pd.DataFrame:
     """The phases at ``month``: phase, accounts, arr, share, arr_share (every phase, in journey order)."""
-    frame = phases(con, filters, rules)
+    return mix_at(phases(con, filters, rules), month)
+
+
+def mix_at(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    """The rows of ``phases``'s frame at ``month`` (phase, accounts, arr, share, arr_share)."""
     return frame[frame.month == month].drop(columns="month").reset_index(drop=True)
 
 

@@ -22,7 +22,7 @@ def rules_table(rules: JourneyRules) -> None:
 
 
 def _mix(f, as_of: str, rules: JourneyRules, currency: str) -> None:
-    mix = data.get(insight.phase_mix, f, as_of, rules)
+    mix = insight.mix_at(data.get(insight.phases, f, rules), as_of)
     if mix.empty or not mix.accounts.sum():
         view.nothing("No selected account has revenue this month.")
         return
@@ -83,7 +83,7 @@ def _time_to_value(f, as_of: str, rules: JourneyRules) -> None:
 def _stalls(f, as_of: str, rules: JourneyRules, currency: str) -> None:
     st.subheader(f"Where accounts stall, {view.month_name(as_of)}")
     stalled = data.get(insight.stalls, f, as_of, rules)
-    mix = data.get(insight.phase_mix, f, as_of, rules)
+    mix = insight.mix_at(data.get(insight.phases, f, rules), as_of)
     summary = insight.stall_summary(stalled, mix, rules)
     view.table(summary.assign(phase=summary.phase.map(PHASE_LABELS)), {
         "phase": st.column_config.TextColumn("Phase"),

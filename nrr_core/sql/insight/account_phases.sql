@@ -11,6 +11,8 @@ WITH phased AS (
     FROM journey_month j
     SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) c
         ON c.combo_key = j.combo_key
+    SEMI JOIN (SELECT account_key FROM journey_month WHERE month_idx = $month_idx) n
+        ON n.account_key = j.account_key
     WHERE j.month_idx <= $month_idx
 ), now AS (
     SELECT * FROM phased WHERE month_idx = $month_idx

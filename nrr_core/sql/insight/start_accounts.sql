@@ -7,7 +7,8 @@
 --   util_60d / util_90d / util_early  utilisation 2, 3 and $early_months months
 --                 after first revenue (NULL: unknown or not yet there)
 --   ttv           months to value with data up to $month_idx (NULL: not reached)
-SELECT a.account_id, c.segment, c.region, c.industry, c.csm_owner, c.extras,
+SELECT a.account_id, c.segment, c.region, c.industry, c.csm_owner,
+       CASE WHEN cardinality(c.extras) > 0 THEN c.extras END AS extras,
        ja.start_idx, quarter_label(ja.start_idx) AS start_quarter,
        ja.start_mrr, ja.start_products,
        CASE WHEN ja.start_idx + 2 <= $month_idx THEN ja.util_by_k[3] END AS util_60d,

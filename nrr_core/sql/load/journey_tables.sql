@@ -18,7 +18,8 @@
 --                    onboarding before the data starts). Sorted by month.
 --   journey_account  per account with revenue: start, starting MRR and product
 --                    lines, utilisation by month since start (LIST, index k+1,
---                    NULL where unknown or inactive), last active month, MRR
+--                    NULL where unknown or inactive), the months since start it
+--                    was active (LIST of k), last active month, MRR
 --                    12 months after start (NULL when past the as-of month).
 --   nps_responses    per survey answer: account, month, score (NULL if only a
 --                    comment), comment (untrusted text, NULL if none).
@@ -55,7 +56,8 @@ ORDER BY w.month_idx, w.account_key;
 CREATE TABLE journey_account AS
 WITH util AS (
     SELECT a.account_key,
-           list(u.utilisation ORDER BY s.month_idx) AS util_by_k
+           list(u.utilisation ORDER BY s.month_idx) AS util_by_k,
+           list(s.month_idx - a.start_idx ORDER BY s.month_idx) FILTER (WHERE u.account_key IS NOT NULL) AS active_k
     FROM accounts a
     JOIN spine s ON s.month_idx >= a.start_idx
     LEFT JOIN journey_month u ON u.account_key = a.account_key AND u.month_idx = s.month_idx
@@ -63,7 +65,7 @@ WITH util AS (
     GROUP BY a.account_key
 )
 SELECT a.account_key, a.combo_key, a.start_idx, a.start_mrr, s.products AS start_products,
-       u.util_by_k, l.last_active_idx,
+       u.util_by_k, coalesce(u.active_k, []) AS active_k, l.last_active_idx,
        CASE WHEN a.start_idx + 12 <= b.as_of_idx THEN coalesce(t.mrr, 0) END AS mrr_12,
        a.start_idx = b.first_idx AS installed
 FROM accounts a
