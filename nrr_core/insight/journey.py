@@ -73,9 +73,11 @@ def mix_at(frame: pd.DataFrame, month: str) -> pd.DataFrame:
 
 def account_phases(con, filters: Filters | None, month: str, rules: JourneyRules | None = None) -> pd.DataFrame:
     """Every selected account active at ``month`` with its phase then: account_id,
-    name, segment, csm_owner, phase, months_in_phase, months_since_start,
-    installed, utilisation, arr; largest ARR first."""
-    return _run(con, "insight/account_phases", params(filters, rules, month_idx=parse_month(month)))
+    name, segment, csm_owner, phase, months_in_phase (counted at most one month
+    past the longest stall limit), months_since_start, installed, utilisation,
+    arr; largest ARR first."""
+    return _run(con, "insight/account_phases", params(filters, rules, month_idx=parse_month(month),
+                                                      only_stalled=False))
 
 
 def stalls(con, filters: Filters | None, month: str, rules: JourneyRules | None = None) -> pd.DataFrame:
@@ -84,7 +86,8 @@ def stalls(con, filters: Filters | None, month: str, rules: JourneyRules | None 
     csm_owner, phase, months_in_phase, limit, months_since_start, installed,
     utilisation, arr. Advocacy never stalls."""
     rules = rules or DEFAULT_RULES
-    frame = account_phases(con, filters, month, rules)
+    frame = _run(con, "insight/account_phases", params(filters, rules, month_idx=parse_month(month),
+                                                       only_stalled=True))
     limits = rules.stall_limits()
     frame["limit"] = frame.phase.map(limits)
     stalled = frame[frame["limit"].notna() & (frame.months_in_phase > frame["limit"])].copy()

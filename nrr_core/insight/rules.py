@@ -99,7 +99,8 @@ class JourneyRules:
                 "early_share": float(self.early_share), "size_edges": [float(v) for v in self.size_edges],
                 "ttv_edges": [int(v) for v in self.ttv_edges],
                 "stall_onboarding": int(self.stall_onboarding), "stall_adoption": int(self.stall_adoption),
-                "stall_value_realisation": int(self.stall_value_realisation)}
+                "stall_value_realisation": int(self.stall_value_realisation),
+                "history_months": max(self.stall_limits().values()) + 1}
 
     def described(self) -> list[tuple[str, str]]:
         """(rule, value) in words, for the page and the methodology."""
