@@ -25,14 +25,16 @@ def draw(f, as_of: str, rules: JourneyRules) -> None:
     c[1].metric("Seats in use after 90 days", formatting.percent(total.adopted_90d), border=True,
                 help=f"Mean over {total.measured_90d:,} accounts with signals 3 months after first revenue")
     versus = f"{share}+ vs under {share} of seats in use after {days} days"
-    c[2].metric(f"Revenue kept a year on, {share}+", formatting.percent(total.above_revenue_retention), border=True,
+    c[2].metric(f"Revenue kept, {share}+", formatting.percent(total.above_revenue_retention), border=True,
                 delta=f"{formatting.percent(total.below_revenue_retention)} if under", delta_color="off",
                 delta_arrow="off",
                 help=f"{versus}: {total.above_accounts:,} vs {total.below_accounts:,} eligible accounts")
-    c[3].metric(f"Logos kept a year on, {share}+", formatting.percent(total.above_logo_retention), border=True,
+    c[3].metric(f"Logos kept, {share}+", formatting.percent(total.above_logo_retention), border=True,
                 delta=f"{formatting.percent(total.below_logo_retention)} if under", delta_color="off",
                 delta_arrow="off",
                 help=f"{versus}: {total.above_accounts:,} vs {total.below_accounts:,} eligible accounts")
+    st.caption(f"Kept a year after each account's start, accounts with {share}+ of their seats in use after "
+               f"{days} days (the delta: those under).")
     view.table(frame, {
         "cohort": st.column_config.TextColumn("Start quarter"),
         "accounts": st.column_config.NumberColumn("Started"),
