@@ -28,7 +28,7 @@ the as-of month) exceed ``stall_months`` for that phase.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..errors import NrrError
@@ -169,7 +169,3 @@ def ttv_band_labels(edges) -> list[str]:
         out.append(f"{e} months" if lo == e else f"{lo}–{e} months")
         lo = e + 1
     return out + [f"over {edges[-1]} months or not yet"]
-
-
-def as_dict(rules: JourneyRules) -> dict:
-    return asdict(rules)
