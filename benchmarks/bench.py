@@ -64,6 +64,26 @@ def page_calls(metrics, con, f, info):
         "page: account review, score quality (back-test)": lambda: review.backtest(con, f, as_of),
         "page: account review, roll-ups": lambda: (review.sponsor_coverage(con, f, as_of),
                                                   review.retrospective(con, f, p.from_month, p.to_month)),
+        **insight_calls(con, f, info),
+    }
+
+
+def insight_calls(con, f, info):
+    """What each section of /drivers asks nrr_core.insight for (ui/drivers/*_view.py); the voice
+    feed's at-risk ids come from the review board, which the review page has already cached."""
+    from nrr_core import insight
+    from nrr_core.period import Period
+
+    p = Period.within(info.first_month, info.as_of_month, "quarter")
+    as_of = info.as_of_month
+    return {
+        "page: drivers, journey": lambda: (insight.phases(con, f),
+                                           insight.time_to_value(con, f, as_of, "segment"),
+                                           insight.stalls(con, f, as_of)),
+        "page: drivers, early adoption": lambda: insight.early_adoption(con, f, as_of),
+        "page: drivers, drivers": lambda: insight.drivers(con, f, as_of),
+        "page: drivers, customer voice": lambda: (insight.nps_trend(con, f, "quarter"),
+                                                  insight.comment_feed(con, f, p.from_month, p.to_month, "", ())),
     }
 
 

@@ -36,12 +36,34 @@ REVIEW_COLUMNS = {
     "retrospective": ["account_id", "name", "segment", "csm_owner", "first_loss_month", "kind", "lost_arr",
                       "arr_before", "score_before", "flagged_by_score", "flagged_in_review", "flagged_on"],
 }
+# What makes customers stick (nrr_core.insight; the /drivers page and the review's churn reasons).
+INSIGHT_COLUMNS = {
+    "phases": ["month", "phase", "accounts", "arr", "share", "arr_share"],
+    "time-to-value": ["group", "accounts", "reached", "still_onboarding", "lost_before_value", "median_months",
+                      "reached_1m", "reached_3m", "reached_6m", "reached_12m"],
+    "stalls": ["account_id", "name", "segment", "csm_owner", "phase", "months_in_phase", "limit", "arr"],
+    "early-adoption": ["cohort", "accounts", "measured_60d", "adopted_60d", "measured_90d", "adopted_90d",
+                       "above_accounts", "above_logo_retention", "above_revenue_retention",
+                       "below_accounts", "below_logo_retention", "below_revenue_retention"],
+    "drivers": ["rank", "dimension", "group", "accounts", "rest_accounts", "start_arr", "nrr", "nrr_low",
+                "nrr_high", "rest_nrr", "grr", "grr_low", "grr_high", "rest_grr", "logo_retention", "logo_low",
+                "logo_high", "rest_logo_retention", "nrr_ratio", "arr_impact", "summary"],
+    "churn-reasons": ["quarter", "value", "accounts", "lost_arr", "flagged_in_review_arr", "flagged_by_score_arr",
+                      "surprise_arr", "surprise_share"],
+}
+JOURNEY_VIEWS = ("phases", "time-to-value", "stalls", "early-adoption")
 RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
-                 "precision_at_k", "caught_share"}
+                 "precision_at_k", "caught_share",
+                 "share", "arr_share", "reached_1m", "reached_3m", "reached_6m", "reached_12m", "adopted_60d",
+                 "adopted_90d", "above_logo_retention", "above_revenue_retention", "below_logo_retention",
+                 "below_revenue_retention", "nrr_low", "nrr_high", "rest_nrr", "grr_low", "grr_high", "rest_grr",
+                 "logo_low", "logo_high", "rest_logo_retention", "nrr_ratio", "surprise_share"}
+COUNT_COLUMNS = {"version", "months", "months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
+                 "accounts", "score", "risk_score", "expansion_score",
+                 "reached", "still_onboarding", "lost_before_value", "months_in_phase", "limit", "measured_60d",
+                 "measured_90d", "above_accounts", "below_accounts", "rest_accounts", "rank"}
 HISTORY_COLUMNS = ["version", "published_at", "who", "action", "files", "accounts", "months", "as_of", "arr", "nrr",
                    "grr", "kept"]
-COUNT_COLUMNS = {"version", "months", "months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
-                 "accounts", "score", "risk_score", "expansion_score"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +132,9 @@ REPORT_HELP = {
     "retrospective": "churned and contracted accounts in a window, and who flagged them",
     "targets": "the retention targets in force (company, segment, CSM owner; quarter or year)",
     "scorecard": "CSM scorecards for a quarter or year, with a header block of definitions",
+    "journey": "journey phases over time, time to value, stalled accounts or early adoption (--view)",
+    "drivers": "12-month retention of each group of accounts against the rest, ranked by ARR impact",
+    "churn-reasons": "lost ARR of a window by churn reason or owning department, per quarter",
 }
 
 
@@ -142,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "the reporting currency per unit)")
     load.add_argument("--map", metavar="mapping.toml", dest="map_file",
                       help="rename the accounts file's columns: [accounts] our_column = \"their header\"")
-    load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS)")
+    load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS, "
+                                        "nps_comment)")
+    load.add_argument("--churn-reasons", help="optional reasons for past churns (account_id, month, reason[, notes])")
     load.add_argument("--owners", help="optional CSM owner history (account_id, csm_owner, from_month)")
     load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data; "
                                        "for invoice lines the month of the latest service_period_start)")
@@ -175,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in REPORT_HELP.items():
         k = kinds.add_parser(name, help=text)
         k.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
-        if name in ("waterfall", "retrospective"):
+        if name in ("waterfall", "retrospective", "churn-reasons"):
             k.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
             k.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
         if name == "waterfall":
@@ -186,14 +213,25 @@ def build_parser() -> argparse.ArgumentParser:
                            help="quarter|month|segment|region|industry|csm_owner (default %(default)s)")
         if name == "breakdown":
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
-        if name in ("breakdown", "board", "backtest"):
+        if name in ("breakdown", "board", "backtest", "journey", "drivers"):
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
-        if name in ("board", "retrospective", "scorecard"):
+        if name in ("board", "retrospective", "scorecard", "churn-reasons"):
             _add_decisions(k)
         if name in ("targets", "scorecard"):
             steering_cli.add_targets_option(k)
         if name == "scorecard":
             k.add_argument("--period", required=True, metavar="2026-Q3|2026", help="a quarter or a year")
+        if name == "journey":
+            k.add_argument("--view", choices=JOURNEY_VIEWS, default="phases", help="default %(default)s")
+            k.add_argument("--by", choices=("segment", "quarter"), default="segment",
+                           help="time to value by segment or start quarter (default %(default)s)")
+        if name == "churn-reasons":
+            k.add_argument("--by", choices=("reason", "department"), default="reason",
+                           help="roll lost ARR up by reason or owning department (default %(default)s)")
+        if name in ("journey", "drivers"):
+            k.add_argument("--config", metavar="nrr.toml", default="nrr.toml",
+                           help="settings file whose [journey] rules apply, as in the app (default %(default)s "
+                                "when it exists, else the built-in rules)")
         if name != "targets":
             _add_filters(k)
 
@@ -307,6 +345,10 @@ def run(argv=None) -> int:
             frame = metrics.breakdown(con, filters, args.by, month)
         elif kind == "scorecard":
             return steering_cli.report_scorecard(con, filters, args, _decision_store(args))
+        elif kind in ("journey", "drivers", "churn-reasons"):
+            frame, columns = _insight_report(con, filters, args)
+            write_csv(frame, columns)
+            return 0
         else:
             write_csv(_review_report(con, filters, args), REVIEW_COLUMNS[kind])
             return 0
@@ -318,7 +360,7 @@ def run(argv=None) -> int:
 
 # The load command's options that are load_book keyword arguments (the input files and their options).
 LOAD_INPUTS = ("accounts", "mrr", "subscriptions", "customers", "invoice_lines", "billing", "billing_format", "fx",
-               "map_file", "signals", "owners")
+               "map_file", "signals", "owners", "churn_reasons")
 
 
 def load(args) -> int:
@@ -433,6 +475,36 @@ def _review_report(con, filters: Filters, args):
     if bt is None:
         raise NrrError(f"no month to back-test: it needs 6 months of data before and {review.HORIZON} after")
     return bt.monthly
+
+
+def _insight_report(con, filters: Filters, args):
+    """The frame and columns of ``report journey|drivers|churn-reasons`` (the /drivers page's
+    figures, and the churn-reason roll-up of the account review's retrospective)."""
+    from . import insight, review
+
+    if args.report == "churn-reasons":
+        metrics.window(con, args.from_month, args.to_month)
+        store = _decision_store(args)
+        retro = review.retrospective(con, filters, args.from_month, args.to_month, store)[0]
+        reasons = insight.recorded_reasons(con, insight.ReasonStore(store.path) if store else None)
+        rolled = insight.rollup(insight.attach(retro, reasons, args.from_month, args.to_month), args.by)
+        return rolled, INSIGHT_COLUMNS["churn-reasons"]
+    rules = insight.from_toml(args.config)
+    month = args.month or metrics.book_info(con).as_of_month
+    metrics.window(con, month, month)
+    if args.report == "drivers":
+        return insight.drivers(con, filters, month, rules), INSIGHT_COLUMNS["drivers"]
+    view = args.view
+    if view == "phases":
+        frame = insight.phases(con, filters, rules)
+        frame = frame[frame.month <= month]
+    elif view == "time-to-value":
+        frame = insight.time_to_value(con, filters, month, args.by, rules)[0]
+    elif view == "stalls":
+        frame = insight.stalls(con, filters, month, rules)
+    else:
+        frame = insight.early_adoption(con, filters, month, rules)
+    return frame, INSIGHT_COLUMNS[view]
 
 
 def _decision_store(args):

@@ -2,7 +2,7 @@
 
 Flow: read each file's header in Python (encoding, delimiter, column names),
 stage the file as text in DuckDB, validate it in SQL (first bad record wins),
-type it, then build the derived tables (``sql/load/build_book.sql``, then ``sql/load/review_tables.sql``), self-check the
+type it, then build the derived tables (``sql/load/build_book.sql``, then ``sql/load/review_tables.sql`` and ``sql/load/journey_tables.sql``), self-check the
 bridge identity, CHECKPOINT, close and ``os.replace`` the new file over the old
 one. Any failure removes the new file and leaves the old database untouched.
 
@@ -33,6 +33,8 @@ import duckdb
 
 from . import db
 from .errors import InputError, NrrError
+from .insight.reasons import REASON_KEYS
+from .insight.rules import SUSTAIN_MONTHS
 from .months import label, parse_month
 
 
@@ -44,7 +46,8 @@ TYPED_SQL = {"mrr": ("load/stage_mrr", "load/screen_mrr"), "signals": ("load/sta
 VALIDATE_SQL = {"accounts": "load/validate_accounts", "mrr": "load/validate_mrr", "signals": "load/validate_signals",
                 "subscriptions": "load/validate_subscriptions", "invoice_lines": "load/validate_invoice_lines",
                 "fx": "load/validate_fx", "owners": "load/validate_owners",
-                "targets": "steering/validate_targets"}
+                "targets": "steering/validate_targets",
+                "churn_reasons": "load/validate_churn_reasons"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ SUBSCRIPTIONS = CsvSpec(
     "subscriptions", ("account_id", "start_date", "monthly_amount"), ("end_date", "product", "subscription_id"),
     aliases={"customer_id": "account_id", "mrr": "monthly_amount"})
 SIGNALS = CsvSpec("signals", ("account_id", "month"),
-                  ("seats_licensed", "active_users", "support_tickets", "nps"))
+                  ("seats_licensed", "active_users", "support_tickets", "nps", "nps_comment"))
 # Billed lines (data-contract.md "invoice-lines.csv"); other columns an export
 # carries (invoice_id, tax_amount, ...) are read and ignored.
 INVOICE_LINES = CsvSpec(
@@ -94,6 +97,8 @@ FX = CsvSpec("fx", ("currency", "rate"))
 LINE_TYPES = ("subscription", "one_time", "usage", "tax", "refund", "credit")
 # Optional CSM owner history: who owned an account from which month (steering scorecards freeze books with it).
 OWNERS = CsvSpec("owners", ("account_id", "csm_owner", "from_month"))
+# Past churn and contraction reasons (nrr_core/insight/reasons.py holds the taxonomy).
+CHURN_REASONS = CsvSpec("churn_reasons", ("account_id", "month", "reason"), ("notes",))
 
 DEFAULT_PRODUCT = "Subscription"
 
@@ -457,7 +462,8 @@ class _Builder:
 def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers=None,
               invoice_lines=None, billing=None, billing_format: str | None = None, fx=None,
               accounts_map: dict[str, str] | None = None, map_file=None,
-              signals=None, owners=None, as_of: str | None = None, default_product: str = DEFAULT_PRODUCT,
+              signals=None, owners=None, churn_reasons=None, as_of: str | None = None,
+              default_product: str = DEFAULT_PRODUCT,
               progress: Callable[[str], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
 
@@ -512,6 +518,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
                                 customers is not None else converted.customers,
                                 invoice_lines=[*(invoice_lines or []), converted.invoice_lines], fx=fx,
                                 accounts_map=accounts_map, map_file=map_file, signals=signals, owners=owners,
+                                churn_reasons=churn_reasons,
                                 as_of=as_of or converted.as_of, default_product=default_product, progress=progress)
         summary.notes = converted.notes
         summary.seconds = time.perf_counter() - started
@@ -543,7 +550,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
     inputs = _Inputs(accounts, customers, mapping, mrr, subscriptions,
                      [Path(f) for f in invoice_lines] if invoice_lines is not None else None,
-                     Path(fx) if fx is not None else None, signals, owners)
+                     Path(fx) if fx is not None else None, signals, owners, churn_reasons)
     try:
         summary = _build(con, db_path, inputs, as_of_idx, default_product, progress)
         con.execute("CHECKPOINT")
@@ -596,6 +603,7 @@ class _Inputs:
     fx: Path | None
     signals: object
     owners: object = None
+    churn_reasons: object = None
 
 
 def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
@@ -641,20 +649,23 @@ def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
         b.stage(Path(inputs.signals), SIGNALS, typed="signals")
         sources.append(Path(inputs.signals).name)
     else:
-        con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0)) "
-                    "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps) WHERE false")
+        con.execute("CREATE TEMP TABLE stage_signals AS SELECT * FROM (VALUES ('', 0, 0, 0, 0, 0, '')) "
+                    "t(account_id, month_idx, seats_licensed, active_users, support_tickets, nps, nps_comment) "
+                    "WHERE false")
     if inputs.owners is not None:
         b.stage(Path(inputs.owners), OWNERS)
         db.run_script(con, "load/stage_owners")
         sources.append(Path(inputs.owners).name)
     else:
         db.run_script(con, "load/stage_owners_empty")
+    _stage_churn_reasons(b, inputs.churn_reasons, sources)
     t = time.perf_counter()
     db.run_script(con, "load/build_book", {
         "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
         "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
     db.run_script(con, "load/review_tables")
     db.run_script(con, "load/owner_history")
+    db.run_script(con, "load/journey_tables", {"sustain_months": SUSTAIN_MONTHS})
     broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
@@ -704,6 +715,17 @@ def read_checked(path, spec: CsvSpec):
     delim = _read_header(path, spec)[0]
     frame["line"] = [_start_line(path, int(rec), delim, data_rows_only=True) or int(rec) + 1 for rec in frame.rec]
     return frame
+
+
+def _stage_churn_reasons(b: _Builder, path, sources: list) -> None:
+    """Stage churn_reasons.csv (optional) as stage_churn_reasons, checked against the taxonomy."""
+    db.run_script(b.con, "load/churn_reason_keys", {"keys": list(REASON_KEYS)})
+    if path is None:
+        db.run_script(b.con, "load/stage_churn_reasons_empty")
+        return
+    b.stage(Path(path), CHURN_REASONS)
+    db.run_script(b.con, "load/stage_churn_reasons")
+    sources.append(Path(path).name)
 
 
 def _remove(path: Path) -> None:

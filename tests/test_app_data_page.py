@@ -238,6 +238,7 @@ def test_cancel_leaves_the_book_in_force(site, tmp_path):
     ("account_id,product,month,mrr", "mrr"), ("customer_id;start_date;end_date;monthly_amount", "subscriptions"),
     ("customer_id,service_period_start,service_period_end,amount,currency", "invoice lines"),
     ("account_id,month,seats_licensed,nps", "signals"), ("currency,rate", "fx"), ("when,what", None),
+    ("account_id,csm_owner,from_month", "owners"), ("account_id,month,reason,notes", "churn reasons"),
     ("id,Customer ID,Status,Amount,Currency,Interval,Start Date (UTC),Current Period End (UTC)", "billing")])
 def test_a_files_role_is_detected_from_its_header(header, role):
     assert roles.detected("file.csv", header.encode() + b"\n1,2\n")[0] == role

@@ -19,7 +19,8 @@ ACCOUNT_COLUMNS = ["account_id", "name", "segment", "region", "industry",
                    "csm_owner", "renewal_date", "executive_sponsor"]
 MRR_COLUMNS = ["account_id", "product", "month", "mrr"]
 SIGNAL_COLUMNS = ["account_id", "month", "seats_licensed", "active_users",
-                  "support_tickets", "nps"]
+                  "support_tickets", "nps", "nps_comment"]
+REASON_COLUMNS = ["account_id", "month", "reason", "notes"]
 SMALL = dict(n_accounts=300, n_months=24, as_of="2026-10")
 # The 24 calendar months ending at 2026-10: 2024-11 .. 2026-10.
 SMALL_MONTHS = [f"{i // 12}-{i % 12 + 1:02d}" for i in range(2026 * 12 + 9 - 23, 2026 * 12 + 10)]
@@ -40,9 +41,9 @@ def _bytes(paths):
     return {k: Path(p).read_bytes() for k, p in paths.items()}
 
 
-def test_returns_the_three_paths_inside_out_dir(tmp_path):
+def test_returns_the_four_paths_inside_out_dir(tmp_path):
     paths = generate_book(tmp_path / "new" / "dir", n_accounts=20, n_months=13)
-    assert set(paths) == {"accounts", "mrr", "signals"}
+    assert set(paths) == {"accounts", "mrr", "signals", "churn_reasons"}
     for key, p in paths.items():
         assert p == tmp_path / "new" / "dir" / f"{key}.csv" and p.is_file()
 
@@ -65,6 +66,7 @@ def test_headers_exact(small):
     assert first["accounts"] == ",".join(ACCOUNT_COLUMNS)
     assert first["mrr"] == ",".join(MRR_COLUMNS)
     assert first["signals"] == ",".join(SIGNAL_COLUMNS)
+    assert first["churn_reasons"] == ",".join(REASON_COLUMNS)
 
 
 def test_unix_newlines_and_final_newline(small):
@@ -147,6 +149,31 @@ def test_signal_values(small):
     assert nps[answered].astype(int).between(0, 10).all()
     # Responses about one month in four.
     assert 0.15 < answered.mean() < 0.35
+
+
+def test_about_half_the_survey_answers_carry_a_comment_from_the_phrase_bank(small):
+    from nrr_core.demo.voice import PHRASES
+
+    sig = small[1]["signals"]
+    answered = sig[sig.nps != ""]
+    said = answered.nps_comment != ""
+    assert 0.4 < said.mean() < 0.6
+    assert (sig.loc[sig.nps == "", "nps_comment"] == "").all()   # no comment without an answer
+    bank = {p for phrases in PHRASES.values() for p in phrases}
+    assert set(answered.nps_comment[said]) <= bank
+    promoters = answered[said & (answered.nps.astype(int) >= 9)]
+    assert set(promoters.nps_comment) <= set(PHRASES["promoter"])
+
+
+def test_churn_reasons_name_real_churns_with_taxonomy_reasons(small):
+    from nrr_core.insight.reasons import REASON_KEYS
+
+    mrr, reasons = small[1]["mrr"], small[1]["churn_reasons"]
+    active = set(zip(mrr.account_id, mrr.month))
+    assert len(reasons) > 0 and set(reasons.reason) <= set(REASON_KEYS)
+    for aid, month in zip(reasons.account_id, reasons.month):
+        before = SMALL_MONTHS[SMALL_MONTHS.index(month) - 1]
+        assert (aid, before) in active and (aid, month) not in active   # the month it churned
 
 
 def test_some_accounts_buy_more_than_one_product(small):
@@ -268,3 +295,19 @@ def test_real_demo_book(tmp_path):
     fell, churn3 = np.concatenate(fell), np.concatenate(churn3)
     lift = churn3[fell].mean() / churn3[~fell].mean()
     assert 1.5 < lift < 6
+
+    # Onboarding speed matters (demo/voice.py): accounts using under 60 % of their seats 3 months
+    # after their first revenue keep fewer logos a year on than those at 60 % or more.
+    first = m.gt(0).idxmax(axis=1)
+    kept, slow = [], []
+    for aid, start in first.items():
+        t = months.index(start)
+        if t == 0 or t + 12 >= len(months):
+            continue
+        u3 = util.at[aid, months[t + 3]]
+        if u3 != u3:
+            continue
+        slow.append(u3 < 0.6)
+        kept.append(m.at[aid, months[t + 12]] > 0)
+    slow, kept = np.array(slow), np.array(kept)
+    assert kept[~slow].mean() - kept[slow].mean() > 0.1

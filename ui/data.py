@@ -16,7 +16,7 @@ import threading
 
 import streamlit as st
 
-from nrr_core import db, review
+from nrr_core import db, insight, review
 from nrr_core.months import label, parse_month
 from nrr_core.demo import write_demo
 from nrr_core.review.decisions import Decision, DecisionStore
@@ -112,6 +112,22 @@ def retrospective(filters, from_month: str, to_month: str):
     with the cached scorecard in force the month before the window."""
     card = get(review.calibrate, label(parse_month(from_month) - 1)).scorecard
     return review.retrospective(_pinned()[1], filters, from_month, to_month, decisions(), scorecard=card)
+
+
+def at_risk_ids(filters, month: str) -> tuple[str, ...]:
+    """The review board's at-risk account ids at ``month`` (the voice feed puts their detractors first)."""
+    return tuple(sorted(board(filters, month).at_risk.account_id))
+
+
+def churn_reasons() -> insight.ReasonStore:
+    """Churn reasons: a table of the decisions file, read fresh on every run like decisions."""
+    return insight.ReasonStore(settings().decisions_path)
+
+
+def reasons_in_force(retro, from_month: str, to_month: str):
+    """The retrospective's rows with the reason in force for each (imported with the data, or recorded)."""
+    known = insight.known_reasons(get(insight.imported), churn_reasons())
+    return insight.attach(retro, known, from_month, to_month)
 
 
 def decision_log(filters):

@@ -17,6 +17,7 @@ from nrr_core import NrrError
 from nrr_core.definitions import DEFAULT_BENCHMARKS
 from nrr_core.steering.targets import beside as targets_beside
 from nrr_core.versions import DEFAULT_KEEP
+from nrr_core.insight.rules import DEFAULT_RULES, JourneyRules, from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,8 @@ class Settings:
     max_upload_mb: int = 200
     # Published versions kept for rollback (older copies are deleted; their history rows stay).
     keep_versions: int = DEFAULT_KEEP
+    # The journey's rules and thresholds (nrr_core/insight/rules.py); nrr.toml [journey] overrides them.
+    journey: JourneyRules = DEFAULT_RULES
 
 
 def load_settings() -> Settings:
@@ -68,6 +71,8 @@ def load_settings() -> Settings:
         values["target_editors"] = tuple(str(e) for e in targets.get("editors", []))
         values["targets_open_mode"] = targets.get("open_mode", False) is True
         values.update(_data_page(raw.get("data_page", {}), path))
+        if raw.get("journey"):
+            values["journey"] = from_mapping(raw["journey"])
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks

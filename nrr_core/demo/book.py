@@ -14,6 +14,7 @@ from ..errors import NrrError
 from .accounts import draw_accounts
 from .catalogue import CSM_OWNERS, DEMO_AS_OF, DEMO_PRODUCTS, DEMO_SEED, EXECUTIVES, INDUSTRIES, REGIONS, SEGMENTS
 from .simulation import simulate
+from .voice import aux_rng, churn_reasons
 
 _AS_OF_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -41,9 +42,9 @@ def _sql_list(items) -> str:
 def generate_book(out_dir, *, n_accounts: int = 2000, n_months: int = 36,
                   as_of: str = DEMO_AS_OF, products=DEMO_PRODUCTS,
                   seed: int = DEMO_SEED) -> dict[str, pathlib.Path]:
-    """Write accounts.csv, mrr.csv and signals.csv into ``out_dir``.
+    """Write accounts.csv, mrr.csv, signals.csv and churn_reasons.csv into ``out_dir``.
 
-    Returns ``{"accounts": path, "mrr": path, "signals": path}``.  The months
+    Returns ``{"accounts": path, "mrr": path, "signals": path, "churn_reasons": path}``.  The months
     are the ``n_months`` calendar months ending at ``as_of`` (``YYYY-MM``).
     ``products[0]`` is the product every account lands with (Core); the rest
     are add-ons.  Existing files of the same names are overwritten;
@@ -65,11 +66,13 @@ def generate_book(out_dir, *, n_accounts: int = 2000, n_months: int = 36,
 
     # ---- accounts: attributes first (the simulation depends on them)
     drawn = draw_accounts(rng, n)
-    sim = simulate(rng, drawn, T, products)
+    aux = aux_rng(seed)
+    sim = simulate(rng, drawn, T, products, aux)
     seg, region, industry, csm, names = drawn.seg, drawn.region, drawn.industry, drawn.csm, drawn.names
     sponsor, sponsor_name = drawn.sponsor, drawn.sponsor_name
     mrr_out, book, contract_day = sim.mrr, sim.book, sim.contract_day
-    sig = {"seats": sim.seats, "users": sim.users, "tickets": sim.tickets, "nps": sim.nps}
+    sig = {"seats": sim.seats, "users": sim.users, "tickets": sim.tickets, "nps": sim.nps, "said": sim.comments}
+    reasons = churn_reasons(aux, (sim.seats > 0).T, sim.speed, drawn.seg, drawn.large, drawn.sponsor)
     del sim
 
     width = max(5, len(str(n)))
@@ -94,7 +97,7 @@ def generate_book(out_dir, *, n_accounts: int = 2000, n_months: int = 36,
         "renewal_date": renewal,
         "executive_sponsor": np.where(sponsor, np.array(EXECUTIVES, dtype=object)[sponsor_name], None),
     })
-    paths = {k: out / f"{k}.csv" for k in ("accounts", "mrr", "signals")}
+    paths = {k: out / f"{k}.csv" for k in ("accounts", "mrr", "signals", "churn_reasons")}
     accounts.to_csv(paths["accounts"], index=False, lineterminator="\n")
 
     # ---- mrr: account-major order, products sorted by name
@@ -124,15 +127,21 @@ def generate_book(out_dir, *, n_accounts: int = 2000, n_months: int = 36,
         sig_df = pd.DataFrame({
             "a": (ai + 1).astype(np.int32), "m": mi.astype(np.int16),
             "s": sig["seats"][mi, ai], "u": sig["users"][mi, ai],
-            "k": sig["tickets"][mi, ai], "n": sig["nps"][mi, ai]})
+            "k": sig["tickets"][mi, ai], "n": sig["nps"][mi, ai],
+            "c": pd.array(sig["said"][mi, ai], dtype="string")})
         con.register("sig_df", sig_df)
         con.execute(
             f"COPY (SELECT {aid} AS account_id, ({months_sql})[m + 1] AS month, "
             f"s AS seats_licensed, u AS active_users, k AS support_tickets, "
-            f"nullif(n, -1) AS nps FROM sig_df) "
+            f"nullif(n, -1) AS nps, c AS nps_comment FROM sig_df) "
             f"TO {_sql_str(paths['signals'])} (HEADER, DELIMITER ',')")
     finally:
         con.close()
+    pd.DataFrame({"account_id": [ids[a] for a, _, _, _ in reasons],
+                  "month": [_month_label(first + t) for _, t, _, _ in reasons],
+                  "reason": [r for _, _, r, _ in reasons], "notes": [n for _, _, _, n in reasons]}
+                 ).sort_values(["account_id", "month"], kind="stable").to_csv(
+        paths["churn_reasons"], index=False, lineterminator="\n")
     return paths
 
 
@@ -150,4 +159,4 @@ def write_demo(db_path, *, n_accounts: int = 2000, n_months: int = 36, progress=
             progress(f"generating the demo book: {n_accounts:,} accounts over {n_months} months")
         files = generate_book(tmp, n_accounts=n_accounts, n_months=n_months)
         return load_book(db_path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"],
-                         progress=progress)
+                         churn_reasons=files["churn_reasons"], progress=progress)

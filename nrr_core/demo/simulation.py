@@ -35,6 +35,7 @@ from .parameters import (CHURN_BETA, CHURN_OFF, CHURN_RENEWAL, CONTRACT_BETA, CO
                          SWAP_P, TICKETS_BASE, UPLIFT_P, XSELL_BETA, XSELL_P)
 from .catalogue import PRICE_POINTS
 from .state import Book, World, addon_shares, cross_sell, land, truncated_lognormal
+from .voice import ADOPTION_CHURN, ADOPTION_CHURN_MONTHS, RAMP, comments, draw_speeds
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Simulated:
     while an account is inactive, ``nps`` -1 when the account gave no survey
     response. ``book``: the final state (who is active, contract anchors).
     ``contract_day``: each account's contract day of month (1..28).
+    ``speed``: onboarding speed per account (index into voice.SPEEDS);
+    ``comments``: (T, n) NPS comment texts, None where none (voice.py).
     """
 
     mrr: np.ndarray
@@ -55,6 +58,8 @@ class Simulated:
     nps: np.ndarray
     book: Book
     contract_day: np.ndarray
+    speed: np.ndarray
+    comments: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,11 @@ class _Outcomes:
     uplift: np.ndarray
 
 
-def simulate(rng, accounts: Accounts, n_months: int, products: tuple[str, ...]) -> Simulated:
-    """Run ``n_months`` months over every account (see the module docstring)."""
-    w, b = _set_up(rng, accounts, n_months, products)
+def simulate(rng, accounts: Accounts, n_months: int, products: tuple[str, ...], aux=None) -> Simulated:
+    """Run ``n_months`` months over every account (see the module docstring).
+    ``aux`` (voice.aux_rng) draws onboarding speeds and comments; without it
+    every account onboards at the normal speed and no answer has a comment."""
+    w, b = _set_up(rng, accounts, n_months, products, aux)
     n, T, P = w.n, n_months, w.n_products
     mrr = np.zeros((T, n, P), dtype=np.int64)
     seats = np.zeros((T, n), dtype=np.int32)
@@ -91,10 +98,11 @@ def simulate(rng, accounts: Accounts, n_months: int, products: tuple[str, ...]) 
         h = _drift_health(w, b)                                       # 4.
         month = _record_month(w, b, h)                                # 5.
         seats[t], users[t], tickets[t], nps[t], mrr[t] = month
-    return Simulated(mrr, seats, users, tickets, nps, b, b.contract_day)
+    said = comments(aux, nps, w.speed) if aux is not None else np.full(nps.shape, None, dtype=object)
+    return Simulated(mrr, seats, users, tickets, nps, b, b.contract_day, w.speed, said)
 
 
-def _set_up(rng, accounts: Accounts, T: int, products: tuple[str, ...]) -> tuple[World, Book]:
+def _set_up(rng, accounts: Accounts, T: int, products: tuple[str, ...], aux=None) -> tuple[World, Book]:
     """Each account's start month, contract anchor and day, Core price per seat,
     landing MRR and mean health; an empty book."""
     seg, sponsor, n, P = accounts.seg, accounts.sponsor, len(accounts.seg), len(products)
@@ -112,9 +120,10 @@ def _set_up(rng, accounts: Accounts, T: int, products: tuple[str, ...]) -> tuple
     start_mrr = truncated_lognormal(rng, seg)
     mu = HEALTH_MU[seg] + HEALTH_MU_SD * rng.standard_normal(n) + SPONSOR_HEALTH * sponsor
     churn_factor = np.where(accounts.large & ~sponsor, NO_SPONSOR_CHURN, 1.0)
+    speed = draw_speeds(aux, n, installed) if aux is not None else np.ones(n, dtype=np.int64)
     w = World(rng=rng, n=n, n_products=P, seg=seg, shares=addon_shares(products), installed=installed,
               start_t=start_t, core_pps=core_pps, start_mrr=start_mrr, mu=mu, churn_factor=churn_factor,
-              stationary_sd=SIGMA / np.sqrt(1 - RHO ** 2), seat_ref=np.array([12.0, 60.0, 300.0])[seg])
+              stationary_sd=SIGMA / np.sqrt(1 - RHO ** 2), seat_ref=np.array([12.0, 60.0, 300.0])[seg], speed=speed)
     return w, b
 
 
@@ -129,6 +138,8 @@ def _draw_outcomes(w: World, b: Book, t: int) -> _Outcomes:
     ren = cont & (t > b.anchor) & ((t - b.anchor) % 12 == 0)
     u = w.rng.random((w.n, 6))  # churn, contraction, expansion, uplift, swap, spare
     p_churn = np.where(ren, CHURN_RENEWAL[seg], CHURN_OFF[seg]) * np.exp(-CHURN_BETA * h) * w.churn_factor
+    # Onboarding speed (voice.py): slow adopters churn more in their first two years.
+    p_churn = p_churn * np.where(~w.installed & (b.tenure < ADOPTION_CHURN_MONTHS), ADOPTION_CHURN[w.speed], 1.0)
     churn = cont & (u[:, 0] < np.minimum(p_churn, 0.95))
     alive = cont & ~churn
     pressure = np.clip((b.util - 0.8) / 0.2, 0.0, 1.0)
@@ -297,6 +308,11 @@ def _record_month(w: World, b: Book, h: np.ndarray) -> tuple[np.ndarray, ...]:
     users = rng.binomial(core_seats, np.minimum(util, 1.0))
     over = util > 1.0
     users = np.where(over, np.rint(core_seats * util), users).astype(np.int32)
+    # Onboarding speed (voice.py): seat use follows the account's own ramp, scaled from the
+    # draw above (so the random stream is the same whatever the speed).
+    own = np.minimum(1.0, RAMP[w.speed, 0] + RAMP[w.speed, 1] * b.tenure)
+    scaled = np.minimum(np.rint(users * own / ramp), np.maximum(users, core_seats))
+    users = np.where(w.speed == 1, users, scaled).astype(np.int32)
     lam = TICKETS_BASE[seg] * (np.maximum(core_seats, 1) / w.seat_ref) ** 0.4 \
         * np.exp(-0.9 * h) * np.where(b.tenure < 2, 1.8, 1.0)
     tickets = rng.poisson(lam)

@@ -19,7 +19,8 @@ class World:
     (currency units); ``start_mrr``: landing MRR; ``mu``: mean health;
     ``churn_factor``: 1.35 for large accounts without a sponsor, else 1;
     ``stationary_sd``: the long-run spread of the health deviation;
-    ``seat_ref``: a typical seat count of the segment (ticket volume).
+    ``seat_ref``: a typical seat count of the segment (ticket volume);
+    ``speed``: onboarding speed (demo/voice.py).
     """
 
     rng: np.random.Generator
@@ -35,6 +36,7 @@ class World:
     churn_factor: np.ndarray
     stationary_sd: float
     seat_ref: np.ndarray
+    speed: np.ndarray       # onboarding speed, index into voice.SPEEDS (1 = normal)
 
 
 class Book:

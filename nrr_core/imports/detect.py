@@ -24,7 +24,8 @@ from ..load import FX, INVOICE_LINES
 
 # Our own input kinds, as the loader defines them (accounts.csv and the lighter
 # customers file are both role "accounts").
-OWN_SPECS = (load.ACCOUNTS, load.CUSTOMERS, load.MRR, load.SUBSCRIPTIONS, load.SIGNALS, INVOICE_LINES, FX)
+OWN_SPECS = (load.ACCOUNTS, load.CUSTOMERS, load.MRR, load.SUBSCRIPTIONS, load.SIGNALS, INVOICE_LINES, FX, load.OWNERS,
+             load.CHURN_REASONS)
 
 BILLING = "billing"
 

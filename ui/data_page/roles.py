@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nrr_core import InputError, imports
-from nrr_core.load import (ACCOUNTS, CUSTOMERS, FX, INVOICE_LINES, MRR, SIGNALS, SUBSCRIPTIONS, CsvSpec, _normalise,
-                           _read_header)
+from nrr_core.load import (ACCOUNTS, CHURN_REASONS, CUSTOMERS, FX, INVOICE_LINES, MRR, OWNERS, SIGNALS, SUBSCRIPTIONS,
+                           CsvSpec, _normalise, _read_header)
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,16 @@ ROLES = (
     Role("invoice lines", "invoice_lines", many=True, spec=INVOICE_LINES),
     Role("signals", "signals", spec=SIGNALS),
     Role("fx", "fx", spec=FX),
+    Role("owners", "owners", spec=OWNERS),
+    Role("churn reasons", "churn_reasons", spec=CHURN_REASONS),
     # ChartMogul's export is several files (plans, invoices, line items, customers) loaded together.
     Role("billing", "billing", many=True),
 )
 BY_NAME = {r.name: r for r in ROLES}
 # nrr_core.imports' role names -> ours.
 _DETECTED = {"accounts": "accounts", "mrr": "mrr", "subscriptions": "subscriptions", "invoice_lines": "invoice lines",
-             "signals": "signals", "fx": "fx", "billing": "billing"}
+             "signals": "signals", "fx": "fx", "billing": "billing", "owners": "owners",
+             "churn_reasons": "churn reasons"}
 
 
 def header(head: bytes) -> list[str]:

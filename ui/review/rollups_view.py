@@ -10,6 +10,7 @@ from nrr_core.period import Period
 from nrr_core.review import charts as review_charts
 
 from .. import data, view
+from . import reasons_view
 from .tables import fit_height
 
 _BY = {"department": ("By owning department (latest decision)", "Department"),
@@ -110,6 +111,7 @@ def _retrospective(f, period: Period, currency: str) -> None:
         "flagged_on": st.column_config.TextColumn("Flagged on"),
     }, key="retro_table", height=fit_height(len(lost), most=10),
         download=f"churn-retrospective-{period.from_month}-{period.to_month}")
+    reasons_view.draw(lost, period, currency)
 
 
 def draw(board: review.Board, f, period: Period, currency: str) -> None:

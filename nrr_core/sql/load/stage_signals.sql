@@ -1,5 +1,6 @@
 -- signals.csv rows typed. Blank counts stay NULL (unknown, not zero); a bad
--- value is flagged in its *_ok column for screen_signals.sql.
+-- value is flagged in its *_ok column for screen_signals.sql. nps_comment is
+-- free, untrusted text kept as given (cut at 2,000 characters).
 CREATE TEMP TABLE stage_signals AS
 WITH months AS (
     SELECT month, month_index(month) AS month_idx FROM (SELECT DISTINCT month FROM raw)
@@ -10,6 +11,7 @@ SELECT trim(r.account_id) AS account_id,
        try_cast(trim(r.active_users) AS INTEGER)    AS active_users,
        try_cast(trim(r.support_tickets) AS INTEGER) AS support_tickets,
        try_cast(trim(r.nps) AS INTEGER)             AS nps,
+       left(r.nps_comment, 2000)                    AS nps_comment,
        count_problem('seats_licensed', r.seats_licensed) IS NULL
            AND count_problem('active_users', r.active_users) IS NULL
            AND count_problem('support_tickets', r.support_tickets) IS NULL

@@ -1,0 +1,50 @@
+"""The accounts that started inside the data, with the bands the early-adoption
+and drivers views group them by, and their 12-month outcome from their own start.
+
+The 12-month window is each account's own: from its first revenue month s to
+s + 12. An account is *eligible* once s + 12 is not after the as-of month.
+Accounts already active in the data's first month are left out: their real
+start (and so their onboarding and first year) is before the data.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..filters import Filters
+from ..months import parse_month
+from .journey import _run, params
+from .rules import DEFAULT_RULES, JourneyRules, size_band_labels, ttv_band_labels
+
+NO_USAGE = "no usage data"
+
+
+def start_accounts(con, filters: Filters | None, month: str, rules: JourneyRules | None = None) -> pd.DataFrame:
+    """One row per account started inside the data by ``month`` (see sql/insight/start_accounts.sql),
+    plus start_arr, eligible (12-month outcome known), size_band, products_band, ttv_band, early_band."""
+    rules = rules or DEFAULT_RULES
+    frame = _run(con, "insight/start_accounts", params(filters, rules, month_idx=parse_month(month)))
+    frame["start_arr"] = frame.start_mrr * 12
+    frame["eligible"] = frame.mrr_12.notna()
+    size_labels = size_band_labels(rules.size_edges)
+    frame["size_band"] = pd.Categorical(
+        [size_labels[i] for i in np.searchsorted(np.array(rules.size_edges), frame.start_arr.to_numpy(), "right")],
+        categories=size_labels, ordered=True)
+    products = frame.start_products.astype(int)
+    frame["products_band"] = [f"{p} product line{'s' if p != 1 else ''} at start" for p in products]
+    ttv_labels = ttv_band_labels(rules.ttv_edges)
+    ttv = frame.ttv.to_numpy(dtype=float)
+    idx = np.where(np.isnan(ttv), len(rules.ttv_edges),
+                   np.searchsorted(np.array(rules.ttv_edges, dtype=float), np.nan_to_num(ttv), "left"))
+    frame["ttv_band"] = pd.Categorical([ttv_labels[int(i)] for i in idx], categories=ttv_labels, ordered=True)
+    above, below = early_band_labels(rules)
+    util = frame.util_early.to_numpy(dtype=float)
+    frame["early_band"] = np.where(np.isnan(util), NO_USAGE, np.where(util >= rules.early_share, above, below))
+    return frame
+
+
+def early_band_labels(rules: JourneyRules) -> tuple[str, str]:
+    """(adopted early, did not), in words."""
+    share = f"{rules.early_share * 100:.0f} %"
+    days = rules.early_months * 30
+    return (f"{share}+ of seats in use after {days} days", f"under {share} of seats in use after {days} days")
