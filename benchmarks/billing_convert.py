@@ -1,12 +1,18 @@
-"""Benchmark: convert a generated Stripe subscriptions export of N customers to invoice lines.
+"""Benchmark: convert a generated Stripe subscriptions export of N customers to
+invoice lines, and check it as the Data page does.
 
-    python benchmarks/billing_convert.py [--rows 100000]
+    python benchmarks/billing_convert.py [--rows 100000] [--page]
 
 One subscription per customer, a seeded mix of statuses (active, trialing,
 canceled, past_due, a scheduled cancellation), intervals (month, month x 3,
 year) and two currencies, written to a temporary folder; then
 ``nrr_core.imports.to_invoice_lines`` is timed (best of 3). A benchmark, not
 a test: nothing asserts times.
+
+``--page`` also times what the Data page's *Check* does with that export and
+an fx.csv (``versions.stage``: convert, validate, build the new book beside
+the current one; then ``versions.preview`` against a current book, the demo
+book), with its progress messages counted: the goal is under 30 s at 100k.
 """
 from __future__ import annotations
 
@@ -22,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nrr_core import versions  # noqa: E402
+from nrr_core.demo import write_demo  # noqa: E402
 from nrr_core.imports import to_invoice_lines  # noqa: E402
 from nrr_core.imports.periods import add_months  # noqa: E402
 
@@ -62,6 +70,7 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--page", action="store_true", help="also time the Data page's check (stage + preview)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "subscriptions.csv"
@@ -76,6 +85,32 @@ def main() -> None:
         print(f"{args.rows:,} Stripe subscriptions -> {done.lines:,} invoice lines, "
               f"{done.customer_count:,} customers in {best:.2f} s wall, {cpu:.2f} s CPU (best of 3); "
               f"notes: {'; '.join(done.notes)}")
+        if args.page:
+            page_check(Path(tmp), src, best)
+
+
+def page_check(tmp: Path, export: Path, convert_seconds: float) -> None:
+    """The Data page's Check on ``export``: stage (with progress) and preview against the demo book."""
+    book = tmp / "site" / "nrr.duckdb"
+    book.parent.mkdir()
+    write_demo(book)
+    fx = tmp / "fx.csv"
+    fx.write_text("currency,rate\nUSD,1\nEUR,1.08\n", encoding="utf-8")
+    steps = []
+    t = time.perf_counter()
+    staged = versions.stage(book, progress=lambda m: steps.append((round(time.perf_counter() - t, 1), m)),
+                            billing=[export], fx=fx)
+    staged_s = time.perf_counter() - t
+    t2 = time.perf_counter()
+    preview = versions.preview(book, staged)
+    preview_s = time.perf_counter() - t2
+    staged.discard()
+    total = time.perf_counter() - t
+    print(f"Data page check of the export: stage {staged_s:.1f} s ({len(steps)} progress messages), preview "
+          f"{preview_s:.1f} s, total {total:.1f} s = {total / convert_seconds:.1f}x the conversion alone; "
+          f"new book {preview.staged.accounts:,} accounts, as of {preview.staged.as_of}")
+    for at, message in steps:
+        print(f"  {at:6.1f} s  {message}")
 
 
 if __name__ == "__main__":
