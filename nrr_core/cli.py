@@ -35,9 +35,15 @@ REVIEW_COLUMNS = {
     "retrospective": ["account_id", "name", "segment", "csm_owner", "first_loss_month", "kind", "lost_arr",
                       "arr_before", "score_before", "flagged_by_score", "flagged_in_review", "flagged_on"],
 }
-RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
+# The forward forecast's reports (data contract: forecast, forecast-backtest).
+FORECAST_COLUMNS = {
+    "forecast": ["month", "horizon", "nrr_low", "nrr_base", "nrr_high", "start_mrr", "expected_mrr", "churn",
+                 "contraction", "expansion", "cross_sell", "reactivation"],
+    "forecast-backtest": ["as_of", "target_month", "nrr_low", "nrr_base", "nrr_high", "actual_nrr", "naive_nrr"],
+}
+RATIO_COLUMNS = {"nrr_low", "nrr_base", "nrr_high", "actual_nrr", "naive_nrr", "nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
                  "precision_at_k", "caught_share"}
-COUNT_COLUMNS = {"months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
+COUNT_COLUMNS = {"horizon", "months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
                  "accounts", "score", "risk_score", "expansion_score"}
 
 
@@ -105,6 +111,8 @@ REPORT_HELP = {
     "board": "the account review board: at-risk and expansion accounts with scores",
     "backtest": "how well the risk score ranked accounts in past months",
     "retrospective": "churned and contracted accounts in a window, and who flagged them",
+    "forecast": "forward NRR of the accounts active at the as-of month, 1..H months ahead (low/base/high)",
+    "forecast-backtest": "the forecast made at each past month against what happened, and the naive NRR",
 }
 
 
@@ -156,8 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
         if name in ("breakdown", "board", "backtest"):
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
-        if name in ("board", "retrospective"):
+        if name in ("board", "retrospective", "forecast", "forecast-backtest"):
             _add_decisions(k)
+        if name in FORECAST_COLUMNS:
+            k.add_argument("--horizon", type=int, default=12, help="months ahead (default %(default)s)")
         _add_filters(k)
 
     pack = sub.add_parser("pack", help="write the board pack (PDF) for a period and filters")
@@ -246,6 +256,9 @@ def run(argv=None) -> int:
             month = args.month or metrics.book_info(con).as_of_month
             metrics.window(con, month, month)
             frame = metrics.breakdown(con, filters, args.by, month)
+        elif kind in FORECAST_COLUMNS:
+            write_csv(_forecast_report(con, filters, args), FORECAST_COLUMNS[kind])
+            return 0
         else:
             write_csv(_review_report(con, filters, args), REVIEW_COLUMNS[kind])
             return 0
@@ -317,6 +330,15 @@ def _review_report(con, filters: Filters, args):
     if bt is None:
         raise NrrError(f"no month to back-test: it needs 6 months of data before and {review.HORIZON} after")
     return bt.monthly
+
+
+def _forecast_report(con, filters: Filters, args):
+    """The frame of ``report forecast|forecast-backtest`` (``nrr_core.forecast``)."""
+    from . import forecast
+
+    if args.report == "forecast":
+        return forecast.forecast(con, None, filters, args.horizon, _decision_store(args)).table
+    return forecast.backtest(con, filters, args.horizon, _decision_store(args)).table
 
 
 def _decision_store(args):

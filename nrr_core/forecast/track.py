@@ -294,6 +294,8 @@ def contributions(con, month: str | int | None = None, filters: Filters | None =
     out = out.merge(names, on="account_id", how="left")
     order = out.change.abs().sort_values(ascending=False, kind="stable").index
     out = out.loc[order].reset_index(drop=True)
+    for col in ("status", "forecast_call"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out[["account_id", "name", "segment", "csm_owner", "start_mrr", "expected_mrr", "change", *PARTS,
                 "start_arr", "expected_arr", "change_arr", "state", "months_to_renewal", "status", "forecast_call",
                 "nrr_points"]]
