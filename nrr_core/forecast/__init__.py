@@ -11,11 +11,13 @@ have been made then.
 from .calls import in_force
 from .model import (CALLS, MIN_HISTORY, MOVES, PARTS, STATE_LABELS, ForecastModel, Levers, Projection, Start,
                     build_model, project)
-from .track import HORIZON, Backtest, Forecast, Track, backtest, contributions, forecast
+from .track import (HORIZON, Backtest, Forecast, Track, account_names, backtest, backtest_at, contribution_table,
+                    contributions, forecast, forecast_at)
 from .whatif import Needed, Scenario, needed, scenario
 
 __all__ = [
     "CALLS", "HORIZON", "MIN_HISTORY", "MOVES", "PARTS", "STATE_LABELS", "Backtest", "Forecast", "ForecastModel",
-    "Levers", "Needed", "Projection", "Scenario", "Start", "Track", "backtest", "build_model", "contributions",
-    "forecast", "in_force", "needed", "project", "scenario",
+    "Levers", "Needed", "Projection", "Scenario", "Start", "Track", "account_names", "backtest", "backtest_at",
+    "build_model", "contribution_table", "contributions", "forecast", "forecast_at", "in_force", "needed",
+    "project", "scenario",
 ]

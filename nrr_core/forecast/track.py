@@ -255,26 +255,61 @@ def summarise(table: pd.DataFrame) -> dict:
     }
 
 
+def account_names(con, filters: Filters | None = None) -> pd.DataFrame:
+    """The selected accounts' account_id, name, segment and csm_owner (for
+    ``contribution_table``)."""
+    from .. import db
+
+    return db.run(con, "review/account_names", (filters or Filters()).to_params())
+
+
+def stored_decisions(path: str | None) -> DecisionStore | None:
+    """The decisions store at ``path`` when the file exists (never created here)."""
+    from pathlib import Path
+
+    return DecisionStore(path) if path and Path(path).is_file() else None
+
+
+def forecast_at(con, month: str | None, filters: Filters | None, horizon: int, decisions_path: str | None,
+                decisions_version: int = 0) -> Forecast:
+    """``forecast`` with the decisions of the store at ``decisions_path``; the
+    app caches on ``decisions_version`` (``DecisionStore.version``), so a new
+    decision or call shows on the next rerun."""
+    return forecast(con, month, filters, horizon, stored_decisions(decisions_path))
+
+
+def backtest_at(con, filters: Filters | None, horizon: int, decisions_path: str | None,
+                decisions_version: int = 0) -> Backtest:
+    """``backtest`` with the decisions of the store at ``decisions_path`` (see ``forecast_at``)."""
+    return backtest(con, filters, horizon, stored_decisions(decisions_path))
+
+
 def contributions(con, month: str | int | None = None, filters: Filters | None = None, horizon: int = HORIZON,
                   store: DecisionStore | None = None, forecast_result: Forecast | None = None) -> pd.DataFrame:
-    """Why the forecast is what it is: one row per selected account active at
-    ``month`` (default the as-of month), largest expected change first
-    (absolute), then account_id.
+    """Why the forecast is what it is: ``contribution_table`` of the forecast
+    at ``month`` (default the as-of month) for the selected accounts.
+    ``forecast_result``: a forecast already made with the same arguments."""
+    fc = forecast_result or forecast(con, month, filters, horizon, store)
+    return contribution_table(fc, account_names(con, filters))
 
-    Columns: account_id, name, segment, csm_owner, start_mrr, expected_mrr
-    (at month + ``horizon``), change (expected − start), churn, contraction,
-    expansion, cross_sell, reactivation (expected amounts over the horizon,
-    MRR; churn and contraction negative; start + parts = expected exactly),
-    start_arr, expected_arr, change_arr (12 ×), state (risk · expansion band
-    at the start, after decisions), months_to_renewal, status, forecast_call
-    (the decision in force; empty where none), nrr_points (change ÷ the
-    selection's start MRR, in NRR points: they add up to the forward NRR − 1).
-    ``forecast_result``: a forecast already made (the page passes it).
+
+def contribution_table(fc: Forecast, names: pd.DataFrame) -> pd.DataFrame:
+    """One row per account of ``fc`` (the selected accounts active at its
+    month), largest expected change first (absolute), then account_id.
+
+    Columns: account_id, name, segment, csm_owner (from ``names``: account_id,
+    name, csm_owner), start_mrr, expected_mrr (at the horizon), change
+    (expected − start), churn, contraction, expansion, cross_sell,
+    reactivation (expected amounts over the horizon, MRR; churn and
+    contraction negative; start + parts = expected exactly), start_arr,
+    expected_arr, change_arr (12 ×), state (risk · expansion band at the
+    start, after decisions), months_to_renewal, status, forecast_call (the
+    decision in force; None where none), nrr_points (change ÷ the selection's
+    start MRR × 100: they add up to (forward NRR − 1) × 100). Empty (same
+    columns) with no account.
     """
-    from .. import db
     from .model import STATE_LABELS
 
-    fc = forecast_result or forecast(con, month, filters, horizon, store)
     acc, proj = fc.model.accounts, fc.projection
     out = pd.DataFrame({"account_id": acc.account_id, "segment": acc.segment, "start_mrr": proj.mrr[:, 0],
                         "expected_mrr": proj.mrr[:, -1]})
@@ -290,8 +325,7 @@ def contributions(con, month: str | int | None = None, filters: Filters | None =
     out["forecast_call"] = acc.forecast_call.to_numpy()
     start = out.start_mrr.sum()
     out["nrr_points"] = out.change / start * 100 if start > 0 else np.nan
-    names = db.run(con, "review/account_names", (filters or Filters()).to_params())[["account_id", "name", "csm_owner"]]
-    out = out.merge(names, on="account_id", how="left")
+    out = out.merge(names[["account_id", "name", "csm_owner"]], on="account_id", how="left")
     order = out.change.abs().sort_values(ascending=False, kind="stable").index
     out = out.loc[order].reset_index(drop=True)
     for col in ("status", "forecast_call"):
