@@ -56,5 +56,5 @@ def track_chart(table: pd.DataFrame, horizon: int) -> go.Figure:
                     line={"color": COLORS["total"], "width": 2, "dash": "dot"},
                     hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>naive</extra>")
     fig.update_yaxes(tickformat=".0%", title=f"NRR {horizon} months after the forecast")
-    fig.update_xaxes(tickformat="%b %Y", title="month forecast")
+    fig.update_xaxes(tickformat="%b %Y", title=f"month forecast for ({horizon} months after the forecast was made)")
     return _layout(fig, "Track record: the forecast against what happened", height=400)

@@ -9,6 +9,13 @@ from nrr_core import export, forecast
 from .. import view
 
 SHOWN = 100
+# How the table is ordered: by the size of the expected change, or losses or gains first.
+ORDERS = {
+    "Largest change": lambda rows: rows,
+    "Largest losses": lambda rows: rows[rows.change < 0].sort_values(["change", "account_id"]),
+    "Largest gains": lambda rows: rows[rows.change > 0].sort_values(["change", "account_id"],
+                                                                   ascending=[False, True]),
+}
 
 
 def draw(fc: forecast.Forecast, names, currency: str) -> None:
@@ -19,9 +26,13 @@ def draw(fc: forecast.Forecast, names, currency: str) -> None:
     if rows.empty:
         view.nothing("No selected account had revenue at the forecast month.")
         return
-    st.caption(f"{len(rows):,} accounts active at {fc.as_of}; the {min(SHOWN, len(rows))} with the largest "
-               "expected change over 12 months (ARR) are shown, the CSV has all. Parts add up to the change.")
-    view.table(rows.head(SHOWN) if len(rows) > SHOWN else rows, {
+    order = st.segmented_control("Order", list(ORDERS), default="Largest change", key="forecast_order",
+                                 required=True, label_visibility="collapsed") or "Largest change"
+    shown = ORDERS[order](rows).head(SHOWN)
+    st.caption(f"{len(rows):,} accounts active at {fc.as_of}; {len(shown)} shown ({order.lower()} over 12 months, "
+               "ARR), the CSV has all. Churn, contraction, expansion, cross-sell and reactivation add up to the "
+               "change.")
+    view.table(shown, {
         "name": st.column_config.TextColumn("Account", width="medium", pinned=True),
         "segment": st.column_config.TextColumn("Segment"),
         "csm_owner": st.column_config.TextColumn("CSM owner"),

@@ -22,11 +22,11 @@ def draw(fc, naive_nrr: float | None, currency: str) -> None:
              help="Expected MRR of the accounts active at the forecast month, 12 months later, over their MRR "
                   "then. The band is the 80 % range of the forecast's own past errors.")
     a_start = end.start_mrr * 12
-    b.metric(f"Expected ARR of today's accounts by {view.month_name(end.month)}",
+    b.metric(f"Expected ARR by {view.month_name(end.month)}",
              formatting.money(end.expected_arr, currency),
              f"{formatting.money(end.expected_arr - a_start, currency)} vs {formatting.money(a_start, currency)} now"
              .replace("−", "-"), border=True,
-             help="12 × expected MRR of the same accounts; new logos are not in it.")
+             help="12 × expected MRR of the accounts active at the forecast month; new logos are not in it.")
     c.metric("Last 12 months' NRR (the naive forecast)", formatting.percent(naive_nrr),
              border=True, help="Trailing 12-month NRR at the forecast month: next year like the last.")
     st.plotly_chart(forecast_charts.forecast_chart(fc.table, fc.as_of, naive_nrr), key="forecast_band",

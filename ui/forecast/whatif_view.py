@@ -57,7 +57,9 @@ def draw(fc: forecast.Forecast, currency: str) -> None:
                                  format="%.1f", key="whatif_target") / 100
         result = forecast.scenario(model, _levers(segment, values, save), target)
         st.metric("Forward NRR with these levers", formatting.percent(result.nrr),
-                  f"{formatting.points(result.nrr_change)} vs base".replace("−", "-"), border=True)
+                  f"{formatting.points(result.nrr_change)} vs base".replace("−", "-") if result.nrr_change else
+                  "the base", delta_color="normal" if result.nrr_change else "off",
+                  delta_arrow="auto" if result.nrr_change else "off", border=True)
         st.metric("ARR of today's accounts in 12 months", formatting.money(result.arr, currency),
                   f"{formatting.money(result.arr_gap, currency)} vs the target's "
                   f"{formatting.money(result.target_arr, currency)}".replace("−", "-"), border=True,
