@@ -172,29 +172,64 @@ def _shrunk(amount: np.ndarray, exposure: np.ndarray, prior: np.ndarray, weight:
     return np.divide(amount + weight * prior, total, out=np.zeros(np.broadcast(amount, total).shape), where=total > 0)
 
 
-def estimate(history: History, state: np.ndarray, as_of_idx: int, horizon: int) -> tuple:
-    """(rates, transition, reactivation) at ``as_of_idx`` from the history
-    rows observed by then (see the module docstring)."""
-    n_seg = len(history.segments)
-    rows = np.flatnonzero((history.month <= as_of_idx - 1) & (history.month >= as_of_idx - WINDOW))
+@dataclass(frozen=True)
+class MonthlySums:
+    """Per month t of the history (offset from its first month), the sums the
+    rates are estimated from, for one state assignment: ``count`` and
+    ``exposure`` (account-months and their MRR, by cell = (segment, state,
+    renewal flag of t+1)), ``amounts`` (per movement in ``MOVES``, its sum in
+    month t+1, by cell), ``flows`` (MRR at t+1 of the accounts still active,
+    by segment, state at t and state at t+1). A window of months is then a
+    sum over its rows."""
+
+    count: np.ndarray
+    exposure: np.ndarray
+    amounts: np.ndarray
+    flows: np.ndarray
+
+
+def monthly_sums(history: History, state: np.ndarray) -> MonthlySums:
+    """``MonthlySums`` of every history row whose next month is in the data."""
+    n_seg, months = len(history.segments), history.months
+    rows = np.flatnonzero(history.month < history.as_of_idx)
+    m = history.month[rows] - history.first_idx
     seg, st, mrr = history.segment[rows], state[rows], history.mrr[rows]
-    renewal = ((history.month[rows] + 1) % 12 == history.anniversary[rows]).astype(int) * USE_RENEWAL
-    weight = SHRINK_MONTHS * (mrr.mean() if len(rows) else 1.0)
-    cell = (seg * N_STATES + st) * 2 + renewal
-    size = n_seg * N_STATES * 2
-    exposure = np.bincount(cell, mrr, size).reshape(n_seg, N_STATES, 2)
-    rates = np.zeros((len(MOVES), n_seg, N_STATES, 2))
-    for i, move in enumerate(MOVES):
-        amount = np.bincount(cell, np.nan_to_num(getattr(history, f"next_{move}")[rows]), size)
-        amount = amount.reshape(n_seg, N_STATES, 2)
+    renewal = ((history.month[rows] + 1) % 12 == history.anniversary[rows]).astype(np.int64) * USE_RENEWAL
+    cells = n_seg * N_STATES * 2
+    cell = m * cells + (seg * N_STATES + st) * 2 + renewal
+    shape = (months, n_seg, N_STATES, 2)
+    count = np.bincount(cell, None, months * cells).reshape(shape)
+    exposure = np.bincount(cell, mrr, months * cells).reshape(shape)
+    amounts = np.stack([np.bincount(cell, getattr(history, f"next_{move}")[rows], months * cells).reshape(shape)
+                        for move in MOVES])
+    nxt = history.next_row[rows]
+    kept = nxt >= 0
+    pair = ((m[kept] * n_seg + seg[kept]) * N_STATES + st[kept]) * N_STATES + state[nxt[kept]]
+    flows = np.bincount(pair, history.mrr[nxt[kept]], months * n_seg * N_STATES * N_STATES)
+    return MonthlySums(count, exposure, amounts, flows.reshape(months, n_seg, N_STATES, N_STATES))
+
+
+def estimate(history: History, state: np.ndarray, as_of_idx: int, horizon: int,
+             sums: MonthlySums | None = None) -> tuple:
+    """(rates, transition, reactivation) at ``as_of_idx`` from the history
+    rows observed by then: months t with t + 1 ≤ ``as_of_idx``, the last
+    ``WINDOW`` of them (see the module docstring). ``sums``: ``monthly_sums``
+    of the same ``state``, when already made."""
+    sums = sums or monthly_sums(history, state)
+    lo = max(as_of_idx - WINDOW - history.first_idx, 0)
+    hi = as_of_idx - 1 - history.first_idx
+    window = slice(lo, hi + 1)
+    count = sums.count[window].sum(axis=0)
+    exposure = sums.exposure[window].sum(axis=0)
+    weight = SHRINK_MONTHS * (exposure.sum() / count.sum() if count.sum() else 1.0)
+    rates = np.zeros((len(MOVES),) + exposure.shape)
+    for i in range(len(MOVES)):
+        amount = sums.amounts[i, window].sum(axis=0)
         book = _shrunk(amount.sum(axis=(0, 1)), exposure.sum(axis=(0, 1)), np.zeros(2), 0.0)
         segment_rate = _shrunk(amount.sum(axis=1), exposure.sum(axis=1), book[None, :], weight)
         rates[i] = _shrunk(amount, exposure, segment_rate[:, None, :], weight)
     # Moves between states of the MRR that survived the month.
-    nxt = history.next_row[rows]
-    kept = nxt >= 0
-    pair = (seg[kept] * N_STATES + st[kept]) * N_STATES + state[nxt[kept]]
-    flows = np.bincount(pair, history.mrr[nxt[kept]], n_seg * N_STATES * N_STATES).reshape(n_seg, N_STATES, N_STATES)
+    flows = sums.flows[window].sum(axis=0)
     book_mix = flows.sum(axis=(0, 1))
     book_mix = book_mix / book_mix.sum() if book_mix.sum() > 0 else np.full(N_STATES, 1 / N_STATES)
     seg_mix = flows.sum(axis=1) + weight * book_mix[None, :]
@@ -301,10 +336,12 @@ def project(model: ForecastModel, levers: Levers | None = None) -> Projection:
 
 
 def build_model(history: History, card, as_of_idx: int, horizon: int, decisions: pd.DataFrame | None = None,
-                state: np.ndarray | None = None) -> ForecastModel:
-    """The model at ``as_of_idx`` with scorecard ``card`` (the one in force then)."""
+                state: np.ndarray | None = None, sums: MonthlySums | None = None) -> ForecastModel:
+    """The model at ``as_of_idx`` with scorecard ``card`` (the one in force
+    then); ``state`` and ``sums``: ``states`` and ``monthly_sums`` of ``card``
+    when already made."""
     state = states(history, card) if state is None else state
-    rates, transition, reactivation = estimate(history, state, as_of_idx, horizon)
+    rates, transition, reactivation = estimate(history, state, as_of_idx, horizon, sums)
     return ForecastModel(as_of_idx, horizon, history.segments, rates, transition, reactivation,
                          start_accounts(history, state, as_of_idx, decisions), int(card.risk_threshold),
                          int(card.expansion_threshold))

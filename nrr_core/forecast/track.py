@@ -33,8 +33,8 @@ from ..review.decisions import DecisionStore
 from ._common import month_index
 from .calls import decisions_of, in_force
 from .history import History, read_history, scorecard_at
-from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, build_model, grouped, project, states,
-                    with_start)
+from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, build_model, grouped, monthly_sums, project,
+                    states, with_start)
 
 HORIZON = 12
 Z80 = 1.2815515655446004   # the normal 90th percentile: 80 % of errors inside ±Z80 σ
@@ -125,8 +125,10 @@ def track(con, history: History, horizon: int, store: DecisionStore | None, upto
         card = scorecard_at(con, history.load_id, t0)
         key = (tuple(sorted(card.points.items())), card.risk_threshold, card.expansion_threshold)
         if key not in cache:
-            cache[key] = states(history, card)
-        model = build_model(history, card, t0, horizon, in_force(every, t0), state=cache[key])
+            state = states(history, card)
+            cache[key] = (state, monthly_sums(history, state))
+        state, sums = cache[key]
+        model = build_model(history, card, t0, horizon, in_force(every, t0), state=state, sums=sums)
         models[t0] = model
         base[i] = project(with_start(model, grouped(model.start))).nrr
         real[i] = actuals(history, t0, horizon)
