@@ -210,3 +210,14 @@ def test_the_backtest_actual_is_the_retention_reports_nrr_and_naive_the_nrr_at_t
             assert row.nrr_low < row.nrr_base < row.nrr_high
         assert bt.summary["months"] == 12
         assert bt.summary["coverage"] == bt.table.inside.mean()
+
+
+def test_saving_the_decided_at_risk_accounts_stops_only_their_churn():
+    model = hand_model(calls=(None, None), renewal=(2, 2))
+    start = model.start
+    marked = fm.Start(start.account_id, start.segment_code, start.state, start.months_to_renewal, start.mrr,
+                      np.array(["watch", "healthy"], dtype=object), start.forecast_call)
+    saved = fm.project(fm.with_start(model, marked), forecast.Levers(save_decided_at_risk=True))
+    assert saved.parts["churn"][0].tolist() == [0.0, 0.0, 0.0]
+    assert saved.mrr[0].tolist() == [1000.0] * 4
+    assert saved.mrr[1].tolist() == pytest.approx(fm.project(model).mrr[1].tolist())

@@ -9,13 +9,14 @@ T (``review.calibrate``) on the account's point-in-time factors.
 
 **Monthly rates** (estimated at T, only from months whose outcome is known by
 T: the month after t is at most T, t within the last ``WINDOW`` months). Per
-segment, state and whether the month is the account's renewal month (its
-contract anniversary, ``History.anniversary``): the MRR-weighted rate of each
-movement in the following month, i.e. Σ movement ÷ Σ MRR of the account-months
-in the cell (churn and contraction negative). A rate combines the chance of the
-movement and its expected size. Cells with little exposure are pulled towards
-their segment's rate for the same renewal flag, and segments towards the
-book's, each with a weight of ``SHRINK_MONTHS`` average account-months.
+segment and state: the MRR-weighted rate of each movement in the following
+month, i.e. Σ movement ÷ Σ MRR of the account-months in the cell (churn and
+contraction negative). A rate combines the chance of the movement and its
+expected size. Cells with little exposure are pulled towards their segment's
+rate, and segments towards the book's, each with a weight of
+``SHRINK_MONTHS`` average account-months. With ``USE_RENEWAL`` the cells are
+also split by whether the month is the account's renewal month (its contract
+anniversary, ``History.anniversary``); it is off (see the constant).
 
 **Moving between states.** Scores change: an account at high risk today is
 not at high risk for ever. The share of surviving MRR that moves from each
