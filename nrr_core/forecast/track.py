@@ -128,7 +128,8 @@ def track(con, history: History, horizon: int, store: DecisionStore | None, upto
             state = states(history, card)
             cache[key] = (state, monthly_sums(history, state))
         state, sums = cache[key]
-        model = build_model(history, card, t0, horizon, in_force(every, t0), state=state, sums=sums)
+        decided = in_force(every, t0) if every is not None and len(every) else None
+        model = build_model(history, card, t0, horizon, decided, state=state, sums=sums)
         models[t0] = model
         base[i] = project(with_start(model, grouped(model.start))).nrr
         real[i] = actuals(history, t0, horizon)
