@@ -137,7 +137,11 @@ class DecisionStore:
             con.executescript(_sql("schema"))
             columns = {row[1] for row in con.execute("PRAGMA table_info(decisions)")}
             if "forecast_call" not in columns:  # a store made before forecast calls
-                con.execute(_sql("add_forecast_call"))
+                try:
+                    con.execute(_sql("add_forecast_call"))
+                except sqlite3.OperationalError as exc:  # another writer migrated it first
+                    if "duplicate column" not in str(exc):
+                        raise
         return con
 
     def record(self, decision: Decision, *, now: dt.datetime | None = None) -> int:
