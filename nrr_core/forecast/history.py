@@ -30,8 +30,8 @@ class History:
     """The book's account-months as arrays (one entry per account-month with
     MRR > 0, ordered by account then month).
 
-    ``first_idx``/``as_of_idx``: the data's months. Per row: ``account`` (0..
-    accounts−1, into ``account_ids``), ``month`` (month index), ``segment``
+    ``first_idx``/``as_of_idx``: the data's months. Per row: ``account`` (the
+    account's key, an index into ``account_ids``), ``month`` (month index), ``segment``
     (code into ``segments``), ``mrr``, ``anniversary`` (0 = January),
     ``selected`` (the filter selects it), ``risk`` / ``expansion`` (0/1 factor
     matrices in ``RISK_KEYS`` / ``EXPANSION_KEYS`` order), ``next_row`` (the
@@ -75,8 +75,15 @@ def read_history(con, filters: Filters | None) -> History:
     info = book_info(con)
     rows = _run(con, "forecast/account_months", (filters or Filters()).to_params())
     churns = db.run(con, "forecast/reactivations")
-    ids, account = np.unique(rows.account_id.to_numpy(dtype=object).astype(str), return_inverse=True)
-    segments, segment = np.unique(rows.segment.to_numpy(dtype=object).astype(str), return_inverse=True)
+    accounts = db.run(con, "forecast/accounts")
+    keys = accounts.account_key.to_numpy(dtype=np.int64)
+    ids = np.empty(int(keys.max()) + 1 if len(keys) else 1, dtype=object)
+    ids[keys] = accounts.account_id.to_numpy(dtype=object)
+    segments, codes = np.unique(accounts.segment.to_numpy(dtype=object).astype(str), return_inverse=True)
+    segment_of = np.zeros(len(ids), dtype=np.int64)
+    segment_of[keys] = codes
+    account = rows.account_key.to_numpy(dtype=np.int64)
+    segment = segment_of[account]
     month = rows.month_idx.to_numpy(dtype=np.int64)
     n = len(rows)
     same_next = np.zeros(n, dtype=bool)

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..months import label
+from ..review.decisions import FORECAST_CALLS, STATUSES
 from .history import EXPANSION_KEYS, RISK_KEYS, History
 
 MOVES = ("churn", "contraction", "expansion", "cross_sell")
@@ -69,7 +70,7 @@ MIN_HISTORY = 6      # months of data before T that a forecast needs
 # its first month, so past renewal-month churn is mislabelled. Renewal timing
 # still places a "lost" call's churn.
 USE_RENEWAL = 0
-CALLS = ("commit", "likely", "at risk", "lost")
+CALLS = FORECAST_CALLS
 
 
 @dataclass(frozen=True)
@@ -352,11 +353,12 @@ def grouped(start: Start) -> Start:
     """``start`` summed into one row per segment, state, months to renewal,
     status and call: the same projection totals from far fewer rows (the
     track record needs only the totals)."""
-    status = np.array([s or "" for s in start.status], dtype=object)
-    call = np.array([c or "" for c in start.forecast_call], dtype=object)
-    kinds, kind = np.unique(np.char.add(status.astype(str), "|" + call.astype(str)) if len(call) else
-                            np.array([], dtype=str), return_inverse=True)
-    key = ((start.segment_code * N_STATES + start.state) * 13 + start.months_to_renewal) * max(len(kinds), 1) + kind
+    kind = np.zeros(len(start), dtype=np.int64)
+    for values, choices, scale in ((start.status, STATUSES, 1), (start.forecast_call, CALLS, len(STATUSES) + 1)):
+        for i, choice in enumerate(choices, start=1):
+            kind += (values == choice) * (i * scale)
+    kinds = (len(STATUSES) + 1) * (len(CALLS) + 1)
+    key = ((start.segment_code * N_STATES + start.state) * 13 + start.months_to_renewal) * kinds + kind
     keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return Start(np.full(len(keys), None, dtype=object), start.segment_code[first], start.state[first],
                  start.months_to_renewal[first], np.bincount(inverse, start.mrr, len(keys)),

@@ -6,7 +6,8 @@
 -- forecast and actuals are reported.
 -- Parameters: $segment, $region, $industry, $csm_owner, $extra_pairs,
 --   $extra_count (the selection, as every report).
--- Grain: one row per account and month with MRR > 0, ordered by account, month.
+-- Grain: one row per account and month with MRR > 0, ordered by account, month
+-- (account_key: the account's row in accounts, forecast/accounts.sql).
 --   anniversary   the contract's month of the year (0 = January): the month of
 --                 renewal_date where the account has one, else of its first
 --                 month with revenue
@@ -15,7 +16,7 @@
 WITH picked AS (
     SELECT combo_key FROM selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count)
 )
-SELECT h.account_key, a.account_id, h.month_idx, a.segment, h.mrr,
+SELECT h.account_key, h.month_idx, h.mrr,
        coalesce(month(a.renewal_date) - 1, a.start_idx % 12)::INTEGER AS anniversary,
        a.combo_key IN (SELECT combo_key FROM picked) AS selected,
        h.usage_drop, h.low_utilisation, h.recent_contraction, h.product_dropped, h.detractor, h.ticket_spike,
