@@ -355,6 +355,8 @@ def grouped(start: Start) -> Start:
     track record needs only the totals)."""
     kind = np.zeros(len(start), dtype=np.int64)
     for values, choices, scale in ((start.status, STATUSES, 1), (start.forecast_call, CALLS, len(STATUSES) + 1)):
+        if not np.not_equal(values, None).any():
+            continue  # no decision: nothing to tell apart
         for i, choice in enumerate(choices, start=1):
             kind += (values == choice) * (i * scale)
     kinds = (len(STATUSES) + 1) * (len(CALLS) + 1)

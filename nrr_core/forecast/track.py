@@ -104,11 +104,10 @@ def actuals(history: History, origin_idx: int, horizon: int) -> np.ndarray:
     base = grid[:, col] > 0
     start = grid[base, col].sum()
     out = np.full(horizon, np.nan)
-    if start <= 0:
+    ahead = min(horizon, grid.shape[1] - 1 - col)
+    if start <= 0 or ahead <= 0:
         return out
-    for h in range(1, horizon + 1):
-        if col + h < grid.shape[1]:
-            out[h - 1] = grid[base, col + h].sum() / start
+    out[:ahead] = grid[base, col + 1:col + 1 + ahead].sum(axis=0) / start
     return out
 
 
