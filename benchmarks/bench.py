@@ -64,6 +64,7 @@ def page_calls(metrics, con, f, info):
         "page: account review, score quality (back-test)": lambda: review.backtest(con, f, as_of),
         "page: account review, roll-ups": lambda: (review.sponsor_coverage(con, f, as_of),
                                                   review.retrospective(con, f, p.from_month, p.to_month)),
+        "page: forecast": lambda: _forecast_page(con, f, as_of),
         **insight_calls(con, f, info),
     }
 
@@ -85,6 +86,14 @@ def insight_calls(con, f, info):
         "page: drivers, customer voice": lambda: (insight.nps_trend(con, f, "quarter"),
                                                   insight.comment_feed(con, f, p.from_month, p.to_month, "", ())),
     }
+
+
+def _forecast_page(con, f, as_of):
+    """The Forecast page's calls: the forecast, its back-test, the accounts behind it."""
+    from nrr_core import forecast
+
+    fc = forecast.forecast(con, as_of, f)
+    return fc, forecast.backtest(con, f), forecast.contribution_table(fc, forecast.account_names(con, f))
 
 
 def one_size(n_accounts: int, months: int) -> dict:
@@ -115,12 +124,20 @@ def one_size(n_accounts: int, months: int) -> dict:
         out["floor_s"] = best_of(floor, 7)
         seg = Filters.of(segment="Enterprise")
         last, first = info.as_of_month, info.months()[-12]
+        # The forecast's first call calibrates the scorecard in force at every past
+        # month (kept per process and load): timed once, cold, before the warm runs.
+        from nrr_core import forecast
+        t = time.perf_counter()
+        forecast.backtest(con, None)
+        out["forecast_backtest_cold_s"] = time.perf_counter() - t
         reports = {
             "report movements": lambda f: metrics.movements(con, f),
             "report retention": lambda f: metrics.nrr_trend(con, f),
             "report waterfall (12 months)": lambda f: metrics.waterfall(con, f, first, last),
             "report cohorts (quarter)": lambda f: metrics.cohorts(con, f, "quarter"),
             "report breakdown (segment)": lambda f: metrics.breakdown(con, f, "segment", last),
+            "report forecast (12 months)": lambda f: forecast.forecast(con, None, f),
+            "report forecast-backtest": lambda f: forecast.backtest(con, f),
         }
         timings = {}
         for name, fn in reports.items():

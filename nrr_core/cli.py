@@ -36,6 +36,12 @@ REVIEW_COLUMNS = {
     "retrospective": ["account_id", "name", "segment", "csm_owner", "first_loss_month", "kind", "lost_arr",
                       "arr_before", "score_before", "flagged_by_score", "flagged_in_review", "flagged_on"],
 }
+# The forward forecast's reports (data contract: forecast, forecast-backtest).
+FORECAST_COLUMNS = {
+    "forecast": ["month", "horizon", "nrr_low", "nrr_base", "nrr_high", "start_mrr", "expected_mrr", "churn",
+                 "contraction", "expansion", "cross_sell", "reactivation"],
+    "forecast-backtest": ["as_of", "target_month", "nrr_low", "nrr_base", "nrr_high", "actual_nrr", "naive_nrr"],
+}
 # What makes customers stick (nrr_core.insight; the /drivers page and the review's churn reasons).
 INSIGHT_COLUMNS = {
     "phases": ["month", "phase", "accounts", "arr", "share", "arr_share"],
@@ -52,13 +58,13 @@ INSIGHT_COLUMNS = {
                       "surprise_arr", "surprise_share"],
 }
 JOURNEY_VIEWS = ("phases", "time-to-value", "stalls", "early-adoption")
-RATIO_COLUMNS = {"nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
+RATIO_COLUMNS = {"nrr_low", "nrr_base", "nrr_high", "actual_nrr", "naive_nrr", "nrr", "grr", "logo_retention", "revenue_retention", "nrr_12m", "base_rate", "top_rate", "lift",
                  "precision_at_k", "caught_share",
                  "share", "arr_share", "reached_1m", "reached_3m", "reached_6m", "reached_12m", "adopted_60d",
                  "adopted_90d", "above_logo_retention", "above_revenue_retention", "below_logo_retention",
                  "below_revenue_retention", "nrr_low", "nrr_high", "rest_nrr", "grr_low", "grr_high", "rest_grr",
                  "logo_low", "logo_high", "rest_logo_retention", "nrr_ratio", "surprise_share"}
-COUNT_COLUMNS = {"version", "months", "months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
+COUNT_COLUMNS = {"horizon", "version", "months", "months_since_start", "eligible_accounts", "accounts_active", "active_accounts", "base_accounts",
                  "accounts", "score", "risk_score", "expansion_score",
                  "reached", "still_onboarding", "lost_before_value", "months_in_phase", "limit", "measured_60d",
                  "measured_90d", "above_accounts", "below_accounts", "rest_accounts", "rank"}
@@ -135,6 +141,8 @@ REPORT_HELP = {
     "journey": "journey phases over time, time to value, stalled accounts or early adoption (--view)",
     "drivers": "12-month retention of each group of accounts against the rest, ranked by ARR impact",
     "churn-reasons": "lost ARR of a window by churn reason or owning department, per quarter",
+    "forecast": "forward NRR of the accounts active at the as-of month, 1..H months ahead (low/base/high)",
+    "forecast-backtest": "the forecast made at each past month against what happened, and the naive NRR",
 }
 
 
@@ -215,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
         if name in ("breakdown", "board", "backtest", "journey", "drivers"):
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
-        if name in ("board", "retrospective", "scorecard", "churn-reasons"):
+        if name in ("board", "retrospective", "scorecard", "churn-reasons", "forecast", "forecast-backtest"):
             _add_decisions(k)
         if name in ("targets", "scorecard"):
             steering_cli.add_targets_option(k)
@@ -232,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--config", metavar="nrr.toml", default="nrr.toml",
                            help="settings file whose [journey] rules apply, as in the app (default %(default)s "
                                 "when it exists, else the built-in rules)")
+        if name in FORECAST_COLUMNS:
+            k.add_argument("--horizon", type=int, default=12, help="months ahead (default %(default)s)")
         if name != "targets":
             _add_filters(k)
 
@@ -348,6 +358,9 @@ def run(argv=None) -> int:
         elif kind in ("journey", "drivers", "churn-reasons"):
             frame, columns = _insight_report(con, filters, args)
             write_csv(frame, columns)
+            return 0
+        elif kind in FORECAST_COLUMNS:
+            write_csv(_forecast_report(con, filters, args), FORECAST_COLUMNS[kind])
             return 0
         else:
             write_csv(_review_report(con, filters, args), REVIEW_COLUMNS[kind])
@@ -505,6 +518,15 @@ def _insight_report(con, filters: Filters, args):
     else:
         frame = insight.early_adoption(con, filters, month, rules)
     return frame, INSIGHT_COLUMNS[view]
+
+
+def _forecast_report(con, filters: Filters, args):
+    """The frame of ``report forecast|forecast-backtest`` (``nrr_core.forecast``)."""
+    from . import forecast
+
+    if args.report == "forecast":
+        return forecast.forecast(con, None, filters, args.horizon, _decision_store(args)).table
+    return forecast.backtest(con, filters, args.horizon, _decision_store(args)).table
 
 
 def _decision_store(args):

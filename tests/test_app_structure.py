@@ -160,7 +160,8 @@ def test_nrr_core_never_imports_streamlit():
     assert not offenders, offenders
 
 
-VIEW_FILES = sorted((ROOT / "ui" / "review").glob("*.py")) + sorted((ROOT / "ui" / "data_page").glob("*.py"))
+VIEW_FILES = sorted((ROOT / "ui" / "review").glob("*.py")) + sorted((ROOT / "ui" / "data_page").glob("*.py")) + sorted(
+    (ROOT / "ui" / "forecast").glob("*.py"))
 
 
 @pytest.mark.parametrize("page", PAGE_FILES + VIEW_FILES, ids=[p.name for p in PAGE_FILES + VIEW_FILES])

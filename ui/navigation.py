@@ -47,6 +47,7 @@ def pages(data_page_visible: bool = False) -> list[st.Page]:
                 url_path="retention"),
         st.Page("pages/accounts_page.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
         st.Page("pages/review_page.py", title="Account review", icon=":material/fact_check:", url_path="review"),
+        st.Page("pages/forecast_page.py", title="Forecast", icon=":material/trending_up:", url_path="forecast"),
         st.Page("pages/scorecards_page.py", title="CSM scorecards", icon=":material/leaderboard:",
                 url_path="scorecards"),
         st.Page("pages/renewals_page.py", title="Renewals", icon=":material/event_repeat:", url_path="renewals"),

@@ -7,6 +7,12 @@ by SQLite in WAL mode: every write is one ``BEGIN IMMEDIATE`` transaction
 (writers queue on SQLite's lock, up to ``TIMEOUT`` seconds, instead of
 failing), committed with ``synchronous=FULL`` before ``record`` returns.
 Triggers refuse updates and deletions; a changed mind is a new decision.
+
+A decision may carry the CSM's **forecast call** on the account's renewal
+(``FORECAST_CALLS``), which the forward forecast reads (``nrr_core.forecast``).
+A store made before calls existed gains the column, empty on its earlier
+decisions, the first time it is opened for writing; reading an old store shows
+every call as empty.
 """
 from __future__ import annotations
 
@@ -29,12 +35,15 @@ DEPARTMENTS = ("Customer Success", "Product", "Support", "Sales", "Executive spo
 # Statuses that say the account is in danger: the churn retrospective counts a
 # loss as foreseen when one of these was recorded before it happened.
 RISK_STATUSES = ("at risk", "watch")
+# The CSM's call on the renewal, for the forecast: commit (will renew), likely,
+# at risk, lost (will not renew). None: no call made.
+FORECAST_CALLS = ("commit", "likely", "at risk", "lost")
 
 MAX_SHORT = 200   # status, department, action, owner, recorder
 MAX_NOTE = 4000
 
 COLUMNS = ["id", "account_id", "status", "department", "next_action", "action_owner", "due_date", "note",
-           "recorded_by", "recorded_at", "book_month"]
+           "recorded_by", "recorded_at", "book_month", "forecast_call"]
 
 
 @functools.cache
@@ -55,6 +64,7 @@ class Decision:
     due_date: dt.date | None = None
     note: str | None = None
     book_month: str | None = None
+    forecast_call: str | None = None
 
     def checked(self, today: dt.date | None = None) -> dict:
         """The decision as bound parameters, or NrrError saying what is wrong.
@@ -71,6 +81,8 @@ class Decision:
             raise NrrError("a decision needs an account")
         if values["status"] not in STATUSES:
             raise NrrError(f"status must be one of {', '.join(STATUSES)}")
+        if values["forecast_call"] is not None and values["forecast_call"] not in FORECAST_CALLS:
+            raise NrrError(f"forecast call must be one of {', '.join(FORECAST_CALLS)}, or none")
         if values["department"] is not None and values["department"] not in DEPARTMENTS:
             raise NrrError(f"department must be one of {', '.join(DEPARTMENTS)}")
         if values["status"] == "at risk" and not values["department"]:
@@ -123,6 +135,13 @@ class DecisionStore:
             con.execute("PRAGMA journal_mode=WAL")  # kept by the file once set
             con.execute("PRAGMA synchronous=FULL")
             con.executescript(_sql("schema"))
+            columns = {row[1] for row in con.execute("PRAGMA table_info(decisions)")}
+            if "forecast_call" not in columns:  # a store made before forecast calls
+                try:
+                    con.execute(_sql("add_forecast_call"))
+                except sqlite3.OperationalError as exc:  # another writer migrated it first
+                    if "duplicate column" not in str(exc):
+                        raise
         return con
 
     def record(self, decision: Decision, *, now: dt.datetime | None = None) -> int:
@@ -154,6 +173,8 @@ class DecisionStore:
             frame = pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
         finally:
             con.close()
+        if "forecast_call" not in frame.columns and "account_id" in frame.columns:  # a store not yet migrated
+            frame.insert(frame.columns.get_loc("book_month") + 1, "forecast_call", None)
         return frame
 
     def latest(self) -> pd.DataFrame:

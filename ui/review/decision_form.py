@@ -17,11 +17,11 @@ from typing import Callable
 import streamlit as st
 
 from nrr_core import NrrError
-from nrr_core.review.decisions import DEPARTMENTS, STATUSES, Decision
+from nrr_core.review.decisions import DEPARTMENTS, FORECAST_CALLS, STATUSES, Decision
 
 from .. import auth, data, view
 
-FIELDS = ("status", "department", "action", "owner", "due", "note")
+FIELDS = ("status", "department", "action", "owner", "due", "note", "call")
 _DRAFT = "d_"        # every draft field's key starts with this, then the field, "@" and the account id
 ADVANCE = "d_advance"  # a preference of the session, kept from account to account
 MESSAGE = "_decision_message"
@@ -54,7 +54,8 @@ def _save(account_id: str, recorder: str, book_month: str, advance: Callable[[],
         return s.get(field_key(field, account_id))
     decision = Decision(account_id=account_id, status=value("status"), recorded_by=recorder,
                         department=value("department"), next_action=value("action"), action_owner=value("owner"),
-                        due_date=value("due"), note=value("note"), book_month=book_month)
+                        due_date=value("due"), note=value("note"), book_month=book_month,
+                        forecast_call=value("call"))
     try:
         data.record_decision(decision)
     except NrrError as exc:  # the fields keep what was typed, to be corrected
@@ -100,7 +101,12 @@ def draw(account_id: str, name: str, kind: str, book_month: str, advance: Callab
         b.text_input("Action owner", max_chars=200, key=key["owner"])
         a.date_input("Due date", value=None, min_value=_EARLIEST, key=key["due"],
                      help="Today or later (UTC); an earlier date is refused")
-        b.checkbox("Go to the next account after recording", value=True, key=ADVANCE)
+        b.selectbox("Forecast call on the renewal", FORECAST_CALLS, index=None, key=key["call"],
+                    placeholder="No call",
+                    help="Read by the forward forecast: commit = no churn; likely = as modelled; at risk = "
+                         "high-risk rates; lost = all of it churns at the renewal. The latest call made stays "
+                         "in force until another is recorded.")
+        a.checkbox("Go to the next account after recording", value=True, key=ADVANCE)
         st.text_area("Note: history, key challenges, what is needed from other teams", max_chars=4000,
                      key=key["note"], height=100)
         st.form_submit_button("Record decision", type="primary", icon=":material/save:",

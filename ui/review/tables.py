@@ -48,6 +48,7 @@ def decision_columns() -> dict:
         "note": st.column_config.TextColumn("Note", width="large"),
         "recorded_by": st.column_config.TextColumn("Recorded by"),
         "book_month": st.column_config.TextColumn("Data as of"),
+        "forecast_call": st.column_config.TextColumn("Forecast call"),
     }
 
 

@@ -13,7 +13,9 @@ CREATE TABLE IF NOT EXISTS decisions (
     note         TEXT,
     recorded_by  TEXT NOT NULL,
     recorded_at  TEXT NOT NULL,   -- UTC, YYYY-MM-DDTHH:MM:SS+00:00
-    book_month   TEXT             -- the as-of month the room was looking at
+    book_month   TEXT,            -- the as-of month the room was looking at
+    forecast_call TEXT CHECK (forecast_call IN ('commit', 'likely', 'at risk', 'lost'))
+                                  -- the CSM's renewal call for the forecast; NULL: none made
 );
 CREATE INDEX IF NOT EXISTS decisions_by_account ON decisions (account_id, id);
 CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions

@@ -1,0 +1,23 @@
+"""The forward NRR forecast: expected MRR of today's accounts 1..H months
+ahead, built from the book's own history (``model``), with a band measured on
+its own track record (``track``), the accounts behind it (``contributions``)
+and what-if levers (``whatif``).
+
+``from nrr_core import forecast`` is the front door: the names below are the
+feature's public interface. Nothing here reads data after the month a
+forecast is made at, so a forecast made at a past month is the one that would
+have been made then.
+"""
+from .calls import in_force
+from .model import (CALLS, MIN_HISTORY, MOVES, PARTS, STATE_LABELS, ForecastModel, Levers, Projection, Start,
+                    build_model, project)
+from .track import (HORIZON, Backtest, Forecast, Track, account_names, backtest, backtest_at, contribution_table,
+                    contributions, forecast, forecast_at)
+from .whatif import Needed, Scenario, needed, scenario
+
+__all__ = [
+    "CALLS", "HORIZON", "MIN_HISTORY", "MOVES", "PARTS", "STATE_LABELS", "Backtest", "Forecast", "ForecastModel",
+    "Levers", "Needed", "Projection", "Scenario", "Start", "Track", "account_names", "backtest", "backtest_at",
+    "build_model", "contribution_table", "contributions", "forecast", "forecast_at", "in_force", "needed",
+    "project", "scenario",
+]

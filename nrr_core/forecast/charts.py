@@ -1,0 +1,60 @@
+"""Forecast DataFrames -> plotly figures. No Streamlit, no queries."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..charts import COLORS, _layout
+
+BAND = "rgba(31, 63, 115, 0.16)"
+
+
+def _band(fig: go.Figure, x, low, high, name: str, hover: str) -> None:
+    fig.add_scatter(x=x, y=high, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
+    fig.add_scatter(x=x, y=low, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=BAND, name=name,
+                    customdata=list(zip(low, high)), hovertemplate=hover)
+
+
+def forecast_chart(table: pd.DataFrame, as_of: str, naive_nrr: float | None = None) -> go.Figure:
+    """The forward NRR of the accounts active at ``as_of`` for each month ahead
+    (``Forecast.table``): the base line from 100 % at ``as_of`` and its 80 %
+    band; ``naive_nrr`` (the trailing NRR at ``as_of``) marked at 12 months."""
+    x = pd.to_datetime([as_of, *table.month])
+    fig = go.Figure()
+    if table.nrr_low.notna().all():
+        _band(fig, x, [1.0, *table.nrr_low], [1.0, *table.nrr_high], "80 % band",
+              "%{x|%b %Y}: %{customdata[0]:.1%} to %{customdata[1]:.1%}<extra>80 % band</extra>")
+    fig.add_scatter(x=x, y=[1.0, *table.nrr_base], name="Forecast", mode="lines+markers",
+                    line={"color": COLORS["nrr"], "width": 3},
+                    hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>forecast</extra>")
+    if naive_nrr is not None and naive_nrr == naive_nrr and len(table) >= 12:
+        fig.add_scatter(x=[x[12]], y=[naive_nrr], name="Last 12 months' NRR (naive)", mode="markers",
+                        marker={"color": COLORS["total"], "size": 12, "symbol": "diamond-open", "line": {"width": 2}},
+                        hovertemplate="%{y:.1%}<extra>naive: last 12 months' NRR</extra>")
+    fig.update_yaxes(tickformat=".0%", title="forward NRR of today's accounts")
+    fig.update_xaxes(tickformat="%b %Y", dtick="M2")
+    return _layout(fig, "Forward NRR: the next months, with its 80 % band", height=400)
+
+
+def track_chart(table: pd.DataFrame, horizon: int) -> go.Figure:
+    """The back-test (``Backtest.table``) by target month: the forecast made
+    ``horizon`` months earlier with its band, what happened, and the naive
+    forecast (the NRR of the 12 months before the forecast month)."""
+    x = pd.to_datetime(table.target_month)
+    fig = go.Figure()
+    banded = table.nrr_low.notna()
+    if banded.any():
+        _band(fig, x[banded], table.nrr_low[banded].tolist(), table.nrr_high[banded].tolist(), "80 % band",
+              "%{x|%b %Y}: %{customdata[0]:.1%} to %{customdata[1]:.1%}<extra>80 % band</extra>")
+    fig.add_scatter(x=x, y=table.nrr_base, name=f"Forecast made {horizon} months before", mode="lines+markers",
+                    line={"color": COLORS["nrr"], "width": 3},
+                    hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>forecast</extra>")
+    fig.add_scatter(x=x, y=table.actual_nrr, name="Actual", mode="lines+markers",
+                    line={"color": COLORS["expansion"], "width": 3},
+                    hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>actual</extra>")
+    fig.add_scatter(x=x, y=table.naive_nrr, name="Naive (last 12 months' NRR)", mode="lines",
+                    line={"color": COLORS["total"], "width": 2, "dash": "dot"},
+                    hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>naive</extra>")
+    fig.update_yaxes(tickformat=".0%", title=f"NRR {horizon} months after the forecast")
+    fig.update_xaxes(tickformat="%b %Y", title=f"month forecast for ({horizon} months after the forecast was made)")
+    return _layout(fig, "Track record: the forecast against what happened", height=400)

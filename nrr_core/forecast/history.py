@@ -1,0 +1,133 @@
+"""The forecast's inputs, read once per call from the book: every account-month
+with revenue (its review factors and the month after it), churned MRR that
+came back, and the scorecard in force at each month.
+
+Everything here is history; ``model`` estimates rates from the part of it
+observed by a month T, so a forecast made at T reads nothing after T.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import db
+from ..filters import Filters
+from ..metrics import book_info
+from ..review._common import _run
+from ..review.calibration import Scorecard, calibrate
+from ..review.factors import FACTORS
+
+RISK_KEYS = tuple(f.key for f in FACTORS if f.kind == "risk" and not f.live)
+EXPANSION_KEYS = tuple(f.key for f in FACTORS if f.kind == "expansion" and not f.live)
+
+
+@dataclass(frozen=True)
+class History:
+    """The book's account-months as arrays (one entry per account-month with
+    MRR > 0, ordered by account then month).
+
+    ``first_idx``/``as_of_idx``: the data's months. Per row: ``account`` (the
+    account's key, an index into ``account_ids``), ``month`` (month index), ``segment``
+    (code into ``segments``), ``mrr``, ``anniversary`` (0 = January),
+    ``selected`` (the filter selects it), ``risk`` / ``expansion`` (0/1 factor
+    matrices in ``RISK_KEYS`` / ``EXPANSION_KEYS`` order), ``next_row`` (the
+    same account's row one month later, −1 when it had no revenue then),
+    ``next_mrr`` and the next month's ``next_churn``, ``next_contraction``,
+    ``next_expansion``, ``next_cross_sell`` (NaN after the as-of month).
+    ``churns``: reactivations.sql (churn_idx, lost, back_idx, regained).
+    ``selected_mrr``: MRR of the selected accounts, account × month offset
+    (0 where none), for the actuals.
+    """
+
+    first_idx: int
+    as_of_idx: int
+    load_id: str
+    segments: tuple[str, ...]
+    account_ids: np.ndarray
+    account: np.ndarray
+    month: np.ndarray
+    segment: np.ndarray
+    mrr: np.ndarray
+    anniversary: np.ndarray
+    selected: np.ndarray
+    risk: np.ndarray
+    expansion: np.ndarray
+    next_row: np.ndarray
+    next_mrr: np.ndarray
+    next_churn: np.ndarray
+    next_contraction: np.ndarray
+    next_expansion: np.ndarray
+    next_cross_sell: np.ndarray
+    churns: pd.DataFrame
+    selected_mrr: np.ndarray
+
+    @property
+    def months(self) -> int:
+        return self.as_of_idx - self.first_idx + 1
+
+
+def read_history(con, filters: Filters | None) -> History:
+    """The book's history for a forecast of the accounts ``filters`` selects."""
+    info = book_info(con)
+    rows = _run(con, "forecast/account_months", (filters or Filters()).to_params())
+    churns = db.run(con, "forecast/reactivations")
+    accounts = db.run(con, "forecast/accounts")
+    keys = accounts.account_key.to_numpy(dtype=np.int64)
+    ids = np.empty(int(keys.max()) + 1 if len(keys) else 1, dtype=object)
+    ids[keys] = accounts.account_id.to_numpy(dtype=object)
+    segments, codes = np.unique(accounts.segment.to_numpy(dtype=object).astype(str), return_inverse=True)
+    segment_of = np.zeros(len(ids), dtype=np.int64)
+    segment_of[keys] = codes
+    account = rows.account_key.to_numpy(dtype=np.int64)
+    segment = segment_of[account]
+    month = rows.month_idx.to_numpy(dtype=np.int64)
+    n = len(rows)
+    same_next = np.zeros(n, dtype=bool)
+    if n > 1:
+        same_next[:-1] = (account[1:] == account[:-1]) & (month[1:] == month[:-1] + 1)
+    next_row = np.where(same_next, np.arange(n) + 1, -1)
+    selected = rows.selected.to_numpy(dtype=bool)
+    offsets = month - info.first_idx
+    sel_mrr = np.zeros((len(ids), info.as_of_idx - info.first_idx + 1))
+    sel_mrr[account[selected], offsets[selected]] = rows.mrr.to_numpy(dtype=float)[selected]
+
+    def floats(col):
+        return rows[col].to_numpy(dtype=float, na_value=np.nan)
+
+    return History(
+        first_idx=info.first_idx, as_of_idx=info.as_of_idx, load_id=info.load_id,
+        segments=tuple(str(s) for s in segments), account_ids=ids, account=account, month=month,
+        segment=segment, mrr=floats("mrr"), anniversary=rows.anniversary.to_numpy(dtype=np.int64),
+        selected=selected,
+        risk=rows[list(RISK_KEYS)].to_numpy(dtype=float), expansion=rows[list(EXPANSION_KEYS)].to_numpy(dtype=float),
+        next_row=next_row, next_mrr=floats("next_mrr"), next_churn=floats("next_churn"),
+        next_contraction=floats("next_contraction"), next_expansion=floats("next_expansion"),
+        next_cross_sell=floats("next_cross_sell"), churns=churns, selected_mrr=sel_mrr)
+
+
+# The scorecard in force at a month is calibrated on the history up to it (about
+# 0.3 s each on the demo book). A forecast reads it for every past month of the
+# track record, so it is kept per process, keyed on the book's load id (a new
+# load is a new id) and the month: the same book and month give the same card.
+_CARDS: OrderedDict = OrderedDict()
+_CARDS_LOCK = threading.Lock()
+_CARDS_MAX = 512
+
+
+def scorecard_at(con, load_id: str, month_idx: int) -> Scorecard:
+    """``review.calibrate(con, month_idx).scorecard``, remembered per load."""
+    key = (load_id, int(month_idx))
+    with _CARDS_LOCK:
+        if key in _CARDS:
+            _CARDS.move_to_end(key)
+            return _CARDS[key]
+    card = calibrate(con, int(month_idx)).scorecard
+    with _CARDS_LOCK:
+        _CARDS[key] = card
+        while len(_CARDS) > _CARDS_MAX:
+            _CARDS.popitem(last=False)
+    return card

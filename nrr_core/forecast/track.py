@@ -1,0 +1,337 @@
+"""The forecast made at a month, its band, and its track record.
+
+**The band.** Every month T0 from ``MIN_HISTORY`` months into the data has its
+own base forecast, made with data up to T0 only (``model``). Once T0 + h is
+in the data, its error at horizon h is known: actual − base, in NRR (the
+actual is Σ MRR(a, T0+h) ÷ Σ MRR(a, T0) over the selected accounts active at
+T0). The band of a forecast made at T, at horizon h, is
+
+    base ± t(0.9, n − 1) × RMSE_h × √(1 + 1/n),
+
+where RMSE_h is the root-mean-square of the n errors at horizon h of the
+forecasts made before T whose outcome is known by T (T0 + h ≤ T), and t the
+Student t quantile: the 80 % prediction interval of a normal error as large as
+the model's own past errors, wider while there are few of them. With fewer
+than ``MIN_ERRORS`` such errors at h, RMSE_h (and n) are those of the longest
+horizon h' < h that has them, the RMSE scaled by h ÷ h' (errors grow with the
+horizon; linear growth is the cautious choice). With none at any horizon the
+band is empty (NaN). Nothing in the band reads data after T either.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NrrError
+from ..filters import Filters
+from ..metrics import nrr_trend
+from ..months import label
+from ..review.decisions import DecisionStore
+from ._common import month_index
+from .calls import decisions_of, in_force
+from .history import History, read_history, scorecard_at
+from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, build_model, grouped, monthly_sums, project,
+                    states, with_start)
+
+HORIZON = 12
+Z80 = 1.2815515655446004   # the normal 90th percentile: 80 % of errors inside ±Z80 σ
+MIN_ERRORS = 3
+
+
+@dataclass(frozen=True)
+class Track:
+    """Base forecasts at every month T0 of ``origins`` (month indexes):
+    ``base`` and ``actual`` (origins × horizon, NRR at h = 1..H; actual NaN
+    where T0 + h is after the as-of month). ``models``: the model at each T0."""
+
+    origins: tuple[int, ...]
+    horizon: int
+    base: np.ndarray
+    actual: np.ndarray
+    models: dict
+
+    def band(self, as_of_idx: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(half-width, RMSE, errors counted) per horizon 1..H of the band of
+        the forecast made at ``as_of_idx`` (see the module docstring)."""
+        origins = np.array(self.origins)
+        rmse, count = np.full(self.horizon, np.nan), np.zeros(self.horizon, dtype=int)
+        for i in range(self.horizon):
+            known = origins + i + 1 <= as_of_idx
+            errors = self.actual[known, i] - self.base[known, i]
+            errors = errors[~np.isnan(errors)]
+            count[i] = len(errors)
+            if len(errors) >= MIN_ERRORS:
+                rmse[i] = math.sqrt(float(np.mean(errors ** 2)))
+        used, n = rmse.copy(), count.astype(float)
+        for i in range(self.horizon):
+            if np.isnan(rmse[i]):
+                shorter = [j for j in range(i) if not np.isnan(rmse[j])]
+                if shorter:
+                    j = shorter[-1]
+                    used[i], n[i] = rmse[j] * (i + 1) / (j + 1), count[j]
+                else:
+                    n[i] = np.nan
+        half = np.array([t_quantile(0.9, k - 1) * u * math.sqrt(1 + 1 / k) if k == k and k >= 2 else np.nan
+                         for u, k in zip(used, n)])
+        return half, used, count
+
+
+def t_quantile(p: float, dof: float) -> float:
+    """Student's t quantile (``p`` = 0.9 only): exact for 1 and 2 degrees of
+    freedom, the Cornish–Fisher expansion in 1/ν (4 terms) from 3, within
+    0.001 of the tables."""
+    if p != 0.9:
+        raise ValueError("only the 0.9 quantile is implemented")
+    z = Z80
+    if dof == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if dof == 2:
+        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    v = float(dof)
+    return (z + (z ** 3 + z) / (4 * v) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * v ** 2)
+            + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * v ** 3)
+            + (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / (92160 * v ** 4))
+
+
+def actuals(history: History, origin_idx: int, horizon: int) -> np.ndarray:
+    """Σ MRR(a, T0+h) ÷ Σ MRR(a, T0) over the selected accounts active at
+    ``origin_idx``, h = 1..horizon; NaN past the as-of month or with no base."""
+    grid = history.selected_mrr
+    col = origin_idx - history.first_idx
+    base = grid[:, col] > 0
+    start = grid[base, col].sum()
+    out = np.full(horizon, np.nan)
+    ahead = min(horizon, grid.shape[1] - 1 - col)
+    if start <= 0 or ahead <= 0:
+        return out
+    out[:ahead] = grid[base, col + 1:col + 1 + ahead].sum(axis=0) / start
+    return out
+
+
+def track(con, history: History, horizon: int, store: DecisionStore | None, upto_idx: int) -> Track:
+    """The base forecast at every month from ``MIN_HISTORY`` months into the
+    data to ``upto_idx``, each with the scorecard and decisions in force then."""
+    origins = tuple(range(history.first_idx + MIN_HISTORY, upto_idx + 1))
+    cache: dict = {}
+    base = np.full((len(origins), horizon), np.nan)
+    real = np.full((len(origins), horizon), np.nan)
+    models = {}
+    every = decisions_of(store)
+    for i, t0 in enumerate(origins):
+        card = scorecard_at(con, history.load_id, t0)
+        key = (tuple(sorted(card.points.items())), card.risk_threshold, card.expansion_threshold)
+        if key not in cache:
+            state = states(history, card)
+            cache[key] = (state, monthly_sums(history, state))
+        state, sums = cache[key]
+        decided = in_force(every, t0) if every is not None and len(every) else None
+        model = build_model(history, card, t0, horizon, decided, state=state, sums=sums)
+        models[t0] = model
+        base[i] = project(with_start(model, grouped(model.start))).nrr
+        real[i] = actuals(history, t0, horizon)
+    return Track(origins, horizon, base, real, models)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The forecast made at ``as_of``: ``table`` (one row per h = 1..H:
+    month, horizon, nrr_low, nrr_base, nrr_high, start_mrr, expected_mrr,
+    expected_arr, churn, contraction, expansion, cross_sell, reactivation (the
+    parts' expected amounts from as_of to that month, MRR; churn and
+    contraction negative), rmse (the past errors' size the band uses),
+    errors (how many past forecasts were measured at that horizon)); ``model``
+    and ``projection`` behind it."""
+
+    as_of: str
+    horizon: int
+    table: pd.DataFrame
+    model: ForecastModel
+    projection: Projection
+
+
+def _check(history: History, as_of_idx: int, horizon: int) -> None:
+    if horizon < 1 or horizon > 36:
+        raise NrrError(f"--horizon {horizon}: use a number of months from 1 to 36")
+    if as_of_idx > history.as_of_idx or as_of_idx < history.first_idx:
+        raise NrrError(f"{label(as_of_idx)} is outside the data ({label(history.first_idx)} to "
+                       f"{label(history.as_of_idx)})")
+    if as_of_idx < history.first_idx + MIN_HISTORY:
+        raise NrrError(f"a forecast at {label(as_of_idx)} needs {MIN_HISTORY} months of data before it "
+                       f"(the data starts {label(history.first_idx)})")
+
+
+def _table(as_of_idx: int, model: ForecastModel, proj: Projection, half: np.ndarray, rmse: np.ndarray,
+           count: np.ndarray) -> pd.DataFrame:
+    h = np.arange(1, model.horizon + 1)
+    nrr = proj.nrr
+    start = float(proj.mrr[:, 0].sum())
+    table = pd.DataFrame({
+        "month": [label(as_of_idx + int(k)) for k in h], "horizon": h,
+        "nrr_low": nrr - half, "nrr_base": nrr, "nrr_high": nrr + half,
+        "start_mrr": start, "expected_mrr": proj.mrr[:, 1:].sum(axis=0),
+    })
+    table["expected_arr"] = table.expected_mrr * 12
+    for part in PARTS:
+        table[part] = np.cumsum(proj.parts[part].sum(axis=0))
+    table["rmse"] = rmse
+    table["errors"] = count
+    return table
+
+
+def forecast(con, month: str | int | None = None, filters: Filters | None = None, horizon: int = HORIZON,
+             store: DecisionStore | None = None) -> Forecast:
+    """The forward NRR of the selected accounts active at ``month`` (default:
+    the as-of month) over the next ``horizon`` months, with its band (module
+    docstring), made with data up to ``month`` only. NrrError when ``month``
+    has fewer than ``MIN_HISTORY`` months of data before it."""
+    history = read_history(con, filters)
+    idx = history.as_of_idx if month is None else month_index(month)
+    _check(history, idx, horizon)
+    record = track(con, history, horizon, store, idx)
+    return _forecast_from(record, idx)
+
+
+def _forecast_from(record: Track, idx: int) -> Forecast:
+    model = record.models[idx]
+    proj = project(model)
+    half, rmse, count = record.band(idx)
+    return Forecast(label(idx), record.horizon, _table(idx, model, proj, half, rmse, count), model, proj)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The forecasts made at past months against what happened.
+
+    ``table``: one row per past month T with T − 12 and T + horizon in the
+    data: as_of, target_month, nrr_low, nrr_base, nrr_high, actual_nrr,
+    naive_nrr (the retention report's NRR at T: "next year like the last"),
+    error (base − actual), naive_error, inside (actual within the band).
+    ``summary``: months, mae, naive_mae, coverage (share inside), width (mean
+    high − low), bias (mean error); NaN where there is no month."""
+
+    horizon: int
+    table: pd.DataFrame
+    summary: dict
+
+
+def backtest(con, filters: Filters | None = None, horizon: int = HORIZON,
+             store: DecisionStore | None = None) -> Backtest:
+    """The track record of ``forecast`` at horizon ``horizon`` (see ``Backtest``)."""
+    history = read_history(con, filters)
+    _check(history, history.as_of_idx, horizon)
+    last = history.as_of_idx - horizon
+    first = max(history.first_idx + 12, history.first_idx + MIN_HISTORY)
+    columns = ["as_of", "target_month", "nrr_low", "nrr_base", "nrr_high", "actual_nrr", "naive_nrr", "error",
+               "naive_error", "inside"]
+    rows = []
+    if last >= first:
+        record = track(con, history, horizon, store, last)
+        naive = nrr_trend(con, filters).set_index("month").nrr
+        for t in range(first, last + 1):
+            i = record.origins.index(t)
+            half = record.band(t)[0][-1]
+            base, actual = record.base[i, -1], record.actual[i, -1]
+            rows.append({"as_of": label(t), "target_month": label(t + horizon),
+                         "nrr_low": base - half, "nrr_base": base, "nrr_high": base + half,
+                         "actual_nrr": actual, "naive_nrr": float(naive.get(label(t), np.nan))})
+    table = pd.DataFrame(rows, columns=columns[:7])
+    table["error"] = table.nrr_base - table.actual_nrr
+    table["naive_error"] = table.naive_nrr - table.actual_nrr
+    table["inside"] = (table.actual_nrr >= table.nrr_low) & (table.actual_nrr <= table.nrr_high)
+    return Backtest(horizon, table, summarise(table))
+
+
+def summarise(table: pd.DataFrame) -> dict:
+    """The back-test's figures: months, mae, naive_mae, coverage, width, bias."""
+    banded = table.dropna(subset=["nrr_low", "nrr_high"])
+    return {
+        "months": len(table),
+        "mae": float(table.error.abs().mean()) if len(table) else math.nan,
+        "naive_mae": float(table.naive_error.abs().mean()) if table.naive_error.notna().any() else math.nan,
+        "bias": float(table.error.mean()) if len(table) else math.nan,
+        "coverage": float(banded.inside.mean()) if len(banded) else math.nan,
+        "width": float((banded.nrr_high - banded.nrr_low).mean()) if len(banded) else math.nan,
+    }
+
+
+def account_names(con, filters: Filters | None = None) -> pd.DataFrame:
+    """The selected accounts' account_id, name, segment and csm_owner (for
+    ``contribution_table``)."""
+    from .. import db
+
+    return db.run(con, "review/account_names", (filters or Filters()).to_params())
+
+
+def stored_decisions(path: str | None) -> DecisionStore | None:
+    """The decisions store at ``path`` when the file exists (never created here)."""
+    from pathlib import Path
+
+    return DecisionStore(path) if path and Path(path).is_file() else None
+
+
+def forecast_at(con, month: str | None, filters: Filters | None, horizon: int, decisions_path: str | None,
+                decisions_version: int = 0) -> Forecast:
+    """``forecast`` with the decisions of the store at ``decisions_path``; the
+    app caches on ``decisions_version`` (``DecisionStore.version``), so a new
+    decision or call shows on the next rerun."""
+    return forecast(con, month, filters, horizon, stored_decisions(decisions_path))
+
+
+def backtest_at(con, filters: Filters | None, horizon: int, decisions_path: str | None,
+                decisions_version: int = 0) -> Backtest:
+    """``backtest`` with the decisions of the store at ``decisions_path`` (see ``forecast_at``)."""
+    return backtest(con, filters, horizon, stored_decisions(decisions_path))
+
+
+def contributions(con, month: str | int | None = None, filters: Filters | None = None, horizon: int = HORIZON,
+                  store: DecisionStore | None = None, forecast_result: Forecast | None = None) -> pd.DataFrame:
+    """Why the forecast is what it is: ``contribution_table`` of the forecast
+    at ``month`` (default the as-of month) for the selected accounts.
+    ``forecast_result``: a forecast already made with the same arguments."""
+    fc = forecast_result or forecast(con, month, filters, horizon, store)
+    return contribution_table(fc, account_names(con, filters))
+
+
+def contribution_table(fc: Forecast, names: pd.DataFrame) -> pd.DataFrame:
+    """One row per account of ``fc`` (the selected accounts active at its
+    month), largest expected change first (absolute), then account_id.
+
+    Columns: account_id, name, segment, csm_owner (from ``names``: account_id,
+    name, csm_owner), start_mrr, expected_mrr (at the horizon), change
+    (expected − start), churn, contraction, expansion, cross_sell,
+    reactivation (expected amounts over the horizon, MRR; churn and
+    contraction negative; start + parts = expected exactly), start_arr,
+    expected_arr, change_arr (12 ×), state (risk · expansion band at the
+    start, after decisions), months_to_renewal, status, forecast_call (the
+    decision in force; None where none), nrr_points (change ÷ the selection's
+    start MRR × 100: they add up to (forward NRR − 1) × 100). Empty (same
+    columns) with no account.
+    """
+    from .model import STATE_LABELS
+
+    acc, proj = fc.model.accounts, fc.projection
+    out = pd.DataFrame({"account_id": acc.account_id, "segment": acc.segment, "start_mrr": proj.mrr[:, 0],
+                        "expected_mrr": proj.mrr[:, -1]})
+    out["change"] = out.expected_mrr - out.start_mrr
+    for part in PARTS:
+        out[part] = proj.parts[part].sum(axis=1)
+    for col in ("start", "expected"):
+        out[f"{col}_arr"] = out[f"{col}_mrr"] * 12
+    out["change_arr"] = out.change * 12
+    out["state"] = [STATE_LABELS[s] for s in acc.state]
+    out["months_to_renewal"] = acc.months_to_renewal.to_numpy()
+    out["status"] = acc.status.to_numpy()
+    out["forecast_call"] = acc.forecast_call.to_numpy()
+    start = out.start_mrr.sum()
+    out["nrr_points"] = out.change / start * 100 if start > 0 else np.nan
+    out = out.merge(names[["account_id", "name", "csm_owner"]], on="account_id", how="left")
+    order = out.change.abs().sort_values(ascending=False, kind="stable").index
+    out = out.loc[order].reset_index(drop=True)
+    for col in ("status", "forecast_call"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out[["account_id", "name", "segment", "csm_owner", "start_mrr", "expected_mrr", "change", *PARTS,
+                "start_arr", "expected_arr", "change_arr", "state", "months_to_renewal", "status", "forecast_call",
+                "nrr_points"]]

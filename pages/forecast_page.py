@@ -1,0 +1,31 @@
+"""Forecast: the forward NRR of the accounts active at the as-of month for the
+next 12 months with its band, the forecast's track record against the naive
+forecast, what-if levers, and the accounts behind it.
+
+This page only reads the context and hands the cached results to the views
+in ui/forecast/."""
+from ui.frame import require_frame
+
+require_frame()  # stops here unless app.py's frame runs this page
+
+from nrr_core import metrics
+from ui import data
+from ui.forecast import contributions_view, outlook_view, results, track_view, whatif_view
+from ui.frame import context, page_header
+from ui.view import nothing
+
+ctx = context()
+page_header("Forecast", ctx)
+f, as_of, cur = ctx.filters, ctx.period.to_month, ctx.currency
+if as_of < results.earliest_month(ctx.info):
+    nothing(f"A forecast needs {results.MIN_HISTORY} months of data before its month: pick an as-of month from "
+            f"{results.earliest_month(ctx.info)}.")
+else:
+    fc = results.forecast_of(f, as_of)
+    if not len(fc.model.start):
+        nothing("No selected account had revenue in the as-of month: nothing to forecast.")
+    else:
+        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur)
+        track_view.draw(results.backtest_of(f))
+        whatif_view.draw(fc, cur)
+        contributions_view.draw(fc, results.names_of(f), cur)

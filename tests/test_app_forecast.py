@@ -1,0 +1,99 @@
+"""The Forecast page through AppTest: the outlook, the track record in words,
+what-if and the accounts behind the forecast show nrr_core's figures for the
+sidebar's filters; and the review form records a forecast call."""
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from nrr_core import Filters, db, forecast, formatting, metrics
+from nrr_core.cli import write_demo
+from nrr_core.review.decisions import DecisionStore
+from ui.forecast.track_view import summary_words
+from ui.review.decision_form import field_key
+
+PAGE = "pages/forecast_page.py"
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app_forecast")
+    path = folder / "nrr.duckdb"
+    write_demo(path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NRR_DB", str(path))
+        mp.setenv("NRR_DECISIONS", str(folder / "decisions.sqlite"))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        yield path
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def con(book):
+    c = db.connect_read_only(book)
+    yield c
+    c.close()
+
+
+def run_page(params: dict | None = None, page: str = PAGE) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("filters, params", [(Filters(), {}), (Filters.of(segment="SMB"), {"segment": "SMB"})])
+def test_the_page_shows_the_forecast_its_band_and_its_track_record_for_the_filters(book, con, filters, params):
+    at = run_page(params)
+    assert [t.value for t in at.title] == ["Forecast"]
+    fc, bt = forecast.forecast(con, None, filters), forecast.backtest(con, filters)
+    end = fc.table.iloc[-1]
+    shown = tiles(at)
+    assert shown["Forward NRR by Oct 2027"] == formatting.percent(end.nrr_base)
+    assert shown["Last 12 months' NRR (the naive forecast)"] == formatting.percent(
+        metrics.nrr_trend(con, filters).nrr.iloc[-1])
+    band, track = (c.proto.spec for c in at.get("plotly_chart")[:2])
+    assert '"Forecast"' in band and "80 % band" in band
+    assert "Naive (last 12 months' NRR)" in track
+    assert summary_words(bt.summary, 12) in [m.value for m in at.markdown]
+    # The what-if opens at the base.
+    assert shown["Forward NRR with these levers"] == formatting.percent(end.nrr_base)
+
+
+def test_a_churn_lever_moves_the_what_if_to_the_scenario_of_nrr_core(book, con):
+    at = run_page()
+    at.slider(key="whatif_churn").set_value(-50).run()
+    fc = forecast.forecast(con)
+    expected = forecast.scenario(fc.model, forecast.Levers(churn=-0.5))
+    assert tiles(at)["Forward NRR with these levers"] == formatting.percent(expected.nrr)
+    assert expected.nrr > expected.base_nrr
+
+
+def test_the_accounts_behind_the_forecast_download_with_every_account(book, con):
+    at = run_page()
+    assert "Download every account (CSV)" in [b.proto.label for b in at.get("download_button")]
+    rows = forecast.contributions(con)
+    assert len(rows) == int(metrics.movements(con).ending_accounts.iloc[-1])
+
+
+def test_the_review_form_records_a_forecast_call(book, con):
+    at = run_page({"view": "Review"}, page="pages/review_page.py")
+    at.text_input(key="reviewer_name").input("Ana").run()
+    account = next(s.key.split("@", 1)[1] for s in at.selectbox if str(s.key).startswith("d_call@"))
+    assert at.selectbox(key=field_key("call", account)).options == ["commit", "likely", "at risk", "lost"]
+    at.selectbox(key=field_key("call", account)).set_value("commit")
+    at.selectbox(key=field_key("department", account)).set_value("Sales")
+    next(b for b in at.button if b.label == "Record decision").click().run()
+    latest = DecisionStore(book.with_name("decisions.sqlite")).every()
+    assert latest.account_id.tolist() == [account] and latest.forecast_call.tolist() == ["commit"]
