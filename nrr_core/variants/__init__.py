@@ -1,0 +1,10 @@
+"""NRR by other definitions (metrics.md, "NRR by other definitions"): every
+variant per month (``compute``), the bridge from our headline to each with the
+accounts behind every step (``reconcile``), their words and who uses them
+(``catalogue``), and benchmark sets that name their source (``benchmarks``)."""
+from .catalogue import HEADLINE_DEFAULT, KEYS, VARIANTS, Variant, label, variant
+from .compute import table, trend, values
+from .reconcile import PATHS, STEPS, Reconciliation, reconcile
+
+__all__ = ["HEADLINE_DEFAULT", "KEYS", "PATHS", "STEPS", "VARIANTS", "Reconciliation", "Variant", "label",
+           "reconcile", "table", "trend", "values", "variant"]
