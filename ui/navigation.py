@@ -43,6 +43,8 @@ def pages() -> list[st.Page]:
                 url_path="retention"),
         st.Page("pages/accounts_page.py", title="Accounts", icon=":material/apartment:", url_path="accounts"),
         st.Page("pages/review_page.py", title="Account review", icon=":material/fact_check:", url_path="review"),
+        st.Page("pages/definitions_page.py", title="NRR definitions", icon=":material/compare_arrows:",
+                url_path="definitions"),
         st.Page("pages/methodology_page.py", title="Methodology", icon=":material/menu_book:",
                 url_path="methodology"),
         st.Page("pages/present_page.py", title="Present", icon=":material/co_present:", url_path="present"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nrr_core.definitions import DEFAULT_BENCHMARKS
+from nrr_core.variants import HEADLINE_DEFAULT, sets_from_config, variant
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,10 @@ class Settings:
     currency: str = "$"
     # Benchmarks quoted in docs/metrics.md (nrr_core's defaults); nrr.toml [benchmarks] overrides them.
     benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
+    # [display] headline: the NRR definition shown as the headline (a key of nrr_core.variants.KEYS).
+    headline: str = HEADLINE_DEFAULT
+    # Benchmark sets that name source, year, population and definition ([[benchmarks.sets]]).
+    benchmark_sets: tuple = field(default_factory=lambda: sets_from_config({}))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
 
@@ -43,10 +48,13 @@ def load_settings() -> Settings:
         domains = raw.get("auth", {}).get("allowed_domains", [])
         if domains:
             values["allowed_domains"] = tuple(str(d) for d in domains)
+        if "headline" in raw.get("display", {}):
+            values["headline"] = variant(str(raw["display"]["headline"])).key
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks
             values["benchmarks"] = {k: float(bench.get(k, v)) for k, v in base.items()}
+            values["benchmark_sets"] = sets_from_config(bench)
     if os.environ.get("NRR_DB"):
         values["db_path"] = Path(os.environ["NRR_DB"]).resolve()
     if os.environ.get("NRR_DECISIONS"):
