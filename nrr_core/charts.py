@@ -435,19 +435,21 @@ def benchmark_comparison_chart(frame: pd.DataFrame, title: str, source: str) -> 
     """Each group's NRR beside the benchmark median for its own contract size
     (``variants.compare_groups`` output); ``source`` names the set and year in
     the legend ("SaaS Capital 2023")."""
-    names = [_safe(v) for v in frame.value]
+    names = [f"{_safe(v)} · {_safe(b)}" for v, b in zip(frame.value, frame.band)]
     fig = go.Figure()
     fig.add_bar(y=names, x=frame.nrr, name="Our NRR", orientation="h", marker_color=COLORS["nrr"],
-                text=[percent(v) for v in frame.nrr], textposition="inside", insidetextanchor="end",
+                text=[percent(v) for v in frame.nrr], textposition="inside", insidetextanchor="start",
                 textfont={"color": "white"}, customdata=list(zip(frame.acv, frame.band)),
                 hovertemplate="%{y}<br>NRR %{x:.1%}<br>ARR per account %{customdata[0]:,.0f}"
                               "<br>band: %{customdata[1]}<extra></extra>")
-    fig.add_scatter(y=names, x=frame.benchmark_nrr, mode="markers+text", name=f"{_safe(source)} median NRR for "
-                    "the group's ACV", marker={"symbol": "diamond", "size": 16, "color": "#E07B39",
-                                               "line": {"color": "white", "width": 1}},
-                    text=[f"{_safe(b)}: {percent(v, 0)}" for b, v in zip(frame.band, frame.benchmark_nrr)],
-                    textposition="middle right", textfont={"size": 12, "color": "#444"},
+    fig.add_scatter(y=names, x=frame.benchmark_nrr, mode="markers", name=f"{_safe(source)} median NRR for the "
+                    "group's ACV band", marker={"symbol": "diamond", "size": 16, "color": "#E07B39",
+                                                "line": {"color": "white", "width": 1}},
                     hovertemplate="%{y}<br>" + _safe(source) + " median %{x:.0%}<extra></extra>")
+    fig.add_scatter(y=names, x=[max(a, b) + 0.03 for a, b in zip(frame.nrr, frame.benchmark_nrr.fillna(0))],
+                    mode="text", text=[f"median {percent(v, 0)}" for v in frame.benchmark_nrr],
+                    textposition="middle right", textfont={"size": 13, "color": "#B35A1F"}, showlegend=False,
+                    hoverinfo="skip")
     hi = max([1.25, *frame.nrr.dropna().tolist(), *frame.benchmark_nrr.dropna().tolist()])
     fig.update_xaxes(tickformat=".0%", range=[0, hi * 1.3], title=None)
     fig.update_yaxes(autorange="reversed", title=None)

@@ -33,11 +33,15 @@ def draw(ctx) -> None:
         "label": st.column_config.TextColumn("Definition", width="medium"),
         "value": view.percent_column("Value", help="At the selected month, selected accounts"),
         "points_vs_nrr": st.column_config.NumberColumn("vs our NRR (pts)", format="%+.2f",
-                                                       help="Percentage points above or below our headline NRR"),
-        "used_by": st.column_config.TextColumn("Who uses it", width="large"),
-        "formula": st.column_config.TextColumn("Formula in words", width="large"),
+                                                       help="Percentage points above or below our NRR"),
         "definition": st.column_config.TextColumn("Key", help="The key in nrr.toml and the command line"),
+        "used_by": st.column_config.TextColumn("Who uses it"),
+        "formula": st.column_config.TextColumn("Formula in words"),
     }, key="definitions_table", download=f"nrr-definitions-{month}")
+    with st.expander("Each definition in words, and who uses it", expanded=True):
+        st.markdown("\n".join(f"- **{view.plain(row.label)}** · {formatting.percent(row.value)}: "
+                               f"{view.plain(row.formula)} *Used by:* {view.plain(row.used_by)}"
+                               for row in table.itertuples()))
 
     trend = data.get(variants.trend, f, month)
     st.plotly_chart(charts.definitions_trend_chart(trend, "Every NRR definition by month, trailing 12 months",
@@ -68,8 +72,10 @@ def _bridge(f, month: str, table, cur: str) -> None:
         "points": st.column_config.NumberColumn("Points", format="%+.2f"),
         "value_after": view.percent_column("Running value"),
         "accounts": st.column_config.NumberColumn("Accounts behind it"),
-        "formula": st.column_config.TextColumn("Formula", width="large"),
     }, key="reconciliation_steps")
+    with st.expander("How each step is computed"):
+        st.markdown(f"{variants.NOTATION}\n\n" + "\n".join(
+            f"- **{view.plain(s.label)}** ({s.points:+.2f} pts): {view.plain(s.formula)}" for s in steps.itertuples()))
     rows = rec.accounts[rec.accounts.definition == key]
     step_labels = dict(zip(steps.step, steps.label))
     with_accounts = [s for s in steps.step if s in set(rows.step)]
@@ -84,7 +90,8 @@ def _bridge(f, month: str, table, cur: str) -> None:
                                                                  "the step"),
             "points": st.column_config.NumberColumn("Points", format="%+.3f"),
         }, key="reconciliation_accounts", height=300)
-    st.download_button("Download every step's accounts (CSV)", export.to_csv_bytes(rec.accounts),
+    # A callable: the CSV is made when the button is clicked, not on every rerun.
+    st.download_button("Download every step's accounts (CSV)", lambda: export.to_csv_bytes(rec.accounts),
                        file_name=f"nrr-reconciliation-{month}.csv", mime="text/csv", key="download_reconciliation",
                        on_click="ignore", icon=":material/download:", type="tertiary")
 

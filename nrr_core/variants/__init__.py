@@ -6,8 +6,8 @@ from .catalogue import HEADLINE_DEFAULT, KEYS, VARIANTS, Variant, label, variant
 from .benchmarks import BenchmarkSet, compare_groups, sets_from_config
 from .compute import table, trend, values
 from .headline import headline_figures, headline_trend
-from .reconcile import PATHS, STEPS, Reconciliation, reconcile
+from .reconcile import NOTATION, PATHS, STEPS, Reconciliation, reconcile
 
 __all__ = ["BenchmarkSet", "compare_groups", "headline_figures", "headline_trend", "sets_from_config",
-           "HEADLINE_DEFAULT", "KEYS", "PATHS", "STEPS", "VARIANTS", "Reconciliation", "Variant", "label",
+           "HEADLINE_DEFAULT", "KEYS", "NOTATION", "PATHS", "STEPS", "VARIANTS", "Reconciliation", "Variant", "label",
            "reconcile", "table", "trend", "values", "variant"]

@@ -35,6 +35,9 @@ from ..months import label, parse_month
 from . import compute
 from .catalogue import KEYS
 
+NOTATION = ("For month m: the base is the accounts active in m−12 and S their MRR then; mv(a, k) is account a's "
+            "expansion + cross-sell + contraction + churn in month k; start(k) is the MRR of the month before k; "
+            "MV(k) = Σ mv(a, k) over accounts; g(k) = MV(k) ÷ start(k); r(m) = 1 + g(m).")
 # step key -> (name, formula in words). The one home of the steps' words.
 STEPS = {
     "above_base": ("Growth above each base account's MRR a year ago",
