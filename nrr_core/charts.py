@@ -60,10 +60,13 @@ def empty_figure(message: str) -> go.Figure:
     return _layout(fig, "", height=200)
 
 
-def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gross revenue retention, trailing 12 months") -> go.Figure:
+def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gross revenue retention, trailing 12 months",
+                    nrr_name: str = "NRR") -> go.Figure:
     """NRR and GRR lines over time with benchmark bands.
 
     ``bands``: median_low, median_high (median SaaS NRR), top (top performers' NRR).
+    ``nrr_name`` names the NRR line: the headline definition in force
+    ("NRR (ARR bridge)"; ``variants.headline_trend`` supplies its figures).
     """
     fig = go.Figure()
     x = pd.to_datetime(trend.month)
@@ -78,8 +81,9 @@ def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gros
                     ((bands["top"] + top_edge) / 2, f"Benchmark:<br>top performers<br>above {percent(bands['top'], 0)}")):
         fig.add_annotation(text=text, xref="paper", x=1.01, xanchor="left", y=y, yref="y", showarrow=False,
                            align="left", font={"size": 12, "color": "#555"})
-    fig.add_scatter(x=x, y=trend.nrr, name="NRR", mode="lines+markers", line={"color": COLORS["nrr"], "width": 3},
-                    customdata=trend[["base_accounts"]], hovertemplate="%{x|%b %Y}<br>NRR %{y:.1%}"
+    fig.add_scatter(x=x, y=trend.nrr, name=_safe(nrr_name), mode="lines+markers",
+                    line={"color": COLORS["nrr"], "width": 3}, customdata=trend[["base_accounts"]],
+                    hovertemplate="%{x|%b %Y}<br>" + _safe(nrr_name) + " %{y:.1%}"
                     "<br>base: %{customdata[0]:,} accounts<extra></extra>")
     fig.add_scatter(x=x, y=trend.grr, name="GRR", mode="lines+markers",
                     line={"color": COLORS["grr"], "width": 2, "dash": "dot"},
@@ -328,7 +332,7 @@ def for_projector(fig: go.Figure, height: int = 720) -> go.Figure:
 
 
 def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, bands: dict,
-                    title: str, since: str = "a quarter ago") -> go.Figure:
+                    title: str, since: str = "a quarter ago", name: str = "Net revenue retention") -> go.Figure:
     """The all-hands headline: NRR as one large number with its change since
     ``nrr_prev`` (``since`` says when, e.g. "a year ago"), and the trend beside
     it (benchmark band and top line)."""
@@ -338,10 +342,10 @@ def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, ban
         number={"suffix": "%", "valueformat": ".1f", "font": {"size": 150, "color": COLORS["nrr"]}},
         delta={"reference": (nrr_prev or 0) * 100, "valueformat": ".1f", "suffix": f" pts vs {since}",
                "font": {"size": 36}},
-        title={"text": "Net revenue retention<br>trailing 12 months", "font": {"size": 30}},
+        title={"text": f"{_safe(name)}<br>trailing 12 months", "font": {"size": 30}},
         domain={"x": [0, 0.36], "y": [0.1, 0.9]}))
     x = pd.to_datetime(trend.month)
-    fig.add_scatter(x=x, y=trend.nrr, mode="lines+markers", name="NRR", line={"color": COLORS["nrr"]},
+    fig.add_scatter(x=x, y=trend.nrr, mode="lines+markers", name=_safe(name), line={"color": COLORS["nrr"]},
                     hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>")
     fig.add_shape(type="rect", xref="x domain", x0=0, x1=1, yref="y", y0=bands["median_low"],
                   y1=bands["median_high"], fillcolor="#9AA5B1", opacity=0.25, line_width=0)

@@ -36,8 +36,8 @@ def file_name(period) -> str:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
-                retro_frame, retro_summary: tuple) -> pack.BoardPack:
-    return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks),
+                retro_frame, retro_summary: tuple, headline: str = "nrr") -> pack.BoardPack:
+    return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
 
 
@@ -61,7 +61,7 @@ def pdf_maker(filters, period) -> Callable[[], bytes]:
         built = _board_pack(con, data_version, filters, period, settings.currency, benchmarks,
                             board.at_risk[[c for c in columns if c in board.at_risk.columns]],
                             board.expansion[[c for c in columns if c in board.expansion.columns]],
-                            frame, tuple(sorted(summary.items())))
+                            frame, tuple(sorted(summary.items())), settings.headline)
         return built.pdf
 
     return pdf

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .. import charts, metrics
+from .. import charts, metrics, variants
 from ..definitions import DEFAULT_BENCHMARKS
 from ..filters import Filters
 from ..metrics import BRIDGE_COLUMNS
@@ -17,7 +17,7 @@ from ..period import Period
 from .images import CHARTS, export_charts, for_print
 from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
 from .pdf import new_pdf
-from .reference_pages import definitions_page, reproduce_page
+from .reference_pages import definitions_page, reproduce_page, variants_page
 from .reproduce import DB_PLACEHOLDER, reproduce_commands
 from .review_pages import retrospective_page, review_page
 from .text import period_words, plain
@@ -34,7 +34,7 @@ class BoardPack:
 
 
 def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
-              reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+              headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
               retrospective: tuple[pd.DataFrame, dict] | None = None,
               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> BoardPack:
     """Build the board pack for ``filters`` over ``period`` (``Period.within``).
@@ -47,6 +47,8 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     printed, in the commands that reproduce the figures: a server leaves the
     neutral default so its own paths never reach the PDF. Raises NrrError for
     a window outside the data, a missing font or a missing browser.
+    ``headline``: the NRR definition the headline figures show and name (a
+    key of ``variants.KEYS``; the deployment's ``[display] headline``).
     """
     started = time.perf_counter()
     filters = filters or Filters()
@@ -59,13 +61,14 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
         sections += ["accounts at risk", "expansion opportunities"]
     if retrospective is not None:
         sections += ["churned and contracted accounts"]
-    sections += ["definitions", "how to reproduce every figure"]
+    sections += ["definitions", "NRR by other definitions", "how to reproduce every figure"]
     ctx = {
         "filters": filters, "period": period, "info": info, "currency": currency, "benchmarks": benchmarks,
         "generated": f"{(generated_at or datetime.now(timezone.utc)):%Y-%m-%d %H:%M %Z}".strip(),
         "contents": " · ".join(sections),
-        "head": metrics.headline(con, filters, to),
-        "trend": metrics.nrr_trend(con, filters, to),
+        "head": variants.headline_figures(con, filters, to, None, headline),
+        "trend": variants.headline_trend(con, filters, headline, to),
+        "definitions": variants.table(con, filters, to),
         "waterfall": metrics.waterfall(con, filters, period.from_month, to),
         "existing": metrics.bridge(con, filters, period.from_month, to, existing_only=True),
         "breakdown": metrics.breakdown(con, filters, "segment", to),
@@ -92,6 +95,7 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     if retrospective is not None:
         retrospective_page(pdf, ctx)
     definitions_page(pdf, ctx)
+    variants_page(pdf, ctx)
     reproduce_page(pdf, ctx)
     data = bytes(pdf.output())
     return BoardPack(data, pdf.page_no(), time.perf_counter() - started, chart_seconds)
@@ -102,7 +106,8 @@ def _print_figures(ctx: dict) -> dict:
     curves); a chart with nothing to show is left out."""
     figures = {}
     if ctx["head"]["nrr"] is not None and not ctx["trend"].empty:
-        figures["trend"] = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"]))
+        figures["trend"] = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"],
+                                                            nrr_name=ctx["head"]["label"]))
         figures["trend"].update_layout(margin_r=190)  # room for the benchmark labels in print type
     if ctx["waterfall"].mrr.abs().sum() > 0:
         figures["bridge"] = for_print(charts.waterfall_chart(ctx["waterfall"], "", ctx["currency"]))
@@ -116,9 +121,9 @@ def _print_figures(ctx: dict) -> dict:
 
 
 def build_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
-               reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+               headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                retrospective: tuple[pd.DataFrame, dict] | None = None,
                db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
     """The board pack as PDF bytes (see ``make_pack``)."""
-    return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
+    return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline, reviews=reviews,
                      retrospective=retrospective, db_path=db_path, generated_at=generated_at).pdf
