@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import math
 from collections import defaultdict
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -310,3 +311,90 @@ def test_every_definition_on_random_books_equals_the_oracle_and_its_bridge_adds_
         trend = variants.trend(con, filters)
         _assert_trend_matches(trend, oracle({k: v for k, v in mrr.items() if k[0] in keep}, keep, months))
         _assert_bridges_close(variants.reconcile(con, filters, trend.month.iloc[-1]))
+
+
+# --------------------------------------------------------------------------- benchmark sets
+
+def test_the_example_config_documents_exactly_the_built_in_sets():
+    import tomllib
+
+    from nrr_core.variants.benchmarks import SAAS_CAPITAL_2023, general_set
+
+    raw = tomllib.loads((Path(__file__).resolve().parent.parent / "nrr.toml.example").read_text(encoding="utf-8"))
+    assert variants.sets_from_config(raw["benchmarks"]) == (general_set(), SAAS_CAPITAL_2023)
+    assert variants.sets_from_config({}) == (general_set(), SAAS_CAPITAL_2023)
+    assert [(b.acv_words(), b.nrr_low, b.grr_low, b.grr_high) for b in SAAS_CAPITAL_2023.bands] == [
+        ("below $12k", 1.00, 0.90, 0.93), ("$12k–$25k", 1.02, 0.90, 0.93), ("$25k–$50k", 1.03, 0.90, 0.93),
+        ("$50k–$100k", 1.05, 0.90, 0.93), ("$100k–$250k", 1.07, 0.90, 0.93), ("above $250k", 1.10, 0.90, 0.93)]
+
+
+def test_the_old_median_and_top_keys_still_set_the_general_figures():
+    general, saas = variants.sets_from_config({"median_low": 0.8, "median_high": 0.85, "top": 1.3})
+    assert (general.bands[0].nrr_low, general.bands[0].nrr_high, general.bands[0].top) == (0.8, 0.85, 1.3)
+    assert general.words() == ("General SaaS figures (figures quoted in the project's metric definitions; SaaS "
+                               "companies in general; compare with NRR): any ACV: median NRR 80%–85%, top "
+                               "performers above 130%.")
+    assert saas.name == "SaaS Capital 2023"
+
+
+@pytest.mark.parametrize("entry, words", [
+    ({"name": "X", "definition": "lazy", "bands": [{"nrr_low": 1.0}]}, "unknown NRR definition 'lazy'"),
+    ({"definition": "nrr", "bands": [{"nrr_low": 1.0}]}, "[[benchmarks.sets]] number 1: 'name'"),
+    ({"name": "X", "bands": []}, "no [[benchmarks.sets.bands]]"),
+    ({"name": "X", "bands": [{"nrr": 1.0}]}, "number 1: Band.__init__() got an unexpected keyword argument 'nrr'"),
+])
+def test_a_bad_benchmark_set_is_one_clear_error(entry, words):
+    from nrr_core import NrrError
+
+    with pytest.raises(NrrError) as caught:
+        variants.sets_from_config({"sets": [entry]})
+    assert words in str(caught.value)
+
+
+def test_each_segment_is_compared_with_the_band_for_its_own_contract_size(hand):
+    from nrr_core.variants.benchmarks import Band, BenchmarkSet
+
+    # 2025-01: SMB is A 120 + B 50 = ARR 2,040 over 2 accounts (ACV 1,020), NRR 170/200;
+    # Enterprise is C 150 + D 150 + E 40 = ARR 4,080 over 3 accounts (ACV 1,360), NRR 150/200 (base C only).
+    bench = BenchmarkSet("t", "Test 2024", "test", 2024, "test companies", "nrr",
+                         (Band(0, 1200, 1.0, 1.0, 0.9, 0.93), Band(1200, None, 1.08, 1.12)))
+    got = variants.compare_groups(hand, None, "segment", "2025-01", bench)
+    assert got.value.tolist() == ["Enterprise", "SMB"]
+    assert got.acv.tolist() == [1360.0, 1020.0]
+    assert got.band.tolist() == ["above $1k", "below $1k"]
+    assert got.benchmark_nrr.tolist() == pytest.approx([1.10, 1.00], abs=1e-12)
+    assert got.points_vs_benchmark.tolist() == pytest.approx([-35.0, -15.0], abs=1e-9)
+    assert got.benchmark_grr_low.isna().tolist() == [True, False]
+
+
+# --------------------------------------------------------------------------- the headline setting
+
+def test_the_headline_setting_reads_a_definition_key_and_refuses_anything_else(tmp_path, monkeypatch):
+    from nrr_core import NrrError
+    from ui.settings import load_settings
+
+    config = tmp_path / "nrr.toml"
+    monkeypatch.setenv("NRR_CONFIG", str(config))
+    assert load_settings().headline == "nrr"  # no file: ours
+    config.write_text('[display]\nheadline = "nrr_arr_bridge"\n', encoding="utf-8")
+    assert load_settings().headline == "nrr_arr_bridge"
+    config.write_text('[display]\nheadline = "lazy"\n', encoding="utf-8")
+    with pytest.raises(NrrError, match="unknown NRR definition 'lazy'"):
+        load_settings()
+
+
+def test_the_headline_figures_are_ours_by_default_and_the_chosen_definition_otherwise(hand):
+    from nrr_core import metrics
+
+    ours = variants.headline_figures(hand, None, "2025-01", "2024-12")
+    assert {k: v for k, v in ours.items() if k not in ("label", "definition")} == metrics.headline(
+        hand, None, "2025-01", "2024-12")
+    assert (ours["label"], ours["definition"]) == ("NRR", "nrr")
+    bridge = variants.headline_figures(hand, None, "2025-01", "2024-12", "nrr_arr_bridge")
+    assert (bridge["label"], bridge["nrr"], bridge["grr"]) == ("NRR (ARR bridge)", 0.825, 0.75)
+    # 2024-12 over 2023-12 (430): moves of all accounts Jan..Dec 2024: E churns -30 in January, then
+    # B -100, E +10, C -50, D +40.
+    assert bridge["nrr_prev"] == pytest.approx((430 - 30 - 100 + 10 - 50 + 40) / 430, abs=1e-12)
+    trend = variants.headline_trend(hand, None, "nrr_arr_bridge")
+    assert trend.nrr.tolist() == pytest.approx([300 / 430, 0.825], abs=1e-12)
+    assert variants.headline_trend(hand, None).equals(metrics.nrr_trend(hand, None))
