@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from nrr_core import Filters, db, formatting, metrics, variants
 from nrr_core.cli import write_demo
 
+from .test_app_pages import values as plotly_values
+
 DEFINITIONS = "pages/definitions_page.py"
 
 
@@ -71,3 +73,45 @@ def test_the_definitions_page_shows_every_definition_as_nrr_core_computes_it(boo
 def test_the_definitions_page_says_so_when_the_month_has_no_base(book, con):
     at = run_app(DEFINITIONS, {"as_of": metrics.book_info(con).first_month})
     assert at.info and "No definition has a figure" in at.info[0].value
+
+
+@pytest.fixture
+def bridge_headline(book, tmp_path, monkeypatch):
+    """A deployment whose nrr.toml makes the ARR bridge its headline."""
+    config = tmp_path / "nrr.toml"
+    config.write_text('[display]\nheadline = "nrr_arr_bridge"\n', encoding="utf-8")
+    monkeypatch.setenv("NRR_CONFIG", str(config))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    monkeypatch.undo()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_with_the_arr_bridge_as_headline_the_overview_tile_and_chart_name_and_show_it(bridge_headline, con):
+    at = run_app()
+    info = metrics.book_info(con)
+    value = variants.values(con, Filters(), info.as_of_month)["nrr_arr_bridge"]
+    tile = next(m for m in at.metric if "NRR" in m.label)
+    assert (tile.label, tile.value) == ("NRR (ARR bridge) (trailing 12 months)", formatting.percent(value))
+    trend = figures(at)["nrr_trend"]
+    assert trend["data"][0]["name"] == "NRR (ARR bridge)"
+    assert plotly_values(trend["data"][0]["y"])[-1] == pytest.approx(value, abs=1e-12)
+
+
+def test_with_the_arr_bridge_as_headline_the_slide_and_the_methodology_page_name_it(bridge_headline, con):
+    at = run_app("pages/present_page.py")
+    title = figures(at)["present_headline"]["layout"]["title"]["text"]
+    value = variants.values(con, Filters(), metrics.book_info(con).as_of_month)["nrr_arr_bridge"]
+    assert title.startswith(f"NRR (ARR bridge) {formatting.percent(value)} · GRR")
+    at = run_app("pages/methodology_page.py")
+    assert any("Headline definition in force: NRR (ARR bridge)" in m.value for m in at.markdown)
+
+
+def test_by_default_the_overview_tile_keeps_its_name_and_our_figure(book, con):
+    at = run_app()
+    head = metrics.headline(con, Filters(), metrics.book_info(con).as_of_month)
+    tile = next(m for m in at.metric if "NRR" in m.label)
+    assert (tile.label, tile.value) == ("NRR (trailing 12 months)", formatting.percent(head["nrr"]))
+    assert figures(at)["nrr_trend"]["data"][0]["name"] == "NRR"
