@@ -409,7 +409,10 @@ def reconciliation_chart(steps: pd.DataFrame, start: float, start_label: str, en
                          title: str) -> go.Figure:
     """From our NRR to another definition as floating bars in percentage points
     (``steps``: one definition's rows of ``variants.reconcile(...).steps``)."""
-    labels = [start_label, *(_safe(s) for s in steps.label), end_label]
+    import textwrap
+
+    # Step names on two or three short lines, so neighbouring names never run together.
+    labels = ["<br>".join(textwrap.wrap(_safe(s), 16)) for s in (start_label, *steps.label, end_label)]
     running, bases, heights, colors, texts = start * 100, [0.0], [start * 100], [COLORS["nrr"]], [f"{start:.1%}"]
     for points in steps.points:
         bases.append(running if points >= 0 else running + points)

@@ -98,7 +98,14 @@ def _bridge(f, month: str, table, cur: str) -> None:
 
 def _benchmarks(f, month: str, sets, cur: str) -> None:
     st.subheader("Benchmarks, by source and contract size")
-    st.markdown("\n".join(f"- {view.plain(s.words())}" for s in sets))
+    for s in sets:
+        st.markdown(f"**{view.plain(s.name)}** · {view.plain(s.source_words())}")
+        view.table(s.band_table(), {
+            "acv_band": st.column_config.TextColumn("ACV (ARR per account)"),
+            "median_nrr": st.column_config.TextColumn("Median NRR"),
+            "median_grr": st.column_config.TextColumn("Median GRR"),
+            "top": st.column_config.TextColumn("Top performers"),
+        }, key=f"bands_{s.key}")
     sized = [s for s in sets if len(s.bands) > 1]
     if not sized:
         return

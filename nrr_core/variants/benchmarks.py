@@ -79,6 +79,19 @@ class BenchmarkSet:
     def band_for(self, acv: float) -> Band | None:
         return next((b for b in self.bands if b.contains(acv)), None)
 
+    def source_words(self) -> str:
+        """Who published it, when, about whom, and which definition it compares with."""
+        year = f", {self.year}" if self.year else ""
+        return f"{self.source}{year}; {self.population}; compare with {variant(self.definition).label}"
+
+    def band_table(self) -> pd.DataFrame:
+        """One row per band: acv_band (in words), median_nrr (text, a range
+        where the source gives one), median_grr (text), top (text)."""
+        return pd.DataFrame({"acv_band": [b.acv_words() for b in self.bands],
+                             "median_nrr": [_range(b.nrr_low, b.nrr_high) for b in self.bands],
+                             "median_grr": [_range(b.grr_low, b.grr_high) for b in self.bands],
+                             "top": ["–" if b.top is None else f"above {percent(b.top, 0)}" for b in self.bands]})
+
     def words(self) -> str:
         """One sentence: the set's figures, source, population and definition."""
         figures = "; ".join(
