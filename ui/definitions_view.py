@@ -61,7 +61,7 @@ def _bridge(f, month: str, table, cur: str) -> None:
     labels = dict(zip(table.definition, table.label))
     key = st.segmented_control("Reconcile to", shown, default=DEFAULT_BRIDGE if DEFAULT_BRIDGE in shown else shown[0],
                                format_func=labels.get, key="reconcile_to", required=True)
-    steps = rec.steps[rec.steps.definition == key]
+    steps = rec.steps_to(key)
     target = rec.values[key]
     st.plotly_chart(charts.reconciliation_chart(
         steps, rec.values["nrr"], "NRR", labels[key],
@@ -76,13 +76,13 @@ def _bridge(f, month: str, table, cur: str) -> None:
     with st.expander("How each step is computed"):
         st.markdown(f"{variants.NOTATION}\n\n" + "\n".join(
             f"- **{view.plain(s.label)}** ({s.points:+.2f} pts): {view.plain(s.formula)}" for s in steps.itertuples()))
-    rows = rec.accounts[rec.accounts.definition == key]
+    rows = rec.accounts_behind(key)
     step_labels = dict(zip(steps.step, steps.label))
     with_accounts = [s for s in steps.step if s in set(rows.step)]
     if with_accounts:
         step = st.selectbox("Accounts behind the step", with_accounts, format_func=step_labels.get,
                             key="reconciliation_step")
-        view.table(rows[rows.step == step], {
+        view.table(rec.accounts_behind(key, step), {
             "account_id": st.column_config.TextColumn("Account"),
             "name": st.column_config.TextColumn("Name"),
             "segment": st.column_config.TextColumn("Segment"),

@@ -37,7 +37,8 @@ def headline_figures(con, filters: Filters | None, month: str, compare_month: st
     and ``label`` (its name) and ``definition`` (the key) added."""
     out = metrics.headline(con, filters, month, compare_month)
     if key != HEADLINE_DEFAULT:
+        by_month = compute.trend(con, filters, month).set_index("month")[key]
         for suffix, m in (("", month), ("_prev", out["compare_month"])):
-            found = compute.values(con, filters, m) if out.get("arr" + suffix) is not None else {key: None}
-            out["nrr" + suffix] = found[key]
+            value = float(by_month.get(m, math.nan))
+            out["nrr" + suffix] = None if math.isnan(value) else value
     return {**out, "label": label(key), "definition": key}

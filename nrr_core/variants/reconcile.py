@@ -101,6 +101,17 @@ class Reconciliation:
     steps: pd.DataFrame
     accounts: pd.DataFrame
 
+    def steps_to(self, key: str) -> pd.DataFrame:
+        """The steps from our NRR to definition ``key``, in order."""
+        return self.steps[self.steps.definition == key].reset_index(drop=True)
+
+    def accounts_behind(self, key: str, step: str | None = None) -> pd.DataFrame:
+        """The account rows behind definition ``key``'s steps (or one ``step``), largest share first."""
+        picked = self.accounts.definition == key
+        if step is not None:
+            picked &= self.accounts.step == step
+        return self.accounts[picked].reset_index(drop=True)
+
 
 def _empty(month: str, values: dict) -> Reconciliation:
     return Reconciliation(month, values, pd.DataFrame(columns=STEP_COLUMNS), pd.DataFrame(columns=ACCOUNT_COLUMNS))
