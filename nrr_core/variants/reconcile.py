@@ -133,7 +133,6 @@ def reconcile(con, filters: Filters | None, month: str) -> Reconciliation:
     kept_month = {k: float(moves.loc[k, list(compute.KEPT_MOVES)].sum()) for k in window}
     rows["mv"] = rows[list(compute.KEPT_MOVES)].sum(axis=1)
     month_of = {i: label(i) for i in range(m - compute.MONTHS, m + 1)}
-    rows["month"] = rows.month_idx.map(month_of)
     info = rows.groupby("account_id", sort=True).agg(name=("name", "first"), segment=("segment", "first"),
                                                      start_idx=("start_idx", "first"))
     at = lambda idx: rows[rows.month_idx == idx].set_index("account_id").mrr.reindex(info.index, fill_value=0.0)
@@ -145,7 +144,8 @@ def reconcile(con, filters: Filters | None, month: str) -> Reconciliation:
     mv_earlier = mv_year - mv_last
     react = per_account(in_w, "reactivation")
     s = float(base[base > 0].sum())
-    weighted = in_w.assign(w=in_w.mv * [1 / start[k] - 1 / s if start[k] > 0 else math.nan for k in in_w.month])
+    weight = {idx: (1 / start[k] - 1 / s if start[k] > 0 else math.nan) for idx, k in month_of.items() if k in start}
+    weighted = in_w.assign(w=in_w.mv * in_w.month_idx.map(weight))
     in_base = base > 0
     outside = ~in_base
     won_back = outside & (info.start_idx < m - compute.MONTHS)
