@@ -60,10 +60,13 @@ def empty_figure(message: str) -> go.Figure:
     return _layout(fig, "", height=200)
 
 
-def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gross revenue retention, trailing 12 months") -> go.Figure:
+def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gross revenue retention, trailing 12 months",
+                    nrr_name: str = "NRR") -> go.Figure:
     """NRR and GRR lines over time with benchmark bands.
 
     ``bands``: median_low, median_high (median SaaS NRR), top (top performers' NRR).
+    ``nrr_name`` names the NRR line: the headline definition in force
+    ("NRR (ARR bridge)"; ``variants.headline_trend`` supplies its figures).
     """
     fig = go.Figure()
     x = pd.to_datetime(trend.month)
@@ -78,8 +81,9 @@ def nrr_trend_chart(trend: pd.DataFrame, bands: dict, title: str = "Net and gros
                     ((bands["top"] + top_edge) / 2, f"Benchmark:<br>top performers<br>above {percent(bands['top'], 0)}")):
         fig.add_annotation(text=text, xref="paper", x=1.01, xanchor="left", y=y, yref="y", showarrow=False,
                            align="left", font={"size": 12, "color": "#555"})
-    fig.add_scatter(x=x, y=trend.nrr, name="NRR", mode="lines+markers", line={"color": COLORS["nrr"], "width": 3},
-                    customdata=trend[["base_accounts"]], hovertemplate="%{x|%b %Y}<br>NRR %{y:.1%}"
+    fig.add_scatter(x=x, y=trend.nrr, name=_safe(nrr_name), mode="lines+markers",
+                    line={"color": COLORS["nrr"], "width": 3}, customdata=trend[["base_accounts"]],
+                    hovertemplate="%{x|%b %Y}<br>" + _safe(nrr_name) + " %{y:.1%}"
                     "<br>base: %{customdata[0]:,} accounts<extra></extra>")
     fig.add_scatter(x=x, y=trend.grr, name="GRR", mode="lines+markers",
                     line={"color": COLORS["grr"], "width": 2, "dash": "dot"},
@@ -328,7 +332,7 @@ def for_projector(fig: go.Figure, height: int = 720) -> go.Figure:
 
 
 def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, bands: dict,
-                    title: str, since: str = "a quarter ago") -> go.Figure:
+                    title: str, since: str = "a quarter ago", name: str = "Net revenue retention") -> go.Figure:
     """The all-hands headline: NRR as one large number with its change since
     ``nrr_prev`` (``since`` says when, e.g. "a year ago"), and the trend beside
     it (benchmark band and top line)."""
@@ -338,10 +342,10 @@ def headline_figure(trend: pd.DataFrame, nrr: float, nrr_prev: float | None, ban
         number={"suffix": "%", "valueformat": ".1f", "font": {"size": 150, "color": COLORS["nrr"]}},
         delta={"reference": (nrr_prev or 0) * 100, "valueformat": ".1f", "suffix": f" pts vs {since}",
                "font": {"size": 36}},
-        title={"text": "Net revenue retention<br>trailing 12 months", "font": {"size": 30}},
+        title={"text": f"{_safe(name)}<br>trailing 12 months", "font": {"size": 30}},
         domain={"x": [0, 0.36], "y": [0.1, 0.9]}))
     x = pd.to_datetime(trend.month)
-    fig.add_scatter(x=x, y=trend.nrr, mode="lines+markers", name="NRR", line={"color": COLORS["nrr"]},
+    fig.add_scatter(x=x, y=trend.nrr, mode="lines+markers", name=_safe(name), line={"color": COLORS["nrr"]},
                     hovertemplate="%{x|%b %Y}: %{y:.1%}<extra></extra>")
     fig.add_shape(type="rect", xref="x domain", x0=0, x1=1, yref="y", y0=bands["median_low"],
                   y1=bands["median_high"], fillcolor="#9AA5B1", opacity=0.25, line_width=0)
@@ -376,3 +380,84 @@ def wins_chart(frame: pd.DataFrame, title: str, symbol: str = "$") -> go.Figure:
                      title="ARR added")
     fig.update_yaxes(autorange="reversed", title=None)
     return for_projector(_layout(fig, title, barmode="stack"))
+
+
+def definitions_trend_chart(trend: pd.DataFrame, title: str, headline: str = "nrr") -> go.Figure:
+    """Every NRR definition per month, one labelled line each (``variants.trend``
+    output); the headline in force drawn thickest. GRR dotted, the annualised
+    one-month figure dashed (it swings far more than the others)."""
+    from .variants import VARIANTS
+
+    fig = go.Figure()
+    x = pd.to_datetime(trend.month)
+    for i, v in enumerate(VARIANTS):
+        dash = "dot" if v.key == "grr" else "dash" if v.key.endswith("annualised") else "solid"
+        color = COLORS["nrr"] if v.key == "nrr" else COLORS["grr"] if v.key == "grr" else SERIES[i % len(SERIES)]
+        fig.add_scatter(x=x, y=trend[v.key], name=_safe(v.label), mode="lines",
+                        line={"color": color, "width": 4 if v.key == headline else 2, "dash": dash},
+                        hovertemplate=f"%{{x|%b %Y}}<br>{_safe(v.label)}: %{{y:.1%}}<extra></extra>")
+    fig.add_hline(y=1.0, line_dash="dash", line_color="#888")
+    fig.update_yaxes(tickformat=".0%", title=None)
+    fig.update_xaxes(title=None, tickformat="%b %Y")
+    fig = _layout(fig, title, height=460)
+    fig.update_layout(legend={"orientation": "v", "y": 0.5, "yanchor": "middle", "x": 1.02, "xanchor": "left"},
+                      margin={"r": 10})
+    return fig
+
+
+def reconciliation_chart(steps: pd.DataFrame, start: float, start_label: str, end_label: str,
+                         title: str) -> go.Figure:
+    """From our NRR to another definition as floating bars in percentage points
+    (``steps``: one definition's rows of ``variants.reconcile(...).steps``)."""
+    import textwrap
+
+    # Step names on two or three short lines, so neighbouring names never run together.
+    labels = ["<br>".join(textwrap.wrap(_safe(s), 16)) for s in (start_label, *steps.label, end_label)]
+    running, bases, heights, colors, texts = start * 100, [0.0], [start * 100], [COLORS["nrr"]], [f"{start:.1%}"]
+    for points in steps.points:
+        bases.append(running if points >= 0 else running + points)
+        heights.append(abs(points))
+        colors.append(COLORS["expansion"] if points >= 0 else COLORS["churn"])
+        texts.append(f"{points:+.2f} pts")
+        running += points
+    bases.append(0.0)
+    heights.append(running)
+    colors.append(COLORS["total"])
+    texts.append(f"{running / 100:.1%}")
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=bases, marker_color="rgba(0,0,0,0)", hoverinfo="skip", showlegend=False)
+    fig.add_bar(x=labels, y=heights, marker_color=colors, text=texts, textposition="outside", showlegend=False,
+                cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>")
+    levels = [b for b in bases[1:-1]] + [heights[0], heights[-1]]
+    low, top = min(levels), max(b + h for b, h in zip(bases, heights))
+    floor = max(0.0, low - 0.6 * max(top - low, 2.0))
+    fig.update_yaxes(ticksuffix="%", range=[floor, top + 0.15 * (top - floor)], title="% of base MRR")
+    fig.add_annotation(text=f"Broken axis: starts at {floor:.0f}%, not 0", xref="paper", yref="paper", x=1, y=1.0,
+                       xanchor="right", yanchor="bottom", showarrow=False, font={"size": 13, "color": "#444"})
+    fig.update_xaxes(tickangle=0, automargin=True)
+    return _layout(fig, title, barmode="stack", height=420)
+
+
+def benchmark_comparison_chart(frame: pd.DataFrame, title: str, source: str) -> go.Figure:
+    """Each group's NRR beside the benchmark median for its own contract size
+    (``variants.compare_groups`` output); ``source`` names the set and year in
+    the legend ("SaaS Capital 2023")."""
+    names = [f"{_safe(v)} · {_safe(b)}" for v, b in zip(frame.value, frame.band)]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=frame.nrr, name="Our NRR", orientation="h", marker_color=COLORS["nrr"],
+                text=[percent(v) for v in frame.nrr], textposition="inside", insidetextanchor="start",
+                textfont={"color": "white"}, customdata=list(zip(frame.acv, frame.band)),
+                hovertemplate="%{y}<br>NRR %{x:.1%}<br>ARR per account %{customdata[0]:,.0f}"
+                              "<br>band: %{customdata[1]}<extra></extra>")
+    fig.add_scatter(y=names, x=frame.benchmark_nrr, mode="markers", name=f"{_safe(source)} median NRR for the "
+                    "group's ACV band", marker={"symbol": "diamond", "size": 16, "color": "#E07B39",
+                                                "line": {"color": "white", "width": 1}},
+                    hovertemplate="%{y}<br>" + _safe(source) + " median %{x:.0%}<extra></extra>")
+    fig.add_scatter(y=names, x=[max(a, b) + 0.03 for a, b in zip(frame.nrr, frame.benchmark_nrr.fillna(0))],
+                    mode="text", text=[f"median {percent(v, 0)}" for v in frame.benchmark_nrr],
+                    textposition="middle right", textfont={"size": 13, "color": "#B35A1F"}, showlegend=False,
+                    hoverinfo="skip")
+    hi = max([1.25, *frame.nrr.dropna().tolist(), *frame.benchmark_nrr.dropna().tolist()])
+    fig.update_xaxes(tickformat=".0%", range=[0, hi * 1.3], title=None)
+    fig.update_yaxes(autorange="reversed", title=None)
+    return _layout(fig, title, height=max(260, 110 + 60 * len(frame)))

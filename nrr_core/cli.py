@@ -28,6 +28,7 @@ REPORT_COLUMNS = {
     "cohorts": ["cohort", "months_since_start", "eligible_accounts", "accounts_active", "starting_mrr", "mrr",
                 "revenue_retention", "logo_retention"],
     "breakdown": ["value", "arr", "active_accounts", "nrr", "grr", "logo_retention", "base_accounts"],
+    "definitions": ["definition", "value", "label", "points_vs_nrr"],
 }
 # The account review's reports (the Account review page's lists and back-test).
 REVIEW_COLUMNS = {
@@ -133,6 +134,7 @@ REPORT_HELP = {
     "waterfall": "MRR bridge for a window",
     "cohorts": "retention curves",
     "breakdown": "NRR, GRR and ARR by an attribute at a month",
+    "definitions": "NRR by every definition of metrics.md side by side at a month",
     "board": "the account review board: at-risk and expansion accounts with scores",
     "backtest": "how well the risk score ranked accounts in past months",
     "retrospective": "churned and contracted accounts in a window, and who flagged them",
@@ -221,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="quarter|month|segment|region|industry|csm_owner (default %(default)s)")
         if name == "breakdown":
             k.add_argument("--by", default="segment", help="segment|region|industry|csm_owner")
-        if name in ("breakdown", "board", "backtest", "journey", "drivers"):
+        if name in ("breakdown", "board", "backtest", "journey", "drivers", "definitions"):
             k.add_argument("--month", help="YYYY-MM (default: the as-of month)")
         if name in ("board", "retrospective", "scorecard", "churn-reasons", "forecast", "forecast-backtest"):
             _add_decisions(k)
@@ -353,6 +355,12 @@ def run(argv=None) -> int:
             month = args.month or metrics.book_info(con).as_of_month
             metrics.window(con, month, month)
             frame = metrics.breakdown(con, filters, args.by, month)
+        elif kind == "definitions":
+            from . import variants
+            month = args.month or metrics.book_info(con).as_of_month
+            metrics.window(con, month, month)
+            frame = variants.table(con, filters, month)
+            frame["value"] = frame["value"].map(format_ratio)  # a fraction; empty where no base
         elif kind == "scorecard":
             return steering_cli.report_scorecard(con, filters, args, _decision_store(args))
         elif kind in ("journey", "drivers", "churn-reasons"):

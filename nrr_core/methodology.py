@@ -16,6 +16,7 @@ METRIC_SQL = {
     "retention": ["load/build_book:retention_base", "load/build_book:combo_retention", "metrics/retention"],
     "waterfall": ["metrics/waterfall", "metrics/nrr_bridge"],
     "cohorts": ["load/build_book:combo_start", "load/build_book:combo_cohort", "metrics/cohorts"],
+    "definitions": ["variants/base_reactivation", "variants/window_accounts"],
     "filters": ["load/build_book:selected_combos"],
     "scores": ["load/review_tables:account_health", "load/review_tables:account_scores",
                "load/review_tables:score_outcomes", "review/score_backtest"],

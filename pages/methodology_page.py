@@ -6,7 +6,7 @@ require_frame()  # stops here unless app.py's frame runs this page
 
 import streamlit as st
 
-from nrr_core import definitions, formatting, methodology, review
+from nrr_core import definitions, formatting, methodology, review, variants
 from nrr_core.metrics import MOVEMENT_LABELS
 from ui import data, view
 from ui.frame import context, page_header
@@ -32,6 +32,11 @@ st.subheader("Retention: NRR, GRR and logo retention")
 st.markdown("\n".join([definitions.BASE, "", *(f"- **{name}**: {words}" for name, words in definitions.RETENTION),
                         "", definitions.NO_HISTORY]))
 st.markdown(f"**Waterfall for a window.** {definitions.WINDOW}\n\n**Retention curves.** {definitions.CURVES}")
+headline = data.settings().headline
+st.markdown(f"**Headline definition in force: {variants.label(headline)}** (`[display] headline = \"{headline}\"` "
+            f"in nrr.toml). {variants.variant(headline).formula} Every tile, chart and export that shows the "
+            "headline names it. The *NRR definitions* page sets every other definition beside ours, with a bridge "
+            "from one to the other; the command line's `report retention` is always ours.")
 
 st.subheader(f"Worked example · {p.describe()}")
 example = data.get(methodology.worked_example, f, p.from_month, p.to_month)
@@ -61,8 +66,10 @@ st.markdown(f"""
 The bands on the NRR chart are reference figures quoted in our metric definitions, not our data:
 median SaaS NRR around **{formatting.percent(b['median_low'], 0)}–{formatting.percent(b['median_high'], 0)}**,
 top performers above **{formatting.percent(b['top'], 0)}**; a business above about 120% NRR grows from
-its existing customers alone. This deployment's values come from `nrr.toml` (`[benchmarks]`).
+its existing customers alone. This deployment's values come from `nrr.toml` (`[benchmarks]`). Benchmark sets with their source, year,
+population and definition, compared with each segment's own contract size, are on the *NRR definitions* page:
 """)
+st.markdown("\n".join(f"- {view.plain(s.words())}" for s in data.settings().benchmark_sets))
 
 st.subheader("Account review scores")
 card = data.get(review.calibrate, p.to_month).scorecard
@@ -93,6 +100,7 @@ st.caption("Values are always bound as $parameters, never written into the SQL. 
            "pre-computed rows per combination of account attributes, which a filter always selects whole.")
 titles = {"movements": "Movements (the monthly bridge)", "retention": "NRR, GRR and logo retention",
           "waterfall": "Waterfall and NRR bridge for a window", "cohorts": "Retention curves (cohorts)",
+          "definitions": "NRR by other definitions (with metrics/movements and metrics/retention)",
           "filters": "Which accounts a filter selects",
           "scores": "Account review scores and their back-test"}
 for metric, title in titles.items():

@@ -6,7 +6,7 @@ require_frame()  # stops here unless app.py's frame runs this page
 
 import streamlit as st
 
-from nrr_core import charts, formatting, metrics, pack
+from nrr_core import charts, formatting, metrics, pack, variants
 from nrr_core.filters import ATTRIBUTE_LABELS, ATTRIBUTES
 from ui import board_pack, data, view
 from ui.frame import context, page_header
@@ -17,7 +17,8 @@ page_header("NRR overview", ctx)
 f, p, cur = ctx.filters, ctx.period, ctx.currency
 as_of = p.to_month
 
-head = data.get(metrics.headline, f, as_of, p.comparison_month())
+headline = data.settings().headline  # the NRR definition shown as the headline ([display] headline)
+head = data.get(variants.headline_figures, f, as_of, p.comparison_month(), headline)
 if not head["accounts"] and head["nrr"] is None:
     view.nothing("No accounts match these filters at this month. Clear a filter or pick another month.")
     st.stop()
@@ -40,9 +41,10 @@ since = p.comparison_words()
 compared = f" The change is since {view.month_name(head['compare_month'])}, the month before the selected window."
 view.tile(tiles[0], "ARR", head["arr"], head["arr_prev"], "money", "Annual recurring revenue: 12 × MRR at the "
           "as-of month, selected accounts." + compared, cur, since)
-view.tile(tiles[1], "NRR (trailing 12 months)", head["nrr"], head["nrr_prev"], "ratio",
-          "Net revenue retention: this month's MRR of the accounts active 12 months ago, divided by their MRR "
-          "then. Expansion, cross-sell, contraction and churn count; new logos do not." + compared, cur, since)
+view.tile(tiles[1], f"{head['label']} (trailing 12 months)", head["nrr"], head["nrr_prev"], "ratio",
+          ("Net revenue retention: this month's MRR of the accounts active 12 months ago, divided by their MRR "
+           "then. Expansion, cross-sell, contraction and churn count; new logos do not." if headline == "nrr" else
+           variants.variant(headline).formula) + compared, cur, since)
 view.tile(tiles[2], "GRR (trailing 12 months)", head["grr"], head["grr_prev"], "ratio",
           "Gross revenue retention: like NRR but each account capped at its MRR 12 months ago, so only losses "
           "count. Never above 100%." + compared, cur, since)
@@ -52,12 +54,12 @@ overlay.tile_targets(tiles[1:], head, ctx)
 if head["nrr"] is None:
     st.caption("No 12-month figure at this month: the data has less than a year of history before it.")
 
-trend = data.get(metrics.nrr_trend, f, as_of)
+trend = data.get(variants.headline_trend, f, headline, as_of)
 if trend.empty:
     view.nothing("Retention needs twelve months of history before a month; there is none yet for this selection.")
 else:
-    st.plotly_chart(overlay.trend_target(charts.nrr_trend_chart(trend, ctx.benchmarks), ctx, list(trend.month)),
-                    key="nrr_trend", width="stretch")
+    st.plotly_chart(overlay.trend_target(charts.nrr_trend_chart(trend, ctx.benchmarks, nrr_name=head["label"]), ctx,
+                                         list(trend.month)), key="nrr_trend", width="stretch")
     st.caption("Benchmark bands are reference figures quoted in our metric definitions (median SaaS NRR, top "
                "performers), not our data; a deployment can change them in nrr.toml.")
 

@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from nrr_core import charts, formatting, metrics
+from nrr_core import charts, formatting, metrics, variants
 from nrr_core.filters import ATTRIBUTE_LABELS
 from ui import data, view
 from ui.frame import context
@@ -80,15 +80,18 @@ def heading(title: str) -> None:
 
 def headline():
     heading(SLIDES[0])
-    head = data.get(metrics.headline, f, p.to_month, p.comparison_month())
-    trend = data.get(metrics.nrr_trend, f, p.to_month)
+    headline_key = data.settings().headline  # the NRR definition shown as the headline ([display] headline)
+    head = data.get(variants.headline_figures, f, p.to_month, p.comparison_month(), headline_key)
+    trend = data.get(variants.headline_trend, f, headline_key, p.to_month)
     if head["nrr"] is None or trend.empty:
         view.nothing("No 12-month NRR for this selection yet: it needs a year of history.")
         return
-    title = (f"NRR {formatting.percent(head['nrr'])} · GRR {formatting.percent(head['grr'])} · "
+    title = (f"{head['label']} {formatting.percent(head['nrr'])} · GRR {formatting.percent(head['grr'])} · "
              f"ARR {formatting.money(head['arr'], cur)}")
     st.plotly_chart(charts.headline_figure(trend, head["nrr"], head["nrr_prev"], ctx.benchmarks, title,
-                                           since=p.comparison_words()), key="present_headline", **CHART)
+                                           since=p.comparison_words(),
+                                           name="Net revenue retention" if headline_key == "nrr" else head["label"]),
+                    key="present_headline", **CHART)
 
 
 def churn_vs_expansion():

@@ -21,6 +21,7 @@ from nrr_core import Filters, metrics, pack, review
 from nrr_core.charts import STEP_LABELS
 from nrr_core.formatting import money, percent
 from nrr_core.metrics import BRIDGE_COLUMNS, MOVEMENTS
+from nrr_core.pack.text import month_words
 from tests.test_pack import (GENERATED, HOSTILE_NAME, HOSTILE_SEGMENT, book, cli, decisions,  # noqa: F401 (fixtures)
                              downloaded, media_managers, period, review_frame)
 
@@ -49,7 +50,7 @@ def charts_of(slide) -> list:
     return [shape.chart for shape in slide.shapes if shape.has_chart]
 
 
-def test_the_deck_has_the_pack_slides_in_order_on_a_wide_page(full_deck):
+def test_the_deck_has_the_pack_slides_in_order_on_a_wide_page(full_deck, period):
     deck, _, _ = full_deck
     assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
     titles = [slide_texts(s)[0] for s in deck.slides]
@@ -58,7 +59,7 @@ def test_the_deck_has_the_pack_slides_in_order_on_a_wide_page(full_deck):
     assert titles[2].startswith("MRR bridge, ")
     assert titles[3:] == ["Retention by segment", "Accounts at risk", "Expansion opportunities",
                           "Churned and contracted accounts", "How the figures are defined",
-                          "Every figure is reproducible"]
+                          f"NRR by other definitions, {month_words(period.to_month)}", "Every figure is reproducible"]
 
 
 def test_the_trend_chart_holds_the_nrr_and_grr_of_every_month_as_native_data(con, period, full_deck):
@@ -88,6 +89,27 @@ def test_the_bridge_chart_rebuilds_the_waterfall_of_the_period(con, period, full
         assert base[i] == pytest.approx(min(level, level + values[step])), step
         level += values[step]
     assert level == pytest.approx(values["ending_mrr"])
+
+
+def test_the_definitions_slide_lists_every_definition_at_the_period_end(con, period, full_deck):
+    from nrr_core import variants
+
+    deck, _, _ = full_deck
+    cells = slide_texts(deck.slides[8])
+    table = variants.table(con, Filters(), period.to_month)
+    for row in table.itertuples():
+        at = cells.index(row.label)
+        assert cells[at + 1] == percent(row.value)
+
+
+def test_another_headline_definition_names_the_tile_and_the_trend_line(con, period):
+    deck = Presentation(io.BytesIO(pack.build_deck(con, Filters(), period, headline="nrr_arr_bridge")))
+    head = slide_texts(deck.slides[0])
+    from nrr_core import variants
+    label = variants.label("nrr_arr_bridge")
+    assert label in head and "NRR, trailing 12 months" not in head
+    (chart,) = charts_of(deck.slides[1])
+    assert chart.plots[0].series[0].name == label
 
 
 def test_the_segment_table_equals_the_breakdown(con, period, full_deck):
@@ -130,7 +152,7 @@ def test_cli_pack_writes_the_deck_for_a_pptx_name_and_refuses_other_names(book, 
     assert done.stderr.startswith(f"wrote {out}: ") and "pages" not in done.stderr
     deck = Presentation(str(out))
     assert "\nAccounts: SMB\n" in slide_texts(deck.slides[0])[1]
-    assert len(deck.slides) == 6  # no review slides
+    assert len(deck.slides) == 7  # no review slides
     bad = cli("pack", "--db", book, "--out", tmp_path / "x.docx")
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and ".pptx" in bad.stderr
     assert not (tmp_path / "x.docx").exists()

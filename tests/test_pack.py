@@ -140,13 +140,14 @@ def reviewed_pack(con, period, book):
 def test_the_pack_is_a_pdf_with_the_sections_in_order(plain_pack):
     assert plain_pack.pdf.startswith(b"%PDF")
     text = pages_text(plain_pack.pdf)
-    assert plain_pack.pages == len(text) == 6
+    assert plain_pack.pages == len(text) == 7
     assert text[0].startswith(pack.TITLE)
     assert "NRR " in text[1][:200] and "over the twelve months to" in text[1]
     assert "MRR bridge, " in text[2]
     assert "Retention by segment" in text[3]
     assert "How the figures are defined" in text[4]
-    assert "Every figure is reproducible" in text[5]
+    assert "NRR by other definitions" in text[5]
+    assert "Every figure is reproducible" in text[6]
     # Without review data the pack says so, and invents no account list.
     assert pack.NO_REVIEWS in text[0]
     assert not any("Accounts at risk" in t for t in text)
@@ -469,6 +470,32 @@ def test_the_definitions_page_prints_nrr_core_definitions(plain_pack):
     for _, name, words in definitions.MOVEMENTS:
         assert no_space(f"{name}{words}") in page, name
     assert no_space(definitions.IDENTITY) in page and no_space(definitions.FILTERS) in page
+
+
+def test_the_methodology_pages_name_the_headline_and_print_every_definition_at_the_as_of_month(con, period,
+                                                                                                plain_pack):
+    from nrr_core import variants
+
+    text = pages_text(plain_pack.pdf)
+    assert "The headline in this pack is NRR: Our headline." in text[4]
+    shown = variants.table(con, Filters(), period.to_month)
+    page = text[5]
+    assert "The headline of this pack is NRR." in page
+    for row in shown.itertuples():
+        assert f"{row.label} {percent(row.value)}" in page, row.label
+
+
+def test_a_pack_with_another_headline_names_that_definition_on_every_headline_figure(con, period, book):
+    from nrr_core import variants
+
+    built = pack.make_pack(con, Filters(), period, headline="nrr_arr_bridge", db_path=str(book),
+                           generated_at=GENERATED)
+    text = pages_text(built.pdf)
+    value = percent(variants.values(con, Filters(), period.to_month)["nrr_arr_bridge"])
+    assert "NRR (ARR bridge)" in text[0] and value in text[0]  # the title page's tile
+    assert f"NRR (ARR bridge) {value} over the twelve months to" in text[1]
+    assert "The headline in this pack is NRR (ARR bridge): MRR twelve months ago" in text[4]
+    assert "The headline of this pack is NRR (ARR bridge)." in text[5]
 
 
 def test_the_methodology_page_shows_the_same_definitions(book, monkeypatch):

@@ -41,15 +41,15 @@ def file_name(period, suffix: str = "pdf") -> str:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
-                retro_frame, retro_summary: tuple) -> pack.BoardPack:
-    return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks),
+                retro_frame, retro_summary: tuple, headline: str = "nrr") -> pack.BoardPack:
+    return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _board_deck(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
-                retro_frame, retro_summary: tuple) -> bytes:
-    return pack.build_deck(_con, filters, period, currency=currency, benchmarks=dict(benchmarks),
+                retro_frame, retro_summary: tuple, headline: str = "nrr") -> bytes:
+    return pack.build_deck(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
                            reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
 
 
@@ -83,7 +83,7 @@ def _maker(filters, period, *, deck: bool) -> Callable[[], bytes]:
             con, data_version, filters, period, settings.currency, benchmarks,
             board.at_risk[[c for c in columns if c in board.at_risk.columns]],
             board.expansion[[c for c in columns if c in board.expansion.columns]],
-            frame, tuple(sorted(summary.items())))
+            frame, tuple(sorted(summary.items())), settings.headline)
         return made if deck else made.pdf
 
     return build

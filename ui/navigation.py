@@ -53,6 +53,8 @@ def pages(data_page_visible: bool = False) -> list[st.Page]:
         st.Page("pages/renewals_page.py", title="Renewals", icon=":material/event_repeat:", url_path="renewals"),
         st.Page("pages/drivers_page.py", title="What makes customers stick", icon=":material/route:",
                 url_path="drivers"),
+        st.Page("pages/definitions_page.py", title="NRR definitions", icon=":material/compare_arrows:",
+                url_path="definitions"),
         st.Page("pages/methodology_page.py", title="Methodology", icon=":material/menu_book:",
                 url_path="methodology"),
         st.Page("pages/present_page.py", title="Present", icon=":material/co_present:", url_path="present"),

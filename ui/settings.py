@@ -18,6 +18,7 @@ from nrr_core.definitions import DEFAULT_BENCHMARKS
 from nrr_core.steering.targets import beside as targets_beside
 from nrr_core.versions import DEFAULT_KEEP
 from nrr_core.insight.rules import DEFAULT_RULES, JourneyRules, from_mapping
+from nrr_core.variants import HEADLINE_DEFAULT, sets_from_config, variant
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,10 @@ class Settings:
     currency: str = "$"
     # Benchmarks quoted in docs/metrics.md (nrr_core's defaults); nrr.toml [benchmarks] overrides them.
     benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
+    # [display] headline: the NRR definition shown as the headline (a key of nrr_core.variants.KEYS).
+    headline: str = HEADLINE_DEFAULT
+    # Benchmark sets that name source, year, population and definition ([[benchmarks.sets]]).
+    benchmark_sets: tuple = field(default_factory=lambda: sets_from_config({}))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
     # Retention targets: the store (None = targets.sqlite beside the decisions store), who may set them in the
@@ -73,10 +78,13 @@ def load_settings() -> Settings:
         values.update(_data_page(raw.get("data_page", {}), path))
         if raw.get("journey"):
             values["journey"] = from_mapping(raw["journey"])
+        if "headline" in raw.get("display", {}):
+            values["headline"] = variant(str(raw["display"]["headline"])).key
         bench = raw.get("benchmarks", {})
         if bench:
             base = Settings().benchmarks
             values["benchmarks"] = {k: float(bench.get(k, v)) for k, v in base.items()}
+            values["benchmark_sets"] = sets_from_config(bench)
     if os.environ.get("NRR_DB"):
         values["db_path"] = Path(os.environ["NRR_DB"]).resolve()
     if os.environ.get("NRR_DECISIONS"):

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .. import charts, metrics
+from .. import charts, metrics, variants
 from ..definitions import DEFAULT_BENCHMARKS
 from ..filters import Filters
 from ..metrics import BRIDGE_COLUMNS
@@ -18,7 +18,7 @@ from .deck import make_deck
 from .images import CHARTS, export_charts, for_print
 from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
 from .pdf import new_pdf
-from .reference_pages import definitions_page, reproduce_page
+from .reference_pages import definitions_page, reproduce_page, variants_page
 from .reproduce import DB_PLACEHOLDER, reproduce_commands
 from .review_pages import retrospective_page, review_page
 from .text import period_words, plain
@@ -35,15 +35,17 @@ class BoardPack:
 
 
 def pack_context(con, filters: Filters | None, period: Period, *, currency: str = "$",
-                 benchmarks: dict | None = None,
+                 benchmarks: dict | None = None, headline: str = "nrr",
                  reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                  retrospective: tuple[pd.DataFrame, dict] | None = None,
                  db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> dict:
     """Everything the pack's pages print, from ``metrics``: the PDF pack and
     the PPTX deck read the same dictionary, so they cannot disagree. Keys:
-    filters, period, info, currency, benchmarks, generated, contents, head,
-    trend, waterfall, existing, breakdown, curves, reviews, retrospective,
-    commands. Raises NrrError for a window outside the data."""
+    filters, period, info, currency, benchmarks, generated, contents, head
+    and trend (of the ``headline`` definition, named in ``head["label"]``),
+    definitions (every NRR definition at the period's last month), waterfall,
+    existing, breakdown, curves, reviews, retrospective, commands. Raises
+    NrrError for a window outside the data."""
     filters = filters or Filters()
     benchmarks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
     info = metrics.book_info(con)
@@ -54,13 +56,14 @@ def pack_context(con, filters: Filters | None, period: Period, *, currency: str 
         sections += ["accounts at risk", "expansion opportunities"]
     if retrospective is not None:
         sections += ["churned and contracted accounts"]
-    sections += ["definitions", "how to reproduce every figure"]
+    sections += ["definitions", "NRR by other definitions", "how to reproduce every figure"]
     return {
         "filters": filters, "period": period, "info": info, "currency": currency, "benchmarks": benchmarks,
         "generated": f"{(generated_at or datetime.now(timezone.utc)):%Y-%m-%d %H:%M %Z}".strip(),
         "contents": " · ".join(sections),
-        "head": metrics.headline(con, filters, to),
-        "trend": metrics.nrr_trend(con, filters, to),
+        "head": variants.headline_figures(con, filters, to, None, headline),
+        "trend": variants.headline_trend(con, filters, headline, to),
+        "definitions": variants.table(con, filters, to),
         "waterfall": metrics.waterfall(con, filters, period.from_month, to),
         "existing": metrics.bridge(con, filters, period.from_month, to, existing_only=True),
         "breakdown": metrics.breakdown(con, filters, "segment", to),
@@ -72,7 +75,7 @@ def pack_context(con, filters: Filters | None, period: Period, *, currency: str 
 
 
 def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
-              reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+              headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
               retrospective: tuple[pd.DataFrame, dict] | None = None,
               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> BoardPack:
     """Build the board pack for ``filters`` over ``period`` (``Period.within``).
@@ -85,10 +88,12 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     printed, in the commands that reproduce the figures: a server leaves the
     neutral default so its own paths never reach the PDF. Raises NrrError for
     a window outside the data, a missing font or a missing browser.
+    ``headline``: the NRR definition the headline figures show and name (a
+    key of ``variants.KEYS``; the deployment's ``[display] headline``).
     """
     started = time.perf_counter()
-    ctx = pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
-                       retrospective=retrospective, db_path=db_path, generated_at=generated_at)
+    ctx = pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
+                       reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at)
     filters, info = ctx["filters"], ctx["info"]
     figures = _print_figures(ctx)
     chart_started = time.perf_counter()
@@ -108,6 +113,7 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     if retrospective is not None:
         retrospective_page(pdf, ctx)
     definitions_page(pdf, ctx)
+    variants_page(pdf, ctx)
     reproduce_page(pdf, ctx)
     data = bytes(pdf.output())
     return BoardPack(data, pdf.page_no(), time.perf_counter() - started, chart_seconds)
@@ -118,7 +124,8 @@ def _print_figures(ctx: dict) -> dict:
     curves); a chart with nothing to show is left out."""
     figures = {}
     if ctx["head"]["nrr"] is not None and not ctx["trend"].empty:
-        figures["trend"] = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"]))
+        figures["trend"] = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"],
+                                                            nrr_name=ctx["head"]["label"]))
         figures["trend"].update_layout(margin_r=190)  # room for the benchmark labels in print type
     if ctx["waterfall"].mrr.abs().sum() > 0:
         figures["bridge"] = for_print(charts.waterfall_chart(ctx["waterfall"], "", ctx["currency"]))
@@ -132,19 +139,20 @@ def _print_figures(ctx: dict) -> dict:
 
 
 def build_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
-               reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+               headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                retrospective: tuple[pd.DataFrame, dict] | None = None,
                db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
     """The board pack as PDF bytes (see ``make_pack``)."""
-    return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
-                     retrospective=retrospective, db_path=db_path, generated_at=generated_at).pdf
+    return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
+                     reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at).pdf
 
 
 def build_deck(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
-               reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+               headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                retrospective: tuple[pd.DataFrame, dict] | None = None,
                db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
     """The board pack as an editable PPTX deck (``deck.make_deck``): the same
     context, hence the same figures, as ``make_pack``; no browser needed."""
-    return make_deck(pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, reviews=reviews,
-                                  retrospective=retrospective, db_path=db_path, generated_at=generated_at))
+    return make_deck(pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
+                                  reviews=reviews, retrospective=retrospective, db_path=db_path,
+                                  generated_at=generated_at))

@@ -7,10 +7,11 @@ delete a series in PowerPoint, which a picture would not allow. It reads the
 same context as the PDF (``assembly.pack_context``), so the two cannot
 disagree, and it needs no browser.
 
-Slides, in order: title with the headline figures; NRR/GRR trend; the
-period's MRR bridge; retention by segment; the review board's at-risk and
-expansion lists and the churned and contracted accounts (when given); the
-definitions; the commands that reproduce every figure.
+Slides, in order: title with the headline figures; NRR/GRR trend (of the
+headline definition in force, named); the period's MRR bridge; retention by
+segment; the review board's at-risk and expansion lists and the churned and
+contracted accounts (when given); the definitions; NRR by other definitions;
+the commands that reproduce every figure.
 
 Text from the data goes through ``text.plain`` (control characters out) and
 is written as plain runs: PowerPoint never interprets it.
@@ -28,7 +29,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Emu, Inches, Pt
 
-from .. import charts, definitions
+from .. import charts, definitions, variants
 from ..definitions import benchmark_words
 from ..formatting import money, percent
 from ..metrics import BRIDGE_COLUMNS
@@ -37,7 +38,7 @@ from .pages import NO_RETROSPECTIVE, NO_REVIEWS, TITLE
 from .reproduce import DB_PLACEHOLDER
 from .review_pages import LABELS, RETROSPECTIVE_LIMIT, REVIEW_LIMIT, _account, _flagged, _who, review_cells, \
     review_header
-from .text import change_since, month_words, period_words, plain, score_text, short, span, step_text
+from .text import change_since, headline_name, month_words, period_words, plain, score_text, short, span, step_text
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -65,6 +66,7 @@ def make_deck(ctx: dict) -> bytes:
     if ctx["retrospective"] is not None:
         retrospective_slide(prs, ctx)
     definitions_slide(prs, ctx)
+    variants_slide(prs, ctx)
     reproduce_slide(prs, ctx)
     out = io.BytesIO()
     prs.save(out)
@@ -152,7 +154,7 @@ def title_slide(prs, ctx: dict) -> None:
     since = month_words(label(parse_month(period.to_month) - 3))
     tiles = [
         ("ARR", money(head["arr"], cur), change_since(head["arr"], head["arr_prev"], since, cur)),
-        ("NRR, trailing 12 months", percent(head["nrr"]), change_since(head["nrr"], head["nrr_prev"], since)),
+        (headline_name(head), percent(head["nrr"]), change_since(head["nrr"], head["nrr_prev"], since)),
         ("GRR, trailing 12 months", percent(head["grr"]), change_since(head["grr"], head["grr_prev"], since)),
         ("Logo retention", percent(head["logo_retention"]),
          change_since(head["logo_retention"], head["logo_retention_prev"], since)),
@@ -186,13 +188,14 @@ def trend_slide(prs, ctx: dict) -> None:
                f"{month_words(to)}.")
         return
     since = month_words(label(parse_month(to) - 3))
-    slide, top = _slide(prs, f"NRR {percent(head['nrr'])} over the twelve months to {month_words(to)}",
-                        f"NRR {percent(head['nrr'])} ({change_since(head['nrr'], head['nrr_prev'], since)}) · GRR "
+    name = head.get("label", "NRR")
+    slide, top = _slide(prs, f"{name} {percent(head['nrr'])} over the twelve months to {month_words(to)}",
+                        f"{name} {percent(head['nrr'])} ({change_since(head['nrr'], head['nrr_prev'], since)}) · GRR "
                         f"{percent(head['grr'])} · logo retention {percent(head['logo_retention'])}.")
     data = CategoryChartData(number_format="0.0%")
     # "Nov 24": short enough that two years of months fit one line each.
     data.categories = [f"{month_words(m)[:3]} {m[2:4]}" for m in trend.month]
-    data.add_series("NRR", [_number(v) for v in trend.nrr])
+    data.add_series(head.get("label", "NRR"), [_number(v) for v in trend.nrr])
     data.add_series("GRR", [_number(v) for v in trend.grr])
     bench = ctx["benchmarks"]
     marks = [(f"Benchmark: median SaaS NRR {percent(bench['median_low'], 0)}", bench["median_low"]),
@@ -361,6 +364,18 @@ def definitions_slide(prs, ctx: dict) -> None:
     _text(slide, right, MARGIN + col + Inches(0.4), top, col, HIGH - top - Inches(1.0), size=12)
     _text(slide, f"Benchmarks are reference figures, not our data: {benchmark_words(ctx['benchmarks'])}.",
           MARGIN, HIGH - Inches(0.8), BODY_W, Inches(0.4), size=11, color=MUTED)
+
+
+def variants_slide(prs, ctx: dict) -> None:
+    """Every NRR definition at the period's last month, with who uses it (the PDF's page of the same name)."""
+    to = ctx["period"].to_month
+    slide, top = _slide(prs, f"NRR by other definitions, {month_words(to)}",
+                        f"The same accounts computed the ways finance, CS platforms and billing analytics do. The "
+                        f"headline of this deck is {variants.label(ctx['head'].get('definition', 'nrr'))}.")
+    rows = [[r.label, percent(r.value), "–" if r.points_vs_nrr != r.points_vs_nrr else f"{r.points_vs_nrr:+.1f}",
+             short(r.used_by, 160)] for r in ctx["definitions"].itertuples()]
+    _table(slide, ["Definition", "Value", "vs NRR (pts)", "Who uses it"], rows, MARGIN, top, [3.4, 1.1, 1.3, 6.5],
+           size=11, right={1, 2})
 
 
 def reproduce_slide(prs, ctx: dict) -> None:

@@ -12,7 +12,7 @@ from ..metrics import BRIDGE_COLUMNS, MOVEMENTS
 from ..months import label, parse_month
 from .images import BRIDGE_CHART_MM, CHARTS, CURVES_CHART_MM
 from .pdf import ACCENT, BODY_W, INK, MARGIN, MUTED, PAGE_W, RULE, chart, fit, heading, para, table
-from .text import change_since, month_words, period_words, plain, span, step_text
+from .text import change_since, headline_name, month_words, period_words, plain, span, step_text
 
 TITLE = "Net revenue retention — board pack"
 NO_REVIEWS = "Account review lists: not included (no review board data)"
@@ -56,7 +56,7 @@ def title_page(pdf, ctx: dict) -> None:
     since = month_words(label(parse_month(period.to_month) - 3))
     tiles = [
         ("ARR", money(head["arr"], cur), change_since(head["arr"], head["arr_prev"], since, cur)),
-        ("NRR, trailing 12 months", percent(head["nrr"]), change_since(head["nrr"], head["nrr_prev"], since)),
+        (headline_name(head), percent(head["nrr"]), change_since(head["nrr"], head["nrr_prev"], since)),
         ("GRR, trailing 12 months", percent(head["grr"]), change_since(head["grr"], head["grr_prev"], since)),
         ("Logo retention", percent(head["logo_retention"]),
          change_since(head["logo_retention"], head["logo_retention_prev"], since)),
@@ -72,7 +72,7 @@ def title_page(pdf, ctx: dict) -> None:
         pdf.set_xy(x + 4, top + 5)
         pdf.set_font("dejavu", "", 12)
         pdf.set_text_color(*MUTED)
-        pdf.cell(width - 8, 6, name)
+        pdf.cell(width - 8, 6, fit(pdf, name, width - 8))
         pdf.set_xy(x + 4, top + 14)
         pdf.set_font("dejavu", "B", 30)
         pdf.set_text_color(*ACCENT)
@@ -102,13 +102,14 @@ def trend_page(pdf, ctx: dict, png: bytes | None) -> None:
     row = trend.set_index("month").loc[to]
     since = month_words(label(parse_month(to) - 3))
     year_ago = month_words(label(parse_month(to) - 12))
-    heading(pdf, f"NRR {percent(head['nrr'])} over the twelve months to {month_words(to)}",
-             f"NRR {percent(head['nrr'])} ({change_since(head['nrr'], head['nrr_prev'], since)}) · GRR "
+    name = head.get("label", "NRR")
+    heading(pdf, f"{name} {percent(head['nrr'])} over the twelve months to {month_words(to)}",
+             f"{name} {percent(head['nrr'])} ({change_since(head['nrr'], head['nrr_prev'], since)}) · GRR "
              f"{percent(head['grr'])} · logo retention {percent(head['logo_retention'])}. The "
              f"{int(row.base_accounts):,} accounts active in {year_ago} paid {money(row.base_mrr, cur)} MRR then "
              f"and {money(row.retained_mrr, cur)} in {month_words(to)}.")
     w_px, h_px = CHARTS["trend"]
-    bottom = chart(pdf, png, "Net (NRR) and gross (GRR) revenue retention, trailing 12 months, by month",
+    bottom = chart(pdf, png, f"Net ({name}) and gross (GRR) revenue retention, trailing 12 months, by month",
                     MARGIN, pdf.get_y(), BODY_W, h_px, w_px)
     b = ctx["benchmarks"]
     pdf.set_y(bottom + 2)

@@ -3,17 +3,18 @@
 that reproduce every figure."""
 from __future__ import annotations
 
-from .. import definitions
-from .pdf import ACCENT, BODY_W, INK, MARGIN, MUTED, heading, para
+from .. import definitions, variants
+from ..formatting import percent
+from .pdf import ACCENT, BODY_W, INK, MARGIN, MUTED, heading, para, table
 from .reproduce import DB_PLACEHOLDER
-from .text import period_words, plain
+from .text import month_words, period_words, plain
 
 
 def definitions_page(pdf, ctx: dict) -> None:
     """Retention terms on the left, the six movements and the bridge identity
     on the right, the benchmark bands below."""
     pdf.add_page()
-    heading(pdf, "How the figures are defined")
+    heading(pdf, "How the figures are defined", _headline_words(ctx))
     col = (BODY_W - 12) / 2
     top = pdf.get_y()
     for name, text in definitions.RETENTION:
@@ -41,6 +42,30 @@ def definitions_page(pdf, ctx: dict) -> None:
     pdf.set_y(max(left_end, pdf.get_y()) + 2)
     para(pdf, f"Benchmarks shown beside the figures are reference figures, not our data: "
               f"{definitions.benchmark_words(ctx['benchmarks'])}.", size=10.5, color=MUTED, height=5.2)
+
+
+def _headline_words(ctx: dict) -> str:
+    key = ctx["head"].get("definition", variants.HEADLINE_DEFAULT)
+    return (f"The headline in this pack is {variants.label(key)}: {variants.variant(key).formula} "
+            f"Every NRR definition at the as-of month is on the next page.")
+
+
+def variants_page(pdf, ctx: dict) -> None:
+    """Every NRR definition at the as-of month (``variants.table``), labelled,
+    with who uses it: the numbers a reader may have been given elsewhere."""
+    pdf.add_page()
+    to = ctx["period"].to_month
+    heading(pdf, f"NRR by other definitions, {month_words(to)}",
+            f"The same accounts in {month_words(to)}, computed the ways finance, CS platforms and billing analytics do. "
+            f"The headline of this pack is {variants.label(ctx['head'].get('definition', 'nrr'))}.")
+    rows = [[r.label, percent(r.value), "–" if r.points_vs_nrr != r.points_vs_nrr else f"{r.points_vs_nrr:+.1f}",
+             r.used_by] for r in ctx["definitions"].itertuples()]
+    widths = [0.24, 0.09, 0.11, 0.56]
+    table(pdf, ["Definition", "Value", "vs NRR (pts)", "Who uses it"], rows, [BODY_W * w for w in widths],
+          ["LEFT", "RIGHT", "RIGHT", "LEFT"], size=11)
+    pdf.ln(3)
+    para(pdf, "How each is computed: " + " ".join(f"{v.label}: {v.formula}" for v in variants.VARIANTS[2:]),
+         size=9.5, color=MUTED, height=4.6)
 
 
 def reproduce_page(pdf, ctx: dict) -> None:

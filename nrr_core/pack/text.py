@@ -42,6 +42,13 @@ def plain(value) -> str:
     return "".join(out)
 
 
+def headline_name(head: dict) -> str:
+    """The headline tile's name: ``'NRR, trailing 12 months'`` for our
+    definition, else the chosen definition's label (``head["label"]``)."""
+    name = head.get("label", "NRR")
+    return f"{name}, trailing 12 months" if name == "NRR" else name
+
+
 def short(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, the last one an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
