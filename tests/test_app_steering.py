@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, formatting, metrics, steering
+from nrr_core import Filters, forecast, formatting, metrics, steering
 from nrr_core.cli import write_demo
 from nrr_core.review.decisions import DecisionStore
 from nrr_core.steering import Target, TargetStore
@@ -96,13 +96,22 @@ def test_the_scorecards_table_lists_every_owner_with_core_figures_and_the_comp_e
     assert list(shown.nrr) == pytest.approx(list(cards.table.nrr * 100))
     aiko = shown.set_index("csm_owner").loc[OWNER]
     assert (aiko.nrr_target, aiko.nrr_attainment) == pytest.approx((105.0, cards.owner(OWNER)["nrr"] / 1.05 * 100))
-    assert "forecast_nrr" not in shown
-    assert ("**2026-Q4 to date (Oct 2026)** · books by current owner (no owner history loaded) · no forecast in this "
-            "build, so no forecast column (left out, not zero)") in captions(at)
+    with_forecast = forecast_cards(con, stores)
+    assert list(shown.forecast_nrr) == pytest.approx(list(with_forecast.table.forecast_nrr * 100))
+    assert "**2026-Q4 to date (Oct 2026)** · books by current owner (no owner history loaded)" in captions(at)
     assert at.get("download_button")[0].proto.label == "Download scorecards for the comp team (CSV)"
     on_target = int(cards.owner(OWNER)["nrr"] >= 1.05)  # only Aiko has an NRR target for the quarter
     assert tiles(at)["CSMs at or above NRR target"][0] == f"{on_target} of 1"
     assert tiles(at)["At-risk ARR"][0] == formatting.money(cards.table.at_risk_arr.sum())
+
+
+def forecast_cards(con, stores) -> steering.Scorecards:
+    """The scorecards with the app's forecast: the quarter runs to Dec 2026, so
+    the forecast made at Oct 2026 (two months ahead) gives its end."""
+    made = forecast.forecast(con, "2026-10", Filters(), 2, stores[0])
+    expected = forecast.contribution_table(made, forecast.account_names(con, Filters()))
+    return steering.scorecard(con, PERIOD, store=stores[0], targets=stores[1],
+                              expected=expected[["account_id", "expected_mrr"]])
 
 
 def test_one_csm_shows_the_owners_book_against_its_target(con, stores):
@@ -114,7 +123,7 @@ def test_one_csm_shows_the_owners_book_against_its_target(con, stores):
     assert shown["NRR"] == (formatting.percent(row["nrr"]),
                             f"{formatting.points(row['nrr'] - 1.05)} vs target".replace("−", "-"))
     assert shown["GRR"][0] == formatting.percent(row["grr"]) and not shown["GRR"][1]  # no owner GRR target
-    assert shown["Forecast NRR"][0] == "–"
+    assert shown["Forecast NRR"][0] == formatting.percent(forecast_cards(con, stores).owner(OWNER)["forecast_nrr"])
     assert shown["At-risk ARR"][0] == formatting.money(row["at_risk_arr"])
     assert f"Target 105.0% · attainment {formatting.percent(row['nrr'] / 1.05)}" in captions(at)
     book = at.dataframe[0].value
@@ -161,7 +170,11 @@ def test_the_renewals_page_shows_the_calendar_and_drills_from_a_month_to_its_acc
     assert list(rows.account_id) == list(expected.account_id)
     risky = expected.risk_band == "At risk"
     assert list(rows.open[risky.values]) == [f"review?view=Review&review={a}" for a in expected.account_id[risky]]
-    assert "expected_arr" not in rows and "forecast_call" not in rows
+    # The expected outcome is the forecast made at the as-of month for the calendar's twelve months.
+    made = forecast.forecast(con, AS_OF, Filters(), 12, stores[0])
+    ahead = forecast.contribution_table(made, forecast.account_names(con, Filters())).set_index("account_id")
+    assert list(rows.expected_arr) == pytest.approx(list(12 * ahead.expected_mrr.reindex(rows.account_id)))
+    assert "forecast_call" in rows  # the decisions store records forecast calls
     at = run_page("pages/renewals_page.py", "Renewals", {"grain": "Quarter"})
     assert list(at.dataframe[0].value.bucket) == list(cal.by_quarter.bucket)
 

@@ -2,10 +2,12 @@
 what people record (targets, review decisions), read fresh on every run like
 the review board's decisions.
 
-``expected_mrr`` is the one place the forecast enters the app: it returns the
-forecast hook's DataFrame (account_id, expected_mrr) or None. It returns None
-until the forecast package is wired in, and the pages then say that no
-forecast is available and show no forecast column.
+``expected_mrr`` is the one place the forecast enters the steering pages: the
+forward forecast (``nrr_core.forecast``, the Forecast page's model and
+decisions) made at a month, as each account's expected MRR at a later month.
+Where there is nothing to forecast (the period has ended) or too little
+history for a forecast, it returns None and the pages say so and show no
+forecast column.
 """
 from __future__ import annotations
 
@@ -13,20 +15,31 @@ import dataclasses
 
 import pandas as pd
 
-from nrr_core import Filters, steering
+from nrr_core import Filters, NrrError, forecast, steering
 from nrr_core.months import label, parse_month
 from nrr_core.steering.targets import TargetStore
 
 from .. import auth, data
 
 
-def expected_mrr(filters: Filters, month: str) -> pd.DataFrame | None:
-    """The forecast hook: each selected account's expected MRR at ``month``
-    (account_id, expected_mrr), or None when no forecast is available.
-    Wire to nrr_core.forecast here (one place for both steering pages): the
-    scorecards ask for the period's last month, the renewal calendar for the
-    as-of month + 12 (its horizon)."""
-    return None
+def expected_mrr(filters: Filters, month: str, made_at: str) -> pd.DataFrame | None:
+    """Each selected account's expected MRR at ``month`` (account_id,
+    expected_mrr) by the forecast made at ``made_at`` with data up to it: the
+    accounts active at ``made_at``, the decisions and forecast calls in force.
+    None when ``month`` is not after ``made_at`` (nothing left to forecast) or
+    the book has too little history before ``made_at``. The CSM-owner filter
+    is left to the caller (scorecards freeze books by owner history)."""
+    horizon = parse_month(month) - parse_month(made_at)
+    if horizon <= 0:
+        return None
+    selected = dataclasses.replace(filters, csm_owner=())
+    store = data.decisions()
+    try:
+        made = data.get(forecast.forecast_at, made_at, selected, horizon, str(store.path), store.version())
+    except NrrError:
+        return None
+    table = forecast.contribution_table(made, data.get(forecast.account_names, selected))
+    return table[["account_id", "expected_mrr"]]
 
 
 def targets() -> TargetStore:
@@ -59,7 +72,7 @@ def scorecards(filters: Filters, period: str) -> steering.Scorecards:
     board = data.board(dataclasses.replace(filters, csm_owner=()), label(end_idx))
     return steering.assemble(accounts, p, end_idx, complete, rule, at_risk=board.at_risk,
                              decisions=data.decisions().every(), targets=targets_in_force(),
-                             expected=expected_mrr(filters, p.last_month))
+                             expected=expected_mrr(filters, p.last_month, label(end_idx)))
 
 
 def calendar(filters: Filters, month: str) -> steering.Calendar:
@@ -69,7 +82,8 @@ def calendar(filters: Filters, month: str) -> steering.Calendar:
     ahead = label(parse_month(month) + 12)  # the calendar's horizon: every renewal of the next 12 months
     return steering.assemble_calendar(data.get(steering.renewal_accounts, filters, month), month,
                                       at_risk=board.at_risk, expansion=board.expansion,
-                                      latest=data.decisions().latest(), expected=expected_mrr(filters, ahead))
+                                      latest=data.decisions().latest(),
+                                      expected=expected_mrr(filters, ahead, month))
 
 
 def record_targets(entries: list[steering.Target], who: str) -> list[int]:

@@ -14,7 +14,8 @@ from . import links
 
 GRAINS = {"Month": "by_month", "Quarter": "by_quarter"}
 BUCKET_KEY = "renewal_bucket"
-NO_FORECAST = "No forecast in this build, so no expected-outcome column (left out, not zero)."
+NO_FORECAST = ("No forecast at this month (too little history before it), so no expected-outcome column (left out, "
+               "not zero).")
 
 
 def _tiles(cal: steering.Calendar, currency: str) -> None:

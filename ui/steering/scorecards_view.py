@@ -13,7 +13,8 @@ from . import links
 
 OWNER_KEY = "csm"
 VIEW_KEY = "scorecard_view"
-NO_FORECAST = "no forecast in this build, so no forecast column (left out, not zero)"
+NO_FORECAST = ("no forecast column: the period has ended (its actuals are shown) or the book has too little history "
+               "for a forecast")
 
 
 def _columns(cards: steering.Scorecards, currency: str) -> dict:
