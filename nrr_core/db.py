@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 from pathlib import Path
 
 import duckdb
@@ -72,6 +73,38 @@ def run_script(con, name: str, params: dict | None = None) -> None:
     params = params or {}
     for query, wanted in _statements(name):
         con.execute(query, _bind(wanted, params, name))
+
+
+def open_store(path: Path, what: str, schema: str | None = None, timeout: float = 30.0):
+    """A connection to one of the SQLite stores people write to (review
+    decisions, targets, the load history), in autocommit mode so each writer
+    opens its own transaction. With ``schema`` (the store's schema script:
+    tables and the triggers that refuse UPDATE and DELETE) it is opened for
+    writing: the folder and file are made if missing, the journal is WAL with
+    ``synchronous=FULL`` (a recorded row survives a power cut) and the schema
+    runs (idempotent). ``what`` names the store in the one error line."""
+    if schema is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise NrrError(f"cannot open the {what} {path}: {exc}") from None
+    if schema is not None:
+        con.execute("PRAGMA journal_mode=WAL")  # kept by the file once set
+        con.execute("PRAGMA synchronous=FULL")
+        con.executescript(schema)
+    return con
+
+
+def remove_database(path: str | os.PathLike) -> None:
+    """Delete a database file and its write-ahead log, whichever exist (a
+    staging or temporary book that must leave nothing behind)."""
+    path = Path(path)
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def connect_read_only(path: str | os.PathLike):

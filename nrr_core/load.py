@@ -543,7 +543,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     if not folder.is_dir():
         raise NrrError(f"cannot write the database: folder {folder} does not exist")
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    _remove(tmp)
+    db.remove_database(tmp)
     try:
         con = duckdb.connect(str(tmp))
     except (duckdb.Error, OSError) as exc:
@@ -558,7 +558,7 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         os.replace(tmp, db_path)
     except BaseException:
         con.close()
-        _remove(tmp)
+        db.remove_database(tmp)
         raise
     summary.seconds = time.perf_counter() - started
     return summary
@@ -726,11 +726,3 @@ def _stage_churn_reasons(b: _Builder, path, sources: list) -> None:
     b.stage(Path(path), CHURN_REASONS)
     db.run_script(b.con, "load/stage_churn_reasons")
     sources.append(Path(path).name)
-
-
-def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass

@@ -10,10 +10,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, db, formatting, metrics, variants
+from nrr_core import Filters, formatting, metrics, variants
 from nrr_core.cli import write_demo
 
 from .test_app_pages import values as plotly_values
+from tests import app_env
 
 DEFINITIONS = "pages/definitions_page.py"
 
@@ -22,20 +23,9 @@ DEFINITIONS = "pages/definitions_page.py"
 def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("app_definitions") / "nrr.duckdb"
     write_demo(path, n_accounts=300)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_DB", str(path))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    with app_env.serving(path):
         yield path
-        st.cache_data.clear()
-        st.cache_resource.clear()
 
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 def run_app(page: str | None = None, params: dict | None = None) -> AppTest:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import db, insight
+from nrr_core import insight
 from nrr_core.load import load_book
 from tests.conftest import write_csv
+from tests import app_env
 
 PAGE = "pages/drivers_page.py"
 RULES = insight.JourneyRules(min_group=5)
@@ -52,22 +52,9 @@ def book(tmp_path_factory):
     load_book(path, accounts=acc, mrr=rev, signals=sig)
     config = folder / "nrr.toml"
     config.write_text("[journey]\nmin_group = 5\n", encoding="utf-8")   # a small book: rank groups of 5+
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_CONFIG", str(config))
-        mp.setenv("NRR_DB", str(path))
-        mp.setenv("NRR_DECISIONS", str(folder / "decisions.sqlite"))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    with app_env.serving(path, config=config, decisions=folder / "decisions.sqlite"):
         yield path
-        st.cache_data.clear()
-        st.cache_resource.clear()
 
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 def run_page(section: str) -> AppTest:

@@ -4,14 +4,14 @@ sidebar's filters; and the review form records a forecast call."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nrr_core import Filters, db, forecast, formatting, metrics
+from nrr_core import Filters, forecast, formatting, metrics
 from nrr_core.cli import write_demo
 from nrr_core.review.decisions import DecisionStore
 from ui.forecast.track_view import summary_words
 from ui.review.decision_form import field_key
+from tests import app_env
 
 PAGE = "pages/forecast_page.py"
 
@@ -21,21 +21,9 @@ def book(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app_forecast")
     path = folder / "nrr.duckdb"
     write_demo(path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_DB", str(path))
-        mp.setenv("NRR_DECISIONS", str(folder / "decisions.sqlite"))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    with app_env.serving(path, decisions=folder / "decisions.sqlite"):
         yield path
-        st.cache_data.clear()
-        st.cache_resource.clear()
 
-
-@pytest.fixture(scope="module")
-def con(book):
-    c = db.connect_read_only(book)
-    yield c
-    c.close()
 
 
 def run_page(params: dict | None = None, page: str = PAGE) -> AppTest:

@@ -18,7 +18,6 @@ import json
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from nrr_core import Filters, db, formatting, metrics
@@ -27,6 +26,7 @@ from nrr_core.cli import write_demo
 from nrr_core.metrics import BRIDGE_COLUMNS, MOVEMENT_LABELS
 from nrr_core.months import long_label, parse_month
 from nrr_core.period import Period
+from tests import app_env
 
 OVERVIEW = "pages/overview_page.py"
 CHURN = "pages/churn_vs_expansion_page.py"
@@ -42,9 +42,6 @@ ALL = Filters()
 FILTER_CASES = {"all": ({}, ALL), "smb": ({"segment": "SMB"}, SMB)}
 
 
-def _clear_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +49,8 @@ def book(tmp_path_factory):
     """The demo book, with NRR_DB pointing at it for the whole module."""
     path = tmp_path_factory.mktemp("app_pages") / "nrr.duckdb"
     write_demo(path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_DB", str(path))
-        _clear_caches()
+    with app_env.serving(path):
         yield path
-        _clear_caches()
 
 
 @pytest.fixture(scope="module")
@@ -443,7 +437,7 @@ def test_demo_book_is_generated_on_first_start(tmp_path, monkeypatch):
     missing = tmp_path / "nrr.duckdb"
     assert not missing.exists()
     monkeypatch.setenv("NRR_DB", str(missing))
-    _clear_caches()
+    app_env.clear_caches()
     try:
         at = run_app()
         assert_clean(at, OVERVIEW)
@@ -456,7 +450,7 @@ def test_demo_book_is_generated_on_first_start(tmp_path, monkeypatch):
         finally:
             con.close()
     finally:
-        _clear_caches()  # the next test reads its own NRR_DB
+        app_env.clear_caches()  # the next test reads its own NRR_DB
 
 
 def test_every_table_offers_a_csv_download(con):

@@ -13,6 +13,7 @@ from nrr_core import Filters, formatting, metrics, review
 from nrr_core.review.decisions import DecisionStore
 from nrr_core.cli import write_demo
 from ui.review.decision_form import field_key
+from tests import app_env
 
 PAGE = "pages/review_page.py"
 CURRENCY = "$"
@@ -23,14 +24,8 @@ def book(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app_review")
     path = folder / "nrr.duckdb"
     write_demo(path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_DB", str(path))
-        mp.setenv("NRR_DECISIONS", str(folder / "decisions.sqlite"))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    with app_env.serving(path, decisions=folder / "decisions.sqlite"):
         yield path
-        st.cache_data.clear()
-        st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from nrr_core.cli import write_demo
 from nrr_core.review.decisions import DecisionStore
 from nrr_core.steering import Target, TargetStore
 from ui.view import plain
+from tests import app_env
 
 PERIOD = "2026-Q4"   # the quarter of the demo's as-of month (2026-10)
 AS_OF = "2026-10"
@@ -31,15 +32,8 @@ def book(tmp_path_factory):
     TargetStore(folder / "targets.sqlite").record(
         [Target("csm_owner", OWNER, PERIOD, "nrr", 1.05), Target("company", "", PERIOD, "nrr", 1.10),
          Target("company", "", "2026", "grr", 0.95)], "ops@example.com")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NRR_DB", str(path))
-        mp.setenv("NRR_DECISIONS", str(folder / "decisions.sqlite"))
-        mp.setenv("NRR_CONFIG", str(folder / "nrr.toml"))
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    with app_env.serving(path, decisions=folder / "decisions.sqlite", config=folder / "nrr.toml"):
         yield path
-        st.cache_data.clear()
-        st.cache_resource.clear()
 
 
 @pytest.fixture

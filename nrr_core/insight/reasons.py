@@ -22,18 +22,17 @@ changed mind is a new row and the latest per account and loss month counts.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .. import db
 from ..errors import NrrError
 from ..months import label, parse_month, quarter_label
 from ..review.decisions import DEPARTMENTS, TIMEOUT, DecisionStore
 
-SQL_DIR = Path(__file__).parent.parent / "sql" / "insight" / "reasons"
 
 # key, label, owning department
 TAXONOMY = (
@@ -56,9 +55,9 @@ MAX_NOTES = 4000
 COLUMNS = ["id", "account_id", "loss_month", "reason", "notes", "recorded_by", "recorded_at"]
 
 
-@functools.cache
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement of this store's SQL folder (``sql/insight/reasons/``), read once by ``db.sql_text``."""
+    return db.sql_text(f"insight/reasons/{name}")
 
 
 @dataclass(frozen=True)
@@ -101,10 +100,7 @@ class ReasonStore:
             con = DecisionStore(self.path)._connect(writing=True)
             con.executescript(_sql("schema"))
             return con
-        try:
-            return sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise NrrError(f"cannot open the decisions store {self.path}: {exc}") from None
+        return db.open_store(self.path, "decisions store", None, TIMEOUT)
 
     def record(self, reason: ChurnReason, *, now: dt.datetime | None = None) -> int:
         """Append ``reason``; returns its id once it is on disk."""

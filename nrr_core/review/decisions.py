@@ -17,7 +17,6 @@ every call as empty.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -25,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import db
 from ..errors import NrrError
 
-SQL_DIR = Path(__file__).parent.parent / "sql" / "review" / "decisions"
 TIMEOUT = 30.0
 
 STATUSES = ("at risk", "watch", "healthy", "expansion")
@@ -46,9 +45,9 @@ COLUMNS = ["id", "account_id", "status", "department", "next_action", "action_ow
            "recorded_by", "recorded_at", "book_month", "forecast_call"]
 
 
-@functools.cache
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement of this store's SQL folder (``sql/review/decisions/``), read once by ``db.sql_text``."""
+    return db.sql_text(f"review/decisions/{name}")
 
 
 @dataclass(frozen=True)
@@ -125,16 +124,8 @@ class DecisionStore:
     def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
         """A connection; for writing, the folder, file and schema are made if
         missing (reads only happen once the file exists, so they skip that)."""
+        con = db.open_store(self.path, "decisions store", _sql("schema") if writing else None, TIMEOUT)
         if writing:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise NrrError(f"cannot open the decisions store {self.path}: {exc}") from None
-        if writing:
-            con.execute("PRAGMA journal_mode=WAL")  # kept by the file once set
-            con.execute("PRAGMA synchronous=FULL")
-            con.executescript(_sql("schema"))
             columns = {row[1] for row in con.execute("PRAGMA table_info(decisions)")}
             if "forecast_call" not in columns:  # a store made before forecast calls
                 try:

@@ -14,7 +14,6 @@ quarter's target if there is one, else the year's (``target_for``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import getpass
 import math
 import os
@@ -24,12 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import db
 from ..errors import InputError, NrrError
 from ..filters import Filters
 from ..load import CsvSpec, read_checked
 from .periods import parse_period, periods_containing
 
-SQL_DIR = Path(__file__).parent.parent / "sql" / "steering" / "targets"
 TIMEOUT = 30.0
 FILE_NAME = "targets.sqlite"
 
@@ -47,9 +46,9 @@ TARGETS_CSV = CsvSpec("targets", ("scope", "period", "metric", "target"), ("scop
 COLUMNS = ["scope", "scope_value", "period", "metric", "target", "recorded_by", "recorded_at", "source", "entries"]
 
 
-@functools.cache
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement of this store's SQL folder (``sql/steering/targets/``), read once by ``db.sql_text``."""
+    return db.sql_text(f"steering/targets/{name}")
 
 
 def beside(decisions_path: str | os.PathLike) -> Path:
@@ -114,17 +113,7 @@ class TargetStore:
         self.path = Path(path)
 
     def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
-        if writing:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise NrrError(f"cannot open the targets store {self.path}: {exc}") from None
-        if writing:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=FULL")
-            con.executescript(_sql("schema"))
-        return con
+        return db.open_store(self.path, "targets store", _sql("schema") if writing else None, TIMEOUT)
 
     def record(self, targets: list[Target] | Target, recorded_by: str, source: str = "app", *,
                now: dt.datetime | None = None) -> list[int]:

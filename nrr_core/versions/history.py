@@ -18,23 +18,22 @@ new book is in place) and it never touches ``decisions.sqlite``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import db
 from ..errors import NrrError
 
-SQL_DIR = Path(__file__).parent.parent / "sql" / "versions" / "history"
 TIMEOUT = 30.0
 FILE_NAME = "history.sqlite"
 
 
-@functools.cache
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement of this store's SQL folder (``sql/versions/history/``), read once by ``db.sql_text``."""
+    return db.sql_text(f"versions/history/{name}")
 
 
 @dataclass(frozen=True)
@@ -93,15 +92,7 @@ class HistoryStore:
         self.path = Path(path)
 
     def connect(self, *, writing: bool = False) -> sqlite3.Connection:
-        try:
-            con = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise NrrError(f"cannot open the load history {self.path}: {exc}") from None
-        if writing:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=FULL")
-            con.executescript(_sql("schema"))
-        return con
+        return db.open_store(self.path, "load history", _sql("schema") if writing else None, TIMEOUT)
 
     # The writer's steps, each inside the caller's BEGIN IMMEDIATE transaction
     # (versions.publish and versions.rollback hold it across the file swap).

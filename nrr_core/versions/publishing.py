@@ -124,7 +124,7 @@ class Staged:
     figures: BookFigures
 
     def discard(self) -> None:
-        _remove(self.path)
+        db.remove_database(self.path)
 
     @property
     def exists(self) -> bool:
@@ -182,7 +182,7 @@ def stage(db_path, progress: Callable[[str], None] | None = None, **inputs) -> S
         summary = load_book(path, progress=progress, **inputs)
         figures = book_figures(path)
     except BaseException:
-        _remove(path)
+        db.remove_database(path)
         raise
     return Staged(path, db_path, files, summary, figures)
 
@@ -256,7 +256,7 @@ def _copy_durably(source: Path, target: Path) -> None:
             os.fsync(dst.fileno())
         os.replace(tmp, target)
     except BaseException:
-        _remove(tmp)
+        db.remove_database(tmp)
         raise
     _fsync_dir(target.parent)
 
@@ -320,7 +320,7 @@ def publish(staged: Staged, db_path, who: str, files: Iterable[FileInfo] | None 
         if con.in_transaction:
             con.execute("ROLLBACK")
         if kept_copy is not None:
-            _remove(kept_copy)
+            db.remove_database(kept_copy)
         raise
     finally:
         con.close()
@@ -329,7 +329,7 @@ def publish(staged: Staged, db_path, who: str, files: Iterable[FileInfo] | None 
 
 def _prune(store: HistoryStore, con: sqlite3.Connection, db_path: Path, keep: int) -> None:
     for version in store.kept_versions(con)[keep:]:
-        _remove(version_file(db_path, version))
+        db.remove_database(version_file(db_path, version))
         store.mark_pruned(con, version)
 
 
@@ -377,16 +377,8 @@ def rollback(db_path, version: int, who: str, *, now: dt.datetime | None = None)
     except BaseException:
         if con.in_transaction:
             con.execute("ROLLBACK")
-        _remove(tmp)
+        db.remove_database(tmp)
         raise
     finally:
         con.close()
     return _entry(db_path, entry)
-
-
-def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
