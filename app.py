@@ -36,7 +36,8 @@ except Exception:  # never a traceback on screen; the server log keeps the detai
              "with `python -m nrr_core load` (see the README).")
     st.stop()
 
-pg = st.navigation(navigation.pages(data_page_visible=data_access.visible(viewer)))
+# Every page listed: Streamlit would hide those past the tenth behind "View more" (the Data page among them).
+pg = st.navigation(navigation.pages(data_page_visible=data_access.visible(viewer)), expanded=True)
 started = time.perf_counter()
 try:
     with frame.running_page():

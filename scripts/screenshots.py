@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page, wait_for_app  # noqa: E402
 
-PAGES = ["overview", "churn-vs-expansion", "retention", "accounts", "review", "methodology", "present"]
+PAGES = ["overview", "churn-vs-expansion", "retention", "definitions", "accounts", "review", "renewals", "scorecards",
+         "forecast", "drivers", "methodology", "present", "data"]
 SIZES = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 844)}
 
 
