@@ -324,7 +324,7 @@ def test_cli_pack_writes_the_pdf_and_prints_one_summary_line(book, tmp_path, con
     assert done.stdout == ""
     lines = done.stderr.splitlines()
     assert len(lines) == 1
-    assert re.fullmatch(rf"wrote {re.escape(str(out))}: 6 pages, [\d,]+ KB, \d+\.\d s", lines[0]), lines[0]
+    assert re.fullmatch(rf"wrote {re.escape(str(out))}: 7 pages, [\d,]+ KB, \d+\.\d s", lines[0]), lines[0]
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
     first = pages_text(data)[0]

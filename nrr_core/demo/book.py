@@ -44,7 +44,8 @@ def generate_book(out_dir, *, n_accounts: int = 2000, n_months: int = 36,
                   seed: int = DEMO_SEED) -> dict[str, pathlib.Path]:
     """Write accounts.csv, mrr.csv, signals.csv and churn_reasons.csv into ``out_dir``.
 
-    Returns ``{"accounts": path, "mrr": path, "signals": path, "churn_reasons": path}``.  The months
+    Returns ``{"accounts": path, "mrr": path, "signals": path, "churn_reasons": path}`` (no
+    ``churn_reasons`` when the book has no churn with a reason).  The months
     are the ``n_months`` calendar months ending at ``as_of`` (``YYYY-MM``).
     ``products[0]`` is the product every account lands with (Core); the rest
     are add-ons.  Existing files of the same names are overwritten;
@@ -137,6 +138,9 @@ def generate_book(out_dir, *, n_accounts: int = 2000, n_months: int = 36,
             f"TO {_sql_str(paths['signals'])} (HEADER, DELIMITER ',')")
     finally:
         con.close()
+    if not reasons:  # a small book may have no churn to explain: no file (an empty one would be refused)
+        del paths["churn_reasons"]
+        return paths
     pd.DataFrame({"account_id": [ids[a] for a, _, _, _ in reasons],
                   "month": [_month_label(first + t) for _, t, _, _ in reasons],
                   "reason": [r for _, _, r, _ in reasons], "notes": [n for _, _, _, n in reasons]}
@@ -159,4 +163,4 @@ def write_demo(db_path, *, n_accounts: int = 2000, n_months: int = 36, progress=
             progress(f"generating the demo book: {n_accounts:,} accounts over {n_months} months")
         files = generate_book(tmp, n_accounts=n_accounts, n_months=n_months)
         return load_book(db_path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"],
-                         churn_reasons=files["churn_reasons"], progress=progress)
+                         churn_reasons=files.get("churn_reasons"), progress=progress)
