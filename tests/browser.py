@@ -59,11 +59,12 @@ class RunningApp:
 
 
 @contextlib.contextmanager
-def running_app(db_path, log_path=None, root=None, extra_args=()):
+def running_app(db_path, log_path=None, root=None, extra_args=(), address: str | None = "127.0.0.1"):
     """`streamlit run app.py` on a free loopback port over ``db_path``.
 
     ``extra_args`` go to ``streamlit run`` (e.g. ``["--secrets.files", path]``
-    for sign-in configured outside the checkout).
+    for sign-in configured outside the checkout). ``address`` is passed as
+    ``--server.address``; None passes none, so the checkout's config decides.
 
     Yields a RunningApp (its URL and the server's pid). The server's output goes
     to ``log_path`` (a temporary file by default); if it dies or is not healthy
@@ -76,8 +77,9 @@ def running_app(db_path, log_path=None, root=None, extra_args=()):
     log = open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--logger.level", "info", *extra_args],
+         *(("--server.address", address) if address else ()), "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--logger.level", "info",
+         *extra_args],
         cwd=root, env={**os.environ, "NRR_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

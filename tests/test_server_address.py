@@ -6,18 +6,13 @@ kernel's table of listening sockets (/proc/net/tcp and tcp6)."""
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from nrr_core.demo.book import write_demo
+from tests.browser import running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTEN = "0A"
@@ -31,12 +26,6 @@ def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("address") / "nrr.duckdb"
     write_demo(path, n_accounts=20, n_months=13)
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def listening(port: int) -> set[str]:
@@ -57,33 +46,10 @@ def listening(port: int) -> set[str]:
 
 @contextlib.contextmanager
 def served(book: Path, *args: str):
-    """``streamlit run app.py --server.port N *args`` from the checkout; yields N once healthy."""
-    port = free_port()
-    log = tempfile.TemporaryFile("w+")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *args],
-                            cwd=ROOT, env={**os.environ, "NRR_DB": str(book)}, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}):\n{log.read()[-3000:]}")
-            time.sleep(0.25)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+    """``streamlit run app.py`` from the checkout with no address of its own,
+    plus ``args`` (``tests.browser.running_app``); yields its port once healthy."""
+    with running_app(book, address=None, extra_args=args) as app:
+        yield int(app.url.rsplit(":", 1)[1])
 
 
 def other_address() -> str | None:
