@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import sqlite3
 import contextlib
 
 import pytest
@@ -18,7 +17,7 @@ from nrr_core.insight import ChurnReason, JourneyRules, ReasonStore
 from nrr_core.load import load_book
 from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.errors import InputError
-from tests.conftest import write_csv
+from tests.conftest import refused_as_append_only, write_csv
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
 ACCOUNT_HEADER = ["account_id", "name", "segment", "region", "industry", "csm_owner", "renewal_date",
@@ -264,21 +263,15 @@ def test_journey_settings_come_from_the_journey_section_and_refuse_unknown_keys(
 
 # ---------------------------------------------------------------- churn reasons
 
-def test_churn_reasons_are_append_only_and_survive_reopening(tmp_path):
-    path = tmp_path / "decisions.sqlite"
+def test_churn_reasons_are_append_only_and_survive_reopening(store_at):
+    path = store_at("decisions.sqlite")
     DecisionStore(path).record(Decision("A1", "watch", "Ana"))      # a store made before reasons existed
     store = ReasonStore(path)
     assert store.every().empty
     first = store.record(ChurnReason("A1", "2025-11", "price", "Ana", notes="Too dear <b>really</b>"))
     store.record(ChurnReason("A1", "2025-11", "competitor", "Ben"))
-    con = sqlite3.connect(path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            con.execute("UPDATE churn_reasons SET reason = 'other' WHERE id = ?", (first,))
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            con.execute("DELETE FROM churn_reasons")
-    finally:
-        con.close()
+    refused_as_append_only(path, f"UPDATE churn_reasons SET reason = 'other' WHERE id = {int(first)}")
+    refused_as_append_only(path, "DELETE FROM churn_reasons")
     again = ReasonStore(path).every()
     assert list(again.reason) == ["price", "competitor"]
     assert again.notes.iloc[0] == "Too dear <b>really</b>"
