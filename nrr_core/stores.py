@@ -9,11 +9,17 @@ the same API and the same guarantees:
   UPDATE, DELETE and TRUNCATE (``sql/stores/postgresql/append_only.sql`` and
   each store's ``postgresql/schema.sql``);
 - one transaction per write, writers taking turns (SQLite's ``BEGIN
-  IMMEDIATE``; PostgreSQL's ``LOCK TABLE``, the store's ``postgresql/lock.sql``)
-  so ids are committed in order and "the largest id is the latest" holds;
+  IMMEDIATE``; in PostgreSQL an advisory lock per table, the store's
+  ``postgresql/lock.sql``) so ids are committed in order and "the largest id
+  is the latest" holds;
 - values always bound: the shared ``.sql`` files use ``$named`` parameters,
   turned into psycopg's ``%(named)s`` here; a store's PostgreSQL folder holds
-  only the statements whose text differs (schema, lock, table lookups).
+  only the statements whose text differs (schema, ready, lock, table lookups).
+
+In PostgreSQL the tables' owner could still drop a trigger. Where that matters,
+an administrator makes the tables (any run as the owner does) and grants the
+app's role only SELECT and INSERT (and USAGE on the id sequences): a store
+whose tables and triggers are in place is used without running its DDL.
 
 A store's *place* (``place``) is a ``Path`` or a URL
 ``postgresql://user@host:port/database``. The URL never carries a password:
@@ -119,7 +125,9 @@ class Store:
 
     ``what`` names it in error lines ("decisions store"); ``schemas`` are the
     schema scripts (``sql/`` names) run before writing (SQLite, which also
-    makes the folder and file) or before first use in a process (PostgreSQL);
+    makes the folder and file) or before first use in a process (PostgreSQL,
+    where a table already in place with its trigger, ``postgresql/ready.sql``,
+    is left as it is);
     ``prepare`` (SQLite only) runs on a writing connection after them (a
     migration of an older file). ``timeout`` is how long a writer waits for
     its turn, in seconds.
@@ -236,13 +244,33 @@ def _pg_connect(store: Store):
         try:
             with _READY_LOCK:
                 if key not in _READY:
-                    with con.transaction():
-                        con.execute(db.sql_text("stores/postgresql/append_only"))
-                        for schema in store.schemas:
-                            con.execute(sql(schema, True))
+                    # Tables already in place with their triggers are used as they are: an
+                    # administrator may have made them and granted the app only SELECT and INSERT.
+                    missing = [schema for schema in store.schemas
+                               if not con.execute(sql(f"{schema.rpartition('/')[0]}/ready", True)).fetchone()[0]]
+                    if missing:
+                        with con.transaction():
+                            con.execute(db.sql_text("stores/postgresql/append_only"))
+                            for schema in missing:
+                                con.execute(sql(schema, True))
                     _READY.add(key)
         except psycopg.Error as exc:
             con.close()
             raise NrrError(f"cannot set up the {store.what} at {store.where}: {_first_line(exc)}") from None
     return con
 
+
+
+def create_tables(url: str) -> None:
+    """Make the decisions, churn-reason and targets tables with their triggers
+    in the PostgreSQL database at ``url``, as the role of the URL (which then
+    owns them); tables already in place are left as they are. For an
+    administrator who grants the app's role only SELECT and INSERT:
+    ``python -c 'from nrr_core import stores; stores.create_tables("postgresql://admin@host/nrr")'``."""
+    from .insight.reasons import ReasonStore
+    from .steering.targets import TargetStore
+
+    if not is_url(url):
+        raise NrrError(f"create_tables needs a postgresql://user@host:port/database URL, not {str(url)[:60]!r}")
+    ReasonStore(url).every()  # the decisions' schema, then the churn reasons'
+    TargetStore(url).in_force()

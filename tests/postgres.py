@@ -42,9 +42,9 @@ class Server:
     bin: Path
     as_postgres: bool
 
-    def url(self, database: str) -> str:
+    def url(self, database: str, user: str = USER) -> str:
         """The store URL of ``database`` (no password: that is in PGPASSWORD)."""
-        return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
     def connect(self, database: str = "postgres"):
         import psycopg

@@ -5,6 +5,7 @@ database."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import socket
 
 import pytest
@@ -14,6 +15,7 @@ from nrr_core.errors import NrrError
 from nrr_core.insight import ChurnReason, ReasonStore
 from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.steering import Target, TargetStore
+from tests import postgres
 from tests.conftest import refused_as_append_only, run_directly
 
 T0 = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.timezone.utc)
@@ -55,6 +57,32 @@ def test_postgresql_returns_the_same_frames_as_sqlite(postgres_server, tmp_path)
     assert lite[3] == pg[3] == 2
 
 
+def test_an_app_role_granted_only_select_and_insert_records_but_cannot_lift_the_guard(postgres_server):
+    import psycopg
+    from psycopg import sql
+
+    owner_url = postgres_server.new_database()
+    stores.create_tables(owner_url)  # as the administrator
+    role = f"app_{secrets.token_hex(4)}"
+    with psycopg.connect(owner_url, autocommit=True) as con:
+        con.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role),
+                                                                        sql.Literal(postgres_server.password)))
+        con.execute(sql.SQL("GRANT SELECT, INSERT ON decisions, churn_reasons, targets TO {}").format(sql.Identifier(role)))
+        con.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(sql.Identifier(role)))
+    app_url = owner_url.replace(f"//{postgres.USER}@", f"//{role}@")
+    DecisionStore(app_url).record(Decision("A1", "watch", "Ana"), now=T0)
+    ReasonStore(app_url).record(ChurnReason("A1", "2025-11", "price", "Ana"), now=T0)
+    TargetStore(app_url).record(Target("company", "", "2026", "nrr", 1.05), "Ana", now=T0)
+    assert DecisionStore(app_url).latest().status.tolist() == ["watch"] and DecisionStore(app_url).version() == 1
+    for statement in ("ALTER TABLE decisions DISABLE TRIGGER decisions_append_only",
+                      "DROP TRIGGER targets_append_only ON targets", "DROP TABLE churn_reasons",
+                      "UPDATE decisions SET status = 'healthy'", "TRUNCATE targets"):
+        with pytest.raises(psycopg.Error, match="must be owner|permission denied|append-only"):
+            run_directly(app_url, statement)
+    assert DecisionStore(owner_url).every().status.tolist() == ["watch"]
+    assert len(ReasonStore(owner_url).every()) == len(TargetStore(owner_url).history()) == 1
+
+
 def test_a_store_url_with_a_password_is_refused_without_echoing_it():
     for url in ("postgresql://nrr:s3cret-pw@db.internal:5432/nrr", "postgresql://nrr@db:5432/nrr?password=s3cret-pw"):
         with pytest.raises(NrrError) as refused:
@@ -90,7 +118,7 @@ def test_an_unreachable_server_is_one_line_naming_the_store(monkeypatch):
         with pytest.raises(NrrError) as failed:
             attempt()
         message = str(failed.value)
-        assert message.startswith(f"cannot reach the ") and f" at {url}: " in message
+        assert message.startswith("cannot reach the ") and f" at {url}: " in message
         assert "refused" in message.lower() and "\n" not in message and "not-shown-anywhere" not in message
 
 

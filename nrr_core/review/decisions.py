@@ -8,7 +8,7 @@ pressing "Record" at the same moment. So they live in their own store. In
 SQLite (WAL mode) every write is one ``BEGIN IMMEDIATE`` transaction (writers
 queue on SQLite's lock, up to ``TIMEOUT`` seconds, instead of failing),
 committed with ``synchronous=FULL`` before ``record`` returns; in PostgreSQL
-every write is one transaction that first takes the table's write lock
+every write is one transaction that first takes the table's writer lock
 (writers queue the same way). Triggers refuse updates and deletions (and, in
 PostgreSQL, TRUNCATE); a changed mind is a new decision.
 
