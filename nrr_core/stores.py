@@ -160,9 +160,14 @@ class Store:
     def read(self, name: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
         """(column names, rows) of the query ``sql/<name>.sql``."""
         if self.postgresql:
+            import psycopg
+
             with _pg_connect(self) as con:
-                cur = con.execute(*_pg_statement(sql(name, True), params))
-                return [c.name for c in cur.description], cur.fetchall()
+                try:
+                    cur = con.execute(*_pg_statement(sql(name, True), params))
+                    return [c.name for c in cur.description], cur.fetchall()
+                except psycopg.Error as exc:  # e.g. the server went away, or a table was dropped
+                    raise NrrError(f"cannot read the {self.what} at {self.where}: {_first_line(exc)}") from None
         con = db.open_store(self.where, self.what, None, self.timeout)
         try:
             cur = con.execute(sql(name, False), params or {})

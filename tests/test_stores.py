@@ -171,3 +171,13 @@ def test_a_sqlite_store_is_still_the_default_beside_the_book(tmp_path, monkeypat
     assert settings.decisions_path == tmp_path / "book" / "decisions.sqlite"
     assert settings.targets_path == tmp_path / "book" / "targets.sqlite"
     assert not stores.exists(settings.decisions_path)
+
+
+def test_a_table_gone_under_a_running_app_is_one_line_not_a_traceback(postgres_server):
+    url = postgres_server.new_database()
+    store = DecisionStore(url)
+    store.record(Decision("A1", "watch", "Ana"), now=T0)
+    run_directly(url, "DROP TABLE decisions")  # the owner may; a role granted only SELECT and INSERT may not
+    with pytest.raises(NrrError) as failed:
+        store.latest()
+    assert str(failed.value) == f'cannot read the decisions store at {url}: relation "decisions" does not exist'
