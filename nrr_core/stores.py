@@ -160,14 +160,7 @@ class Store:
     def read(self, name: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
         """(column names, rows) of the query ``sql/<name>.sql``."""
         if self.postgresql:
-            import psycopg
-
-            with _pg_connect(self) as con:
-                try:
-                    cur = con.execute(*_pg_statement(sql(name, True), params))
-                    return [c.name for c in cur.description], cur.fetchall()
-                except psycopg.Error as exc:  # e.g. the server went away, or a table was dropped
-                    raise NrrError(f"cannot read the {self.what} at {self.where}: {_first_line(exc)}") from None
+            return self._read_pg(name, params)
         con = db.open_store(self.where, self.what, None, self.timeout)
         try:
             cur = con.execute(sql(name, False), params or {})
@@ -196,6 +189,31 @@ class Store:
             raise NrrError(f"{failure} ({exc}); try again") from None
         finally:
             con.close()
+
+    def _read_pg(self, name: str, params: dict | None) -> tuple[list[str], list[tuple]]:
+        """A read on an idle connection kept from an earlier read (pages read the
+        stores on every rerun; a new login costs more than the query), or a new one.
+        A kept connection that fails (the server restarted) is dropped and the read
+        tried once more on a new one."""
+        import psycopg
+
+        statement = _pg_statement(sql(name, True), params)
+        for kept in (True, False):
+            con = _idle_connection(self) if kept else None
+            if kept and con is None:
+                continue
+            con = con or _pg_connect(self)
+            try:
+                cur = con.execute(*statement)
+                result = [c.name for c in cur.description], cur.fetchall()
+            except psycopg.Error as exc:  # e.g. the server went away, or a table was dropped
+                con.close()
+                if kept and isinstance(exc, psycopg.OperationalError):
+                    continue
+                raise NrrError(f"cannot read the {self.what} at {self.where}: {_first_line(exc)}") from None
+            _keep_idle(self, con)
+            return result
+        raise AssertionError("unreachable")
 
     def _append_pg(self, name: str, rows: list[dict], failure: str) -> list[int]:
         import psycopg
@@ -230,6 +248,43 @@ _READY: set[tuple[str, tuple[str, ...]]] = set()
 _READY_LOCK = threading.Lock()
 
 
+# Idle read connections kept for later reads (the newest MAX_IDLE, whatever
+# their store), so a page's reads reuse a login. Writes open their own.
+MAX_IDLE = 8
+_IDLE: list[tuple[str, object]] = []
+_IDLE_LOCK = threading.Lock()
+
+
+def _idle_connection(store: Store):
+    """A kept idle connection to ``store``'s database with its schema in place, or None."""
+    con = None
+    with _IDLE_LOCK:
+        for i in range(len(_IDLE) - 1, -1, -1):
+            if _IDLE[i][0] == store.where:
+                con = _IDLE.pop(i)[1]
+                break
+    if con is not None:
+        try:
+            _ensure_schema(con, store)
+        except NrrError:
+            return None
+    return con
+
+
+def _keep_idle(store: Store, con) -> None:
+    """Keep ``con`` for a later read if it is idle, closing the oldest kept one past MAX_IDLE."""
+    from psycopg.pq import TransactionStatus
+
+    if con.closed or con.info.transaction_status != TransactionStatus.IDLE:
+        con.close()
+        return
+    with _IDLE_LOCK:
+        _IDLE.append((store.where, con))
+        evicted = _IDLE.pop(0)[1] if len(_IDLE) > MAX_IDLE else None
+    if evicted is not None:
+        evicted.close()
+
+
 def _pg_connect(store: Store):
     """An autocommit connection to ``store``'s database with its schema in place,
     or NrrError in one line: the server unreachable, the login refused."""
@@ -244,6 +299,15 @@ def _pg_connect(store: Store):
                               application_name="nrr")
     except psycopg.Error as exc:
         raise NrrError(f"cannot reach the {store.what} at {store.where}: {_first_line(exc)}") from None
+    _ensure_schema(con, store)
+    return con
+
+
+def _ensure_schema(con, store: Store) -> None:
+    """Run ``store``'s schemas on ``con`` unless this process already has (or
+    its tables and triggers are in place); NrrError, closing ``con``, when that fails."""
+    import psycopg
+
     key = (store.where, store.schemas)
     if key not in _READY:
         try:
@@ -262,8 +326,6 @@ def _pg_connect(store: Store):
         except psycopg.Error as exc:
             con.close()
             raise NrrError(f"cannot set up the {store.what} at {store.where}: {_first_line(exc)}") from None
-    return con
-
 
 
 def create_tables(url: str) -> None:

@@ -58,6 +58,11 @@ class Server:
             con.execute(f"CREATE DATABASE {name}")  # name made above, from hex digits only
         return self.url(name)
 
+    def restart(self) -> None:
+        """Stop and start the server on the same port (every open connection breaks)."""
+        _run(self, [str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-l", str(self.folder / "server.log"),
+                    "-m", "fast", "-w", "-t", "60", "restart"])
+
     def stop(self) -> None:
         _run(self, [str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
              check=False)

@@ -181,3 +181,22 @@ def test_a_table_gone_under_a_running_app_is_one_line_not_a_traceback(postgres_s
     with pytest.raises(NrrError) as failed:
         store.latest()
     assert str(failed.value) == f'cannot read the decisions store at {url}: relation "decisions" does not exist'
+
+
+def test_reads_reuse_a_login_and_survive_a_server_restart(postgres_server):
+    url = postgres_server.new_database()
+    store = DecisionStore(url)
+    store.record(Decision("A1", "watch", "Ana"), now=T0)
+    assert store.version() == 1
+    with postgres_server.connect() as admin:
+        def logins():
+            return admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                                 (url.rsplit("/", 1)[1],)).fetchone()[0]
+        kept = logins()
+        for _ in range(5):
+            store.latest()
+        assert logins() == kept == 1  # five reads, one kept connection
+    postgres_server.restart()  # the kept connection is now broken
+    assert store.latest().status.tolist() == ["watch"]
+    store.record(Decision("A1", "healthy", "Bo"), now=T0)
+    assert store.version() == 2
