@@ -38,7 +38,7 @@ def test_a_decision_recorded_on_one_app_server_shows_on_the_other(tmp_path, monk
     url = postgres_server.new_database()
     monkeypatch.setenv("NRR_DECISIONS", url)  # both servers inherit it, and PGPASSWORD
     book = tmp_path / "nrr.duckdb"
-    write_demo(book)
+    write_demo(book, n_accounts=400, n_months=24)  # a small book: two servers compute it at once
     con = db.connect_read_only(book)
     board = review.board(con, Filters(), metrics.book_info(con).as_of_month)
     con.close()
@@ -52,9 +52,9 @@ def test_a_decision_recorded_on_one_app_server_shows_on_the_other(tmp_path, monk
         second = browser.new_page(viewport={"width": 1366, "height": 900})
         for page, app in ((first, one), (second, two)):
             page.goto(app.url + "/")  # as a person arrives: the front page, then the account
-            wait_for_app(page)
+            wait_for_app(page, timeout_ms=90_000)  # a first run computes the book's figures
             page.goto(app.url + review_url)
-            wait_for_app(page)
+            wait_for_app(page, timeout_ms=90_000)
             assert page.get_by_text("Latest decision:").count() == 0  # nothing recorded yet
 
         record(first, "watch", "Ana on server one", "Call the CFO")
