@@ -62,7 +62,8 @@ def _stats(x: np.ndarray, y: np.ndarray) -> dict:
 
 def _dimensions(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     dims = [(ATTRIBUTE_LABELS[a], frame[a].fillna("(none)").astype(str)) for a in ATTRIBUTES]
-    maps = [m if isinstance(m, dict) else {} for m in frame.extras]   # NULL: no extra attributes
+    # NULL: no extra attributes (most books have none: skip the per-account walk).
+    maps = [m if isinstance(m, dict) else {} for m in frame.extras] if frame.extras.notna().any() else []
     for name in sorted({k for m in maps for k in m}):
         dims.append((name, pd.Series([m.get(name, "(none)") for m in maps], index=frame.index).astype(str)))
     for column, title in BANDS.items():

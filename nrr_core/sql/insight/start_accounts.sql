@@ -11,10 +11,10 @@ SELECT a.account_id, c.segment, c.region, c.industry, c.csm_owner,
        CASE WHEN cardinality(c.extras) > 0 THEN c.extras END AS extras,
        ja.start_idx, quarter_label(ja.start_idx) AS start_quarter,
        ja.start_mrr, ja.start_products,
-       CASE WHEN ja.start_idx + 2 <= $month_idx THEN ja.util_by_k[3] END AS util_60d,
-       CASE WHEN ja.start_idx + 3 <= $month_idx THEN ja.util_by_k[4] END AS util_90d,
-       CASE WHEN ja.start_idx + $early_months <= $month_idx THEN ja.util_by_k[$early_months + 1] END AS util_early,
-       time_to_value(ja.util_by_k[1:$month_idx - ja.start_idx + 1], $value_share) AS ttv,
+       CASE WHEN ja.start_idx + 2 <= $month_idx THEN util_at(ja.months, 2) END AS util_60d,
+       CASE WHEN ja.start_idx + 3 <= $month_idx THEN util_at(ja.months, 3) END AS util_90d,
+       CASE WHEN ja.start_idx + $early_months <= $month_idx THEN util_at(ja.months, $early_months) END AS util_early,
+       time_to_value(ja.months, $value_share, $month_idx - ja.start_idx) AS ttv,
        CASE WHEN ja.start_idx + 12 <= $month_idx THEN ja.mrr_12 END AS mrr_12
 FROM journey_account ja
 JOIN accounts a USING (account_key)
