@@ -95,7 +95,8 @@ def drivers(con, filters: Filters | None, month: str, rules: JourneyRules | None
     |ARR impact| (rank 1 first; unranked groups after, by dimension)."""
     rules = rules or DEFAULT_RULES
     starts = start_accounts(con, filters, month, rules)
-    return drivers_of(starts[starts.eligible], rules)
+    columns = ["start_mrr", "mrr_12", *ATTRIBUTES, "extras", *BANDS]
+    return drivers_of(starts.loc[starts.eligible.to_numpy(), columns], rules)
 
 
 def drivers_of(eligible: pd.DataFrame, rules: JourneyRules | None = None) -> pd.DataFrame:
