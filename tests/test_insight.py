@@ -108,6 +108,21 @@ def test_months_in_phase_and_stalls_count_the_run_up_to_the_month(journey_book):
     assert dict(zip(stalled.account_id, stalled.months_in_phase)) == {"NEVER": 7, "INST": 12}
 
 
+def test_the_phase_mix_kept_at_load_gives_the_figures_of_phasing_every_account_month(journey_book):
+    from nrr_core.insight.journey import built_with
+
+    assert built_with(journey_book, None) and not built_with(journey_book, JourneyRules(advocacy_months=3))
+    for f in (None, Filters.of(csm_owner="Ana"), Filters.of(segment="Enterprise")):
+        kept, phased = insight.phases(journey_book, f), insight.phases(journey_book, f, summary=False)
+        assert kept.equals(phased), f
+    at_end = insight.mix_at(insight.phases(journey_book, None), "2025-12").set_index("phase")
+    # Six accounts active (GONE left); EXP, which expanded in 2025-08, is the one in advocacy.
+    assert at_end.accounts.sum() == 6 and at_end.loc["advocacy", "accounts"] == 1
+    # Other rules than the load's are phased from the detail rows, not read from the summary.
+    tight = insight.mix_at(insight.phases(journey_book, None, JourneyRules(advocacy_months=3)), "2025-12")
+    assert tight.set_index("phase").loc["advocacy", "accounts"] == 0
+
+
 def test_time_to_value_counts_accounts_not_there_yet_as_censored(journey_book):
     summary, curve = insight.time_to_value(journey_book, None, "2025-12", "segment")
     row = summary.set_index("group").loc["SMB"].to_dict()
