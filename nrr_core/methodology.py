@@ -19,7 +19,8 @@ METRIC_SQL = {
     "definitions": ["variants/base_reactivation", "variants/window_accounts"],
     "filters": ["load/build_book:selected_combos"],
     "scores": ["load/review_tables:account_health", "load/review_tables:account_scores",
-               "load/review_tables:score_outcomes", "review/score_backtest"],
+               "load/review_tables:account_outcomes", "load/review_tables:score_outcomes",
+               "review/score_backtest"],
 }
 
 

@@ -249,6 +249,32 @@ def test_backtest_needs_months_with_a_future(backtest_book):
     assert review.backtest(backtest_book, None, "2025-09") is None
 
 
+def test_outcomes_kept_at_load_are_what_followed_in_the_next_three_months_and_others_are_computed(tmp_path):
+    """E contracts by 20 in 2025-04 and churns its remaining 80 in 2025-06; F
+    expands by 30 in 2025-03. account_outcomes holds the loaded 3-month horizon;
+    score_outcomes reads it, and computes any other horizon from the months."""
+    months = MONTHS[:8]
+    mrr = [["E", "Core", m, 100 if m < "2025-04" else 80] for m in months if m < "2025-06"]
+    mrr += [["F", "Core", m, 100 if m < "2025-03" else 130] for m in months]
+    con = build(tmp_path, [account("E"), account("F")], mrr)
+    kept = con.execute("SELECT a.account_id, month_label(o.month_idx) AS month, o.lost, o.churned, o.lost_mrr, "
+                       "o.grew, o.gained_mrr FROM account_outcomes o JOIN accounts a USING (account_key) "
+                       "ORDER BY 1, 2").fetchall()
+    assert [r for r in kept if r[0] == "E"] == [
+        ("E", "2025-01", True, False, 20.0, False, 0.0),     # 02–04: the contraction
+        ("E", "2025-02", True, False, 20.0, False, 0.0),
+        ("E", "2025-03", True, True, 100.0, False, 0.0),     # 04–06: contraction and churn
+        ("E", "2025-04", True, True, 80.0, False, 0.0),
+        ("E", "2025-05", True, True, 80.0, False, 0.0),
+    ]
+    assert [r[1:] for r in kept if r[0] == "F" and r[5]] == [
+        ("2025-01", False, False, 0.0, True, 30.0), ("2025-02", False, False, 0.0, True, 30.0)]
+    one_month = con.execute("SELECT month_label(month_idx), lost_mrr, gained_mrr FROM score_outcomes("
+                            "(SELECT first_idx FROM book), (SELECT as_of_idx FROM book), 1) "
+                            "WHERE lost OR grew ORDER BY 1, 2").fetchall()
+    assert one_month == [("2025-02", 0.0, 30.0), ("2025-03", 20.0, 0.0), ("2025-05", 80.0, 0.0)]
+
+
 def test_scores_of_a_past_month_use_no_later_data(tmp_path):
     """The book cut at month m scores every account exactly as the full book
     scores month m: nothing after m reaches a score."""

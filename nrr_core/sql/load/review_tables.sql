@@ -1,9 +1,13 @@
 -- The review board's load-time tables, built right after build_book.sql on the
 -- same connection (it reads build_book's account_month, signals, mrr and the
--- temporary account_keys). No parameters.
+-- temporary account_keys).
+-- Parameters: $horizon (nrr_core/review/factors.py HORIZON, the months the
+-- back-test and the calibration watch).
 --   account_health  per account and active month: the score inputs and factors
 --                   (nrr_core/review/factors.py), from that month and earlier only
 --   account_scores  macro: the scores of a month range for a $weights STRUCT
+--   account_outcomes per account and active month: what happened in the
+--                   $horizon months after (score_outcomes, computed once)
 --   score_outcomes  macro: what happened in the following months (back-test
 --                   and calibration outcomes; never a score input)
 
@@ -104,9 +108,37 @@ SELECT h.*,
 FROM account_health h
 WHERE h.month_idx BETWEEN from_idx AND to_idx;
 
+-- What happened to each account active in a month over the $horizon months
+-- after it (the back-test's outcome; never an input of a score): churned or
+-- contracted, the MRR lost that way, and expansion or cross-sell. Built from the
+-- few months with a loss or a gain, each counted for the $horizon months before
+-- it; the sums add the months in order, as the window of score_outcomes does.
+-- Grain: one row per account-month of account_health, same order.
+CREATE TABLE account_outcomes AS
+WITH events AS (
+    SELECT account_key, month_idx, churn, churn + contraction AS loss, expansion + cross_sell AS gain
+    FROM account_month
+    WHERE churn < 0 OR contraction < 0 OR expansion + cross_sell > 0
+), ahead AS (
+    SELECT e.account_key, e.month_idx - CAST(r.range AS INTEGER) AS month_idx,
+           bool_or(e.loss < 0) AS lost, bool_or(e.churn < 0) AS churned,
+           -list_sum(list(e.loss ORDER BY e.month_idx)) AS lost_mrr,
+           bool_or(e.gain > 0) AS grew, list_sum(list(e.gain ORDER BY e.month_idx)) AS gained_mrr
+    FROM events e CROSS JOIN range(1, $horizon + 1) r
+    GROUP BY ALL
+)
+SELECT h.account_key, h.month_idx, coalesce(a.lost, false) AS lost, coalesce(a.churned, false) AS churned,
+       coalesce(a.lost_mrr, 0) AS lost_mrr, coalesce(a.grew, false) AS grew, coalesce(a.gained_mrr, 0) AS gained_mrr
+FROM account_health h LEFT JOIN ahead a USING (account_key, month_idx)
+ORDER BY h.month_idx, h.account_key;
+
+CREATE TABLE outcome_horizon AS SELECT CAST($horizon AS INTEGER) AS outcome_months;
+
 -- What happened to each account active in a month over the following
 -- `horizon` months (the back-test's outcome; never an input of a score):
 -- churned or contracted, the MRR lost that way, and expansion or cross-sell.
+-- For the loaded horizon it reads account_outcomes; for another it computes
+-- them (a constant condition: DuckDB runs only the branch that holds).
 CREATE MACRO score_outcomes(from_idx, to_idx, horizon) AS TABLE
 WITH ahead AS (
     SELECT account_key, month_idx, mrr,
@@ -117,9 +149,14 @@ WITH ahead AS (
            coalesce(sum(expansion + cross_sell) OVER next_months, 0) AS gained_mrr
     FROM account_month
     WHERE month_idx BETWEEN from_idx AND to_idx + horizon
+      AND horizon <> (SELECT outcome_months FROM outcome_horizon)
     WINDOW next_months AS (PARTITION BY account_key ORDER BY month_idx
                            RANGE BETWEEN 1 FOLLOWING AND horizon FOLLOWING)
 )
 SELECT account_key, month_idx, lost, churned, lost_mrr, grew, gained_mrr
 FROM ahead
-WHERE month_idx BETWEEN from_idx AND to_idx AND mrr > 0;
+WHERE month_idx BETWEEN from_idx AND to_idx AND mrr > 0
+UNION ALL
+SELECT account_key, month_idx, lost, churned, lost_mrr, grew, gained_mrr
+FROM account_outcomes
+WHERE month_idx BETWEEN from_idx AND to_idx AND horizon = (SELECT outcome_months FROM outcome_horizon);
