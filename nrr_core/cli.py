@@ -467,6 +467,10 @@ def write_pack(args) -> int:
                      targets=steering_cli.target_store(args, must_exist=True).in_force())
     finally:
         con.close()
+        if not deck:  # one pack per process: no browser to keep
+            from .pack.images import BROWSER
+
+            BROWSER.close()
     content = made if deck else made.pdf
     tmp = out.with_name(f".{out.name}.tmp")
     try:

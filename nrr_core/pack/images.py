@@ -56,7 +56,8 @@ class _Browser:
     page, one after another. A lock serialises exports (one tab); a failed
     export closes the browser, so the next one starts afresh. The loop runs
     on a daemon thread, apart from any loop of the caller (Streamlit,
-    notebooks); ``close`` (also run at exit) ends the browser."""
+    notebooks); ``close`` (also run at exit) ends the browser: a short-lived
+process such as the command line calls it when done."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -87,6 +88,10 @@ class _Browser:
                 if self._kaleido is None:
                     self._kaleido = self._call(start(), timeout)
                     self.starts += 1
+                    if self.starts == 1:
+                        # Registered after kaleido's own clean-ups, so it runs before them at exit:
+                        # the browser is closed before its temporary files are removed.
+                        atexit.register(self.close)
                 # Each figure has kaleido's own timeout; this bounds the whole batch.
                 return self._call(draw(self._kaleido), timeout * (len(figures) + 1))
             except BaseException:
@@ -108,7 +113,6 @@ class _Browser:
 
 
 BROWSER = _Browser()
-atexit.register(BROWSER.close)
 
 
 def export_charts(figures: list[tuple[go.Figure, int, int]], timeout: float = 60) -> list[bytes]:
