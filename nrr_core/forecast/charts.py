@@ -91,7 +91,8 @@ def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame,
     if not lines:
         lines = ["No account starts in the high risk band and none has an at-risk decision."]
     fig.add_annotation(xref="paper", yref="paper", x=0, y=0.27, xanchor="left", yanchor="top", showarrow=False,
-                       align="left", text="<b>What could move it</b><br>" + "<br>".join(lines), font={"size": 26})
+                       align="left", text="<b>What could move it</b><br>" + "<br>".join(lines),
+                       font={"size": 26, "color": "#222"})
     if land.target is None:
         title = f"Where we will land: {percent(land.base)} NRR by {month} · no target set for it"
     else:
