@@ -21,7 +21,7 @@ from nrr_core.months import label, parse_month
 from nrr_core.pack.text import month_words
 from nrr_core.review.decisions import Decision, DecisionStore
 from tests.test_deck import charts_of, slide_texts
-from tests.test_pack import GENERATED, book, pages_text, period  # noqa: F401 (fixtures)
+from tests.test_pack import GENERATED, book, pages_text, period  # noqa: F401,F811 (fixtures)
 
 OWNER = "Aiko Tanaka"
 

@@ -23,7 +23,7 @@ from ..formatting import money
 from ..months import parse_month
 from ..review.decisions import DecisionStore
 from .model import STATE_LABELS, Levers
-from .track import HORIZON, Forecast, account_names, contribution_table, forecast, stored_decisions
+from .track import Forecast, account_names, contribution_table, forecast, stored_decisions
 from .whatif import scenario
 
 # The review statuses whose accounts "have a decision" to save (``Levers.save_decided_at_risk``).

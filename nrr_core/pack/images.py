@@ -122,7 +122,7 @@ def export_charts(figures: list[tuple[go.Figure, int, int]], timeout: float = 60
     if not figures:
         return []
     try:
-        import kaleido  # noqa: F401
+        import kaleido  # noqa: F401 (a missing package: one sentence, not a traceback)
         from choreographer.errors import ChromeNotFoundError
     except ImportError as exc:  # pragma: no cover - requirements.txt installs both
         raise NrrError(f"The board pack needs kaleido for its charts: pip install -r requirements.txt ({exc})")
