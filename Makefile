@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make app    set up (first time) and run the dashboard; the demo book is generated on first start
-#   make test   set up (first time) and run every test: pytest, AppTest and the browser tests
+#   make test   set up (first time) and run every test: pytest, AppTest, the browser tests and the
+#               PostgreSQL store tests (on a private server the tests start)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # The interpreter that makes the virtual environment: the supported version only
@@ -10,7 +11,7 @@ PORT ?= 8501
 # Open mode (no sign-in) serves this machine only; ADDRESS=0.0.0.0 shares it on a trusted network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: app test chromium fonts demo screenshots bench pack lock upgrade python-check
+.PHONY: app test chromium postgres fonts demo screenshots bench pack lock upgrade python-check
 
 # requirements.txt pins every package with its hashes; a change to it rebuilds
 # the environment from scratch, so nothing left from an older install lingers.
@@ -52,6 +53,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
+# The stores' PostgreSQL tests start a private throwaway server from Debian's PostgreSQL programs
+# (tests/postgres.py); they fail without them unless NRR_TESTS_WITHOUT_POSTGRES=1.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "the PostgreSQL store tests need Debian's PostgreSQL: sudo apt-get install -y postgresql" >&2; exit 1; fi; }
+
 # The board pack (PDF) writes text in DejaVu Sans, CJK in Droid Sans Fallback; poppler-utils
 # (pdftoppm) renders its pages to PNG for a look. Missing fonts only warn: the app still runs.
 FONT_PKGS := fonts-dejavu-core fonts-droid-fallback poppler-utils
@@ -61,7 +69,7 @@ fonts:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(FONT_PKGS) >/dev/null; \
 	else echo "the board pack wants Debian's fonts: sudo apt-get install -y $(FONT_PKGS)" >&2; fi
 
-test: python-check chromium fonts
+test: python-check chromium postgres fonts
 	$(PY) -m pytest
 
 demo: $(VENV)/.installed

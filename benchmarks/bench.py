@@ -86,7 +86,26 @@ def insight_calls(con, f, info):
         "page: drivers, drivers": lambda: insight.drivers(con, f, as_of),
         "page: drivers, customer voice": lambda: (insight.nps_trend(con, f, "quarter"),
                                                   insight.comment_feed(con, f, p.from_month, p.to_month, "", ())),
+        "page: account review, churn reasons": lambda: _churn_reasons(con, f, p),
     }
+
+
+_CARDS: dict = {}
+
+
+def _churn_reasons(con, f, p):
+    """The churn-reason roll-up of the quarter: the review's retrospective with the reasons in
+    force, scored with the scorecard in force the month before (the app calibrates it once
+    per data version, ui/data.retrospective; so here once per process, outside the timing)."""
+    from nrr_core import insight, review
+    from nrr_core.months import label, parse_month
+
+    month = label(parse_month(p.from_month) - 1)
+    if month not in _CARDS:
+        _CARDS[month] = review.calibrate(con, month).scorecard
+    retro = review.retrospective(con, f, p.from_month, p.to_month, None, scorecard=_CARDS[month])[0]
+    attached = insight.attach(retro, insight.recorded_reasons(con, None), p.from_month, p.to_month)
+    return insight.rollup(attached, "reason"), insight.rollup(attached, "department")
 
 
 def _forecast_page(con, f, as_of):

@@ -150,7 +150,8 @@ REPORT_HELP = {
 
 def _add_decisions(p):
     p.add_argument("--decisions", metavar="PATH",
-                   help="review decisions file (default: decisions.sqlite beside --db, when it exists)")
+                   help="review decisions store: a file or postgresql://user@host:port/db "
+                        "(default: decisions.sqlite beside --db, when it exists)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -545,14 +546,16 @@ def _forecast_report(con, filters: Filters, args):
 
 
 def _decision_store(args):
-    """The decisions file of ``--decisions``, or decisions.sqlite beside --db
-    if it exists (never created by a report); None when there is none."""
+    """The decisions store of ``--decisions`` (a file or a postgresql:// URL),
+    or decisions.sqlite beside --db if it exists (never created by a report);
+    None when there is none."""
+    from . import stores
     from .review.decisions import DecisionStore
 
-    path = Path(args.decisions) if args.decisions else Path(args.db).with_name("decisions.sqlite")
-    if args.decisions and not path.is_file():
-        raise NrrError(f"--decisions {path}: no such file")
-    return DecisionStore(path) if path.is_file() else None
+    where = stores.place(args.decisions) if args.decisions else Path(args.db).with_name("decisions.sqlite")
+    if args.decisions and not stores.exists(where):
+        raise NrrError(f"--decisions {where}: no such file")
+    return DecisionStore(where) if stores.exists(where) else None
 
 
 def _review_lists(con, filters: Filters, month: str, args):

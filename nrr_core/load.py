@@ -34,7 +34,7 @@ import duckdb
 from . import db
 from .errors import InputError, NrrError
 from .insight.reasons import REASON_KEYS
-from .insight.rules import SUSTAIN_MONTHS
+from .insight.rules import DEFAULT_RULES, SUSTAIN_MONTHS
 from .months import label, parse_month
 
 
@@ -665,7 +665,7 @@ def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
         "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
     db.run_script(con, "load/review_tables")
     db.run_script(con, "load/owner_history")
-    db.run_script(con, "load/journey_tables", {"sustain_months": SUSTAIN_MONTHS})
+    db.run_script(con, "load/journey_tables", {"sustain_months": SUSTAIN_MONTHS, **DEFAULT_RULES.params()})
     broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")

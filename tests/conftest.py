@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -10,8 +12,9 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from nrr_core import db
+from nrr_core import db, stores
 from nrr_core.load import load_book
+from tests import postgres
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mrr_playbook"
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -57,6 +60,67 @@ def _defaults_outside_the_checkout(tmp_path_factory):
     if before is not None and after is not None:
         new = sorted(after - before)
         assert not new, f"the test run wrote into the checkout: {new}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The test run's private PostgreSQL server (``tests/postgres.py``), started on
+    first use and stopped at the end; its password is in PGPASSWORD for the
+    run, so the stores, and app servers started from here, log in as a
+    deployment does. A server that cannot start fails the tests that need it,
+    unless NRR_TESTS_WITHOUT_POSTGRES=1 opts out."""
+    if os.environ.get(postgres.OPT_OUT) == "1":
+        pytest.skip(f"{postgres.OPT_OUT}=1: the PostgreSQL store is not tested in this run")
+    try:
+        server = postgres.start()
+    except Exception as exc:
+        pytest.fail(f"the test PostgreSQL server did not start ({exc}); `make postgres` installs it, "
+                    f"{postgres.OPT_OUT}=1 skips these tests", pytrace=False)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PGPASSWORD", server.password)
+    try:
+        yield server
+    finally:
+        patch.undo()
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_at(request, tmp_path):
+    """``store_at(name)``: where a test's store lives, once per backend: the file
+    ``tmp_path / name``, or a new PostgreSQL database of the test server (every
+    name of one test gives that same database, as the decisions, churn reasons
+    and targets share it)."""
+    if request.param == "sqlite":
+        return lambda name: tmp_path / name
+    url = request.getfixturevalue("postgres_server").new_database()
+    return lambda name: url
+
+
+def run_directly(where, statement: str) -> None:
+    """Run ``statement`` on the store at ``where`` with the driver itself, past
+    nrr_core (as someone with the file or the login could); the driver's error
+    is raised."""
+    if stores.is_url(where):
+        import psycopg
+
+        with psycopg.connect(where, autocommit=True) as con:
+            con.execute(statement)
+        return
+    con = sqlite3.connect(where)
+    try:
+        con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+
+
+def refused_as_append_only(where, statement: str) -> None:
+    """Assert that the store at ``where`` refuses ``statement`` as append-only."""
+    import psycopg
+
+    with pytest.raises((sqlite3.DatabaseError, psycopg.Error), match="append-only"):
+        run_directly(where, statement)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:

@@ -42,10 +42,10 @@ def test_board_report_lists_both_lists_as_the_page_does(book, con):
     assert float(line.arr) == first.arr
 
 
-def test_board_report_reads_the_decisions_beside_the_database(book, con, tmp_path):
+def test_board_report_reads_the_decisions_beside_the_database(book, con, tmp_path, store_at):
     month = metrics.book_info(con).as_of_month
     account = review.board(con, Filters(), month).queue()[0]
-    store = DecisionStore(tmp_path / "decisions.sqlite")
+    store = DecisionStore(store_at("decisions.sqlite"))  # a file, or a postgresql:// URL
     store.record(Decision(account, "watch", "Ana", next_action="=call()"))
     got = rows(cli("report", "board", "--db", book, "--decisions", store.path)).set_index("account_id")
     assert got.loc[account, "decision_status"] == "watch"

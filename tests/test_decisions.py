@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import sqlite3
 import threading
 
 import pytest
@@ -12,11 +11,11 @@ import pytest
 from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.errors import NrrError
 from nrr_core.load import load_book
-from tests.conftest import write_csv
+from tests.conftest import refused_as_append_only, write_csv
 
 
-def test_recorded_decisions_come_back_latest_first_per_account(tmp_path):
-    store = DecisionStore(tmp_path / "d.sqlite")
+def test_recorded_decisions_come_back_latest_first_per_account(store_at):
+    store = DecisionStore(store_at("d.sqlite"))
     assert store.latest().empty and store.version() == 0
     first = store.record(Decision("A1", "at risk", "Ana", department="Product", next_action="Fix export",
                                   action_owner="PM", due_date=dt.date(2026, 12, 15), note="Missing SSO",
@@ -35,15 +34,11 @@ def test_recorded_decisions_come_back_latest_first_per_account(tmp_path):
         "2026-12-15", "Missing SSO", "2026-11-02T09:30:00+00:00", "2026-10")
 
 
-def test_history_cannot_be_edited_or_deleted(tmp_path):
-    store = DecisionStore(tmp_path / "d.sqlite")
+def test_history_cannot_be_edited_or_deleted(store_at):
+    store = DecisionStore(store_at("d.sqlite"))
     store.record(Decision("A1", "healthy", "Ana"))
-    con = sqlite3.connect(store.path)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("UPDATE decisions SET status = 'watch'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("DELETE FROM decisions")
-    con.close()
+    refused_as_append_only(store.path, "UPDATE decisions SET status = 'watch'")
+    refused_as_append_only(store.path, "DELETE FROM decisions")
     assert store.history("A1").status.tolist() == ["healthy"]
 
 
@@ -56,15 +51,15 @@ def test_history_cannot_be_edited_or_deleted(tmp_path):
     (Decision("A1", "watch", "Ana", note="x" * 4001), "note is longer than 4000"),
     (Decision("A1", "watch", "Ana", next_action="x" * 201), "next action is longer than 200"),
 ])
-def test_a_bad_decision_is_refused_with_a_reason_and_nothing_is_written(tmp_path, decision, message):
-    store = DecisionStore(tmp_path / "d.sqlite")
+def test_a_bad_decision_is_refused_with_a_reason_and_nothing_is_written(store_at, decision, message):
+    store = DecisionStore(store_at("d.sqlite"))
     with pytest.raises(NrrError, match=message):
         store.record(decision)
     assert store.every().empty
 
 
-def test_hostile_text_is_stored_verbatim(tmp_path):
-    store = DecisionStore(tmp_path / "d.sqlite")
+def test_hostile_text_is_stored_verbatim(store_at):
+    store = DecisionStore(store_at("d.sqlite"))
     text = "'); DROP TABLE decisions; -- <script>alert(1)</script> =cmd|' /C calc'!A0 日本"
     store.record(Decision(text, "watch", text, next_action=text, note=text))
     row = store.every().iloc[0]
@@ -90,8 +85,8 @@ def _record_many(path: str, writer: int, count: int) -> None:
         store.record(Decision(f"A{i % 7}", "watch", f"writer-{writer}", note=f"{writer}:{i}"))
 
 
-def test_ten_processes_recording_at_once_lose_nothing(tmp_path):
-    path = str(tmp_path / "d.sqlite")
+def test_ten_processes_recording_at_once_lose_nothing(store_at):
+    path = str(store_at("d.sqlite"))
     DecisionStore(path).record(Decision("A0", "healthy", "setup"))  # the schema exists before the race
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(10)
@@ -112,8 +107,8 @@ def _race(path, writer, count, barrier):
     _record_many(path, writer, count)
 
 
-def test_ten_threads_recording_at_once_lose_nothing(tmp_path):
-    path = str(tmp_path / "d.sqlite")
+def test_ten_threads_recording_at_once_lose_nothing(store_at):
+    path = str(store_at("d.sqlite"))
     start = threading.Barrier(10)
     errors = []
 
@@ -133,8 +128,8 @@ def test_ten_threads_recording_at_once_lose_nothing(tmp_path):
     assert len(DecisionStore(path).every()) == 200
 
 
-def test_a_due_date_before_the_day_of_recording_is_refused(tmp_path):
-    store = DecisionStore(tmp_path / "d.sqlite")
+def test_a_due_date_before_the_day_of_recording_is_refused(store_at):
+    store = DecisionStore(store_at("d.sqlite"))
     dec1 = dt.datetime(2026, 12, 1, 10, 40, tzinfo=dt.timezone.utc)
     late = Decision("A1", "watch", "Ana", next_action="Call", due_date=dt.date(2026, 11, 10))
     with pytest.raises(NrrError) as refused:
@@ -164,8 +159,8 @@ def test_checked_takes_the_day_it_is_recorded_or_today_in_utc():
     assert Decision("A1", "watch", "Ana", due_date=utc_today).checked()["due_date"] == utc_today.isoformat()
 
 
-def test_history_shows_when_each_decision_was_recorded_to_the_minute_in_utc(tmp_path):
-    store = DecisionStore(tmp_path / "d.sqlite")
+def test_history_shows_when_each_decision_was_recorded_to_the_minute_in_utc(store_at):
+    store = DecisionStore(store_at("d.sqlite"))
     paris = dt.timezone(dt.timedelta(hours=1))
     store.record(Decision("A1", "watch", "Ana"), now=dt.datetime(2026, 12, 1, 11, 40, 59, tzinfo=paris))
     row = store.history("A1").iloc[0]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import sqlite3
 import contextlib
 
 import pytest
@@ -18,7 +17,7 @@ from nrr_core.insight import ChurnReason, JourneyRules, ReasonStore
 from nrr_core.load import load_book
 from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.errors import InputError
-from tests.conftest import write_csv
+from tests.conftest import refused_as_append_only, write_csv
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
 ACCOUNT_HEADER = ["account_id", "name", "segment", "region", "industry", "csm_owner", "renewal_date",
@@ -107,6 +106,21 @@ def test_months_in_phase_and_stalls_count_the_run_up_to_the_month(journey_book):
     assert list(stalled.account_id) == ["INST", "NEVER"]      # equal ARR: by account id
     assert dict(zip(stalled.account_id, stalled.phase)) == {"NEVER": "onboarding", "INST": "adoption"}
     assert dict(zip(stalled.account_id, stalled.months_in_phase)) == {"NEVER": 7, "INST": 12}
+
+
+def test_the_phase_mix_kept_at_load_gives_the_figures_of_phasing_every_account_month(journey_book):
+    from nrr_core.insight.journey import built_with
+
+    assert built_with(journey_book, None) and not built_with(journey_book, JourneyRules(advocacy_months=3))
+    for f in (None, Filters.of(csm_owner="Ana"), Filters.of(segment="Enterprise")):
+        kept, phased = insight.phases(journey_book, f), insight.phases(journey_book, f, summary=False)
+        assert kept.equals(phased), f
+    at_end = insight.mix_at(insight.phases(journey_book, None), "2025-12").set_index("phase")
+    # Six accounts active (GONE left); EXP, which expanded in 2025-08, is the one in advocacy.
+    assert at_end.accounts.sum() == 6 and at_end.loc["advocacy", "accounts"] == 1
+    # Other rules than the load's are phased from the detail rows, not read from the summary.
+    tight = insight.mix_at(insight.phases(journey_book, None, JourneyRules(advocacy_months=3)), "2025-12")
+    assert tight.set_index("phase").loc["advocacy", "accounts"] == 0
 
 
 def test_time_to_value_counts_accounts_not_there_yet_as_censored(journey_book):
@@ -264,21 +278,15 @@ def test_journey_settings_come_from_the_journey_section_and_refuse_unknown_keys(
 
 # ---------------------------------------------------------------- churn reasons
 
-def test_churn_reasons_are_append_only_and_survive_reopening(tmp_path):
-    path = tmp_path / "decisions.sqlite"
+def test_churn_reasons_are_append_only_and_survive_reopening(store_at):
+    path = store_at("decisions.sqlite")
     DecisionStore(path).record(Decision("A1", "watch", "Ana"))      # a store made before reasons existed
     store = ReasonStore(path)
     assert store.every().empty
     first = store.record(ChurnReason("A1", "2025-11", "price", "Ana", notes="Too dear <b>really</b>"))
     store.record(ChurnReason("A1", "2025-11", "competitor", "Ben"))
-    con = sqlite3.connect(path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            con.execute("UPDATE churn_reasons SET reason = 'other' WHERE id = ?", (first,))
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            con.execute("DELETE FROM churn_reasons")
-    finally:
-        con.close()
+    refused_as_append_only(path, f"UPDATE churn_reasons SET reason = 'other' WHERE id = {int(first)}")
+    refused_as_append_only(path, "DELETE FROM churn_reasons")
     again = ReasonStore(path).every()
     assert list(again.reason) == ["price", "competitor"]
     assert again.notes.iloc[0] == "Too dear <b>really</b>"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import sqlite3
 
 import pandas as pd
 import pytest
@@ -16,7 +15,7 @@ from nrr_core.errors import InputError, NrrError
 from nrr_core.load import load_book
 from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.steering import Target, TargetStore
-from tests.conftest import write_csv
+from tests.conftest import refused_as_append_only, write_csv
 
 T0 = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.timezone.utc)
 
@@ -77,23 +76,19 @@ def hand(tmp_path):
 
 # --- targets -------------------------------------------------------------
 
-def test_targets_are_append_only_and_the_latest_entry_is_in_force_after_reopening(tmp_path):
-    store = TargetStore(tmp_path / "targets.sqlite")
+def test_targets_are_append_only_and_the_latest_entry_is_in_force_after_reopening(store_at):
+    store = TargetStore(store_at("targets.sqlite"))
     store.record([Target("company", "", "2026-Q3", "nrr", 1.10), Target("segment", "SMB", "2026", "grr", 0.9)],
                  "ana@example.com", now=T0)
     store.record(Target("company", None, "2026-q3", "NRR", "1.12"), "bo@example.com", now=T0 + dt.timedelta(days=1))
-    con = sqlite3.connect(store.path)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("UPDATE targets SET target = 2")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("DELETE FROM targets")
-    con.close()
-    reopened = TargetStore(tmp_path / "targets.sqlite").in_force()
+    refused_as_append_only(store.path, "UPDATE targets SET target = 2")
+    refused_as_append_only(store.path, "DELETE FROM targets")
+    reopened = TargetStore(store_at("targets.sqlite")).in_force()
     assert reopened[["scope", "scope_value", "period", "metric", "target", "recorded_by", "entries"]].values.tolist() \
         == [["segment", "SMB", "2026", "grr", 0.9, "ana@example.com", 1],
             ["company", "", "2026-Q3", "nrr", 1.12, "bo@example.com", 2]]
     assert reopened.recorded_at.tolist() == ["2026-11-02T09:30:00+00:00", "2026-11-03T09:30:00+00:00"]
-    assert len(TargetStore(tmp_path / "targets.sqlite").history()) == 3
+    assert len(TargetStore(store_at("targets.sqlite")).history()) == 3
 
 
 @pytest.mark.parametrize("target, message", [
@@ -107,8 +102,8 @@ def test_targets_are_append_only_and_the_latest_entry_is_in_force_after_reopenin
     (Target("company", "", "2026", "grr", 1.2), "target 1.2 is above 1; grr cannot pass 100%"),
     (Target("company", "", "2026", "nrr", 0), "target '0' must be a number above 0"),
 ])
-def test_a_bad_target_is_refused_with_its_problem_and_nothing_is_written(tmp_path, target, message):
-    store = TargetStore(tmp_path / "t.sqlite")
+def test_a_bad_target_is_refused_with_its_problem_and_nothing_is_written(store_at, target, message):
+    store = TargetStore(store_at("t.sqlite"))
     with pytest.raises(NrrError) as err:
         store.record([Target("company", "", "2026", "nrr", 1.1), target], "ana")
     assert message in str(err.value)

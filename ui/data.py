@@ -93,7 +93,7 @@ def get(fn, *args, **kwargs):
     return _cached(con, data_version, qualified_name(fn), fn, args, tuple(sorted(kwargs.items())))
 
 
-# Review decisions are read fresh on every run (a small SQLite read), so a
+# Review decisions are read fresh on every run (a small SQLite or PostgreSQL read), so a
 # decision recorded in one session shows in every other on its next rerun.
 
 def decisions() -> DecisionStore:

@@ -3,7 +3,10 @@ domains, and who may load data on the Data page.
 
 Read from ``nrr.toml`` beside app.py when present (see README), overridden by
 the environment variables ``NRR_DB`` (database) and ``NRR_DECISIONS`` (the
-review decisions store, by default ``decisions.sqlite`` beside the database).
+review decisions store, by default ``decisions.sqlite`` beside the database;
+a ``postgresql://user@host:port/database`` URL puts the decisions, churn
+reasons and targets in PostgreSQL, the password from ``PGPASSWORD`` or
+``PGPASSFILE``).
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nrr_core import NrrError
+from nrr_core import NrrError, stores
 from nrr_core.definitions import DEFAULT_BENCHMARKS
 from nrr_core.steering.targets import beside as targets_beside
 from nrr_core.versions import DEFAULT_KEEP
@@ -26,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = ROOT / "data" / "nrr.duckdb"
-    # Review decisions (never replaced by a load); None = decisions.sqlite beside the database.
-    decisions_path: Path | None = None
+    # Review decisions (never replaced by a load): a file, or a postgresql:// URL (a str) that several
+    # app servers share; None = decisions.sqlite beside the database.
+    decisions_path: Path | str | None = None
     currency: str = "$"
     # Benchmarks quoted in docs/metrics.md (nrr_core's defaults); nrr.toml [benchmarks] overrides them.
     benchmarks: dict = field(default_factory=lambda: dict(DEFAULT_BENCHMARKS))
@@ -37,9 +41,10 @@ class Settings:
     benchmark_sets: tuple = field(default_factory=lambda: sets_from_config({}))
     # With sign-in configured: the e-mail domains allowed in (empty = any signed-in user).
     allowed_domains: tuple[str, ...] = ()
-    # Retention targets: the store (None = targets.sqlite beside the decisions store), who may set them in the
+    # Retention targets: the store (None = targets.sqlite beside the decisions file, or the decisions'
+    # PostgreSQL database), who may set them in the
     # app when sign-in is configured ([targets] editors, e-mails), and whether open mode may ([targets] open_mode).
-    targets_path: Path | None = None
+    targets_path: Path | str | None = None
     target_editors: tuple[str, ...] = ()
     targets_open_mode: bool = False
     # The Data page ([data_page] in nrr.toml). With sign-in: the e-mail addresses that may load
@@ -64,14 +69,14 @@ def load_settings() -> Settings:
         if "database" in raw.get("data", {}):
             values["db_path"] = (ROOT / raw["data"]["database"]).resolve()
         if "decisions" in raw.get("data", {}):
-            values["decisions_path"] = (ROOT / raw["data"]["decisions"]).resolve()
+            values["decisions_path"] = _store_place(raw["data"]["decisions"], path, "decisions")
         if "currency" in raw.get("display", {}):
             values["currency"] = str(raw["display"]["currency"])
         domains = raw.get("auth", {}).get("allowed_domains", [])
         if domains:
             values["allowed_domains"] = tuple(str(d) for d in domains)
         if "targets" in raw.get("data", {}):
-            values["targets_path"] = (ROOT / raw["data"]["targets"]).resolve()
+            values["targets_path"] = _store_place(raw["data"]["targets"], path, "targets")
         targets = raw.get("targets", {})
         values["target_editors"] = tuple(str(e) for e in targets.get("editors", []))
         values["targets_open_mode"] = targets.get("open_mode", False) is True
@@ -88,13 +93,29 @@ def load_settings() -> Settings:
     if os.environ.get("NRR_DB"):
         values["db_path"] = Path(os.environ["NRR_DB"]).resolve()
     if os.environ.get("NRR_DECISIONS"):
-        values["decisions_path"] = Path(os.environ["NRR_DECISIONS"]).resolve()
+        values["decisions_path"] = _store_place(os.environ["NRR_DECISIONS"], None, "decisions")
     settings = Settings(**values)
     if settings.decisions_path is None:
         settings = Settings(**{**values, "decisions_path": settings.db_path.with_name("decisions.sqlite")})
     if settings.targets_path is None:
         settings = dataclasses.replace(settings, targets_path=targets_beside(settings.decisions_path))
     return settings
+
+
+def _store_place(value, path: Path | None, key: str) -> Path | str:
+    """A store's place from ``[data] <key>`` of the settings file at ``path``
+    (relative to the checkout) or from the environment (``path`` None, relative to
+    the working folder): a
+    resolved Path, or a checked postgresql:// URL (``nrr_core.stores``)."""
+    where = "NRR_DECISIONS" if path is None else f"{path}: [data] {key}"
+    if not isinstance(value, str) or not value.strip():
+        raise NrrError(f"{where} must be a file path or a postgresql://user@host:port/database URL")
+    if stores.is_url(value):
+        try:
+            return stores.place(value)
+        except NrrError as exc:
+            raise NrrError(f"{where}: {exc}") from None
+    return Path(value).resolve() if path is None else (ROOT / value).resolve()
 
 
 def _data_page(section: dict, path: Path) -> dict:

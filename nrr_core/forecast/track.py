@@ -283,10 +283,11 @@ def account_names(con, filters: Filters | None = None) -> pd.DataFrame:
 
 
 def stored_decisions(path: str | None) -> DecisionStore | None:
-    """The decisions store at ``path`` when the file exists (never created here)."""
-    from pathlib import Path
+    """The decisions store at ``path`` (a file or a PostgreSQL URL) when it
+    exists (a file is never created here)."""
+    from .. import stores
 
-    return DecisionStore(path) if path and Path(path).is_file() else None
+    return DecisionStore(path) if stores.exists(path) else None
 
 
 def forecast_at(con, month: str | None, filters: Filters | None, horizon: int, decisions_path: str | None,

@@ -62,7 +62,8 @@ def _stats(x: np.ndarray, y: np.ndarray) -> dict:
 
 def _dimensions(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     dims = [(ATTRIBUTE_LABELS[a], frame[a].fillna("(none)").astype(str)) for a in ATTRIBUTES]
-    maps = [m if isinstance(m, dict) else {} for m in frame.extras]   # NULL: no extra attributes
+    # NULL: no extra attributes (most books have none: skip the per-account walk).
+    maps = [m if isinstance(m, dict) else {} for m in frame.extras] if frame.extras.notna().any() else []
     for name in sorted({k for m in maps for k in m}):
         dims.append((name, pd.Series([m.get(name, "(none)") for m in maps], index=frame.index).astype(str)))
     for column, title in BANDS.items():
@@ -94,7 +95,8 @@ def drivers(con, filters: Filters | None, month: str, rules: JourneyRules | None
     |ARR impact| (rank 1 first; unranked groups after, by dimension)."""
     rules = rules or DEFAULT_RULES
     starts = start_accounts(con, filters, month, rules)
-    return drivers_of(starts[starts.eligible], rules)
+    columns = ["start_mrr", "mrr_12", *ATTRIBUTES, "extras", *BANDS]
+    return drivers_of(starts.loc[starts.eligible.to_numpy(), columns], rules)
 
 
 def drivers_of(eligible: pd.DataFrame, rules: JourneyRules | None = None) -> pd.DataFrame:

@@ -27,7 +27,8 @@ def _run(con, name: str, params: dict) -> pd.DataFrame:
     except Exception as exc:
         text = str(exc)
         if any(t in text for t in ("journey_month", "journey_account", "journey_phase", "time_to_value",
-                                   "nps_responses", "imported_churn_reasons")):
+                                   "util_at", "journey_defaults", "nps_responses", "nps_month",
+                                   "imported_churn_reasons")):
             raise NrrError("this database was built by an older version and has no journey tables: load the data "
                            "again (python -m nrr_core load …), or delete the demo database to have it generated "
                            "afresh") from None
@@ -38,12 +39,27 @@ def params(filters: Filters | None, rules: JourneyRules | None, **extra) -> dict
     return {**(filters or Filters()).to_params(), **(rules or DEFAULT_RULES).params(), **extra}
 
 
-def phases(con, filters: Filters | None, rules: JourneyRules | None = None) -> pd.DataFrame:
+def built_with(con, rules: JourneyRules | None) -> bool:
+    """Whether the load's phase summary (journey_phase_mix) was built under the
+    thresholds of ``rules``, so the phases can be read from it instead of
+    phasing every account-month again."""
+    rules = rules or DEFAULT_RULES
+    built = _run(con, "insight/journey_defaults", {})
+    return len(built) == 1 and (float(built.value_share.iloc[0]) == float(rules.value_share)
+                                and int(built.promoter_score.iloc[0]) == int(rules.promoter_score)
+                                and int(built.advocacy_months.iloc[0]) == int(rules.advocacy_months))
+
+
+def phases(con, filters: Filters | None, rules: JourneyRules | None = None, *,
+           summary: bool = True) -> pd.DataFrame:
     """Accounts and ARR per phase and month: month, phase, accounts, arr, share
     (of the month's accounts), arr_share; every phase on every month (zeros),
     from the data's first month + SUSTAIN_MONTHS − 1 (before it, value
-    realisation cannot be measured yet)."""
-    raw = _run(con, "insight/phases", params(filters, rules))
+    realisation cannot be measured yet). Read from the load's summary when it
+    was built under these rules (``summary=False`` phases every account-month
+    instead: same figures, slower)."""
+    query = "insight/phase_mix" if summary and built_with(con, rules) else "insight/phases"
+    raw = _run(con, query, params(filters, rules))
     # Value realisation needs SUSTAIN_MONTHS of signals: earlier months would show none.
     first = int(_run(con, "metrics/book_info", {}).first_idx.iloc[0])
     raw = raw[raw.month_idx >= first + SUSTAIN_MONTHS - 1]

@@ -13,8 +13,8 @@ losses with Sales (commercial terms and competitive positioning); a champion
 or sponsor leaving and mergers with the Executive sponsor (relationships above
 the day-to-day contact).
 
-Recorded reasons live in the review decisions' SQLite file, table
-``churn_reasons`` (``sql/insight/reasons/schema.sql``, run idempotently on
+Recorded reasons live in the review decisions' store (its SQLite file or
+PostgreSQL database), table ``churn_reasons`` (``sql/insight/reasons/schema.sql``, run idempotently on
 every write, so an existing store gains the table on its first reason and
 keeps every decision): append-only, triggers refuse UPDATE and DELETE, a
 changed mind is a new row and the latest per account and loss month counts.
@@ -22,16 +22,14 @@ changed mind is a new row and the latest per account and loss month counts.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from .. import db
+from .. import stores
 from ..errors import NrrError
 from ..months import label, parse_month, quarter_label
-from ..review.decisions import DEPARTMENTS, TIMEOUT, DecisionStore
+from ..review.decisions import DEPARTMENTS, TIMEOUT, DecisionStore, migrate_sqlite
 
 
 # key, label, owning department
@@ -54,10 +52,6 @@ assert set(REASON_DEPARTMENT.values()) <= set(DEPARTMENTS)
 MAX_NOTES = 4000
 COLUMNS = ["id", "account_id", "loss_month", "reason", "notes", "recorded_by", "recorded_at"]
 
-
-def _sql(name: str) -> str:
-    """A statement of this store's SQL folder (``sql/insight/reasons/``), read once by ``db.sql_text``."""
-    return db.sql_text(f"insight/reasons/{name}")
 
 
 @dataclass(frozen=True)
@@ -88,51 +82,31 @@ class ChurnReason:
 
 
 class ReasonStore:
-    """The ``churn_reasons`` table of the decisions file at ``path``."""
+    """The ``churn_reasons`` table of the decisions store at ``path`` (a SQLite
+    file or a PostgreSQL URL, ``nrr_core.stores``)."""
 
     def __init__(self, path):
-        self.path = Path(path)
-
-    def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
-        if writing:
-            # Through the decisions store, so a file first made by a reason is a whole decisions
-            # store too (its schema, WAL and synchronous=FULL), then this table's schema.
-            con = DecisionStore(self.path)._connect(writing=True)
-            con.executescript(_sql("schema"))
-            return con
-        return db.open_store(self.path, "decisions store", None, TIMEOUT)
+        self.path = stores.place(path)
+        # The decisions' schema first, so a store first made by a reason is a whole decisions store.
+        self._store = stores.Store(self.path, "decisions store", DecisionStore.SCHEMAS + ("insight/reasons/schema",),
+                                   prepare=migrate_sqlite, timeout=TIMEOUT)
 
     def record(self, reason: ChurnReason, *, now: dt.datetime | None = None) -> int:
-        """Append ``reason``; returns its id once it is on disk."""
+        """Append ``reason``; returns its id once it is stored."""
         params = reason.checked()
         params["recorded_at"] = (now or dt.datetime.now(dt.timezone.utc)).astimezone(
             dt.timezone.utc).isoformat(timespec="seconds")
-        con = self._connect(writing=True)
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            (row_id,) = con.execute(_sql("record"), params).fetchone()
-            con.execute("COMMIT")
-            return int(row_id)
-        except sqlite3.Error as exc:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise NrrError(f"the churn reason was not saved ({exc}); try again") from None
-        finally:
-            con.close()
+        (row_id,) = self._store.append("insight/reasons/record", [params], "the churn reason was not saved")
+        return row_id
 
     def every(self) -> pd.DataFrame:
         """Every recorded reason, oldest first (``COLUMNS``); empty when none or no table yet."""
-        if not self.path.exists():
+        if not self._store.exists():
             return pd.DataFrame(columns=COLUMNS)
-        con = self._connect()
-        try:
-            has = con.execute(_sql("exists")).fetchone()[0]
-            if not has:
-                return pd.DataFrame(columns=COLUMNS)
-            cur = con.execute(_sql("every"))
-            return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
-        finally:
-            con.close()
+        (_, [(has,)]) = self._store.read("insight/reasons/exists")
+        if not has:
+            return pd.DataFrame(columns=COLUMNS)
+        return self._store.frame("insight/reasons/every", None, COLUMNS)
 
 
 NOT_RECORDED = "Not recorded yet"

@@ -1,12 +1,16 @@
-"""Recorded review decisions: an append-only SQLite store beside the book.
+"""Recorded review decisions: an append-only store beside the book (SQLite by
+default, or a PostgreSQL database that several app servers share, see
+``nrr_core.stores``).
 
 The book (DuckDB) is replaced wholesale by every load; decisions are what
 people said in meetings and must survive that, a restart, and ten people
-pressing "Record" at the same moment. So they live in their own file, written
-by SQLite in WAL mode: every write is one ``BEGIN IMMEDIATE`` transaction
-(writers queue on SQLite's lock, up to ``TIMEOUT`` seconds, instead of
-failing), committed with ``synchronous=FULL`` before ``record`` returns.
-Triggers refuse updates and deletions; a changed mind is a new decision.
+pressing "Record" at the same moment. So they live in their own store. In
+SQLite (WAL mode) every write is one ``BEGIN IMMEDIATE`` transaction (writers
+queue on SQLite's lock, up to ``TIMEOUT`` seconds, instead of failing),
+committed with ``synchronous=FULL`` before ``record`` returns; in PostgreSQL
+every write is one transaction that first takes the table's writer lock
+(writers queue the same way). Triggers refuse updates and deletions (and, in
+PostgreSQL, TRUNCATE); a changed mind is a new decision.
 
 A decision may carry the CSM's **forecast call** on the account's renewal
 (``FORECAST_CALLS``), which the forward forecast reads (``nrr_core.forecast``).
@@ -20,11 +24,10 @@ import datetime as dt
 import os
 import sqlite3
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from .. import db
+from .. import db, stores
 from ..errors import NrrError
 
 TIMEOUT = 30.0
@@ -116,54 +119,27 @@ def no_decisions() -> pd.DataFrame:
 
 
 class DecisionStore:
-    """The decisions file at ``path`` (created with its folder on first write)."""
+    """The decisions store at ``path``: a SQLite file (created with its folder
+    on first write) or a PostgreSQL URL (``nrr_core.stores``)."""
+
+    SCHEMAS = ("review/decisions/schema",)
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-
-    def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
-        """A connection; for writing, the folder, file and schema are made if
-        missing (reads only happen once the file exists, so they skip that)."""
-        con = db.open_store(self.path, "decisions store", _sql("schema") if writing else None, TIMEOUT)
-        if writing:
-            columns = {row[1] for row in con.execute("PRAGMA table_info(decisions)")}
-            if "forecast_call" not in columns:  # a store made before forecast calls
-                try:
-                    con.execute(_sql("add_forecast_call"))
-                except sqlite3.OperationalError as exc:  # another writer migrated it first
-                    if "duplicate column" not in str(exc):
-                        raise
-        return con
+        self.path = stores.place(path)
+        self._store = stores.Store(self.path, "decisions store", self.SCHEMAS, prepare=migrate_sqlite, timeout=TIMEOUT)
 
     def record(self, decision: Decision, *, now: dt.datetime | None = None) -> int:
-        """Append ``decision``; returns its id once it is safely on disk.
+        """Append ``decision``; returns its id once it is safely stored.
         ``now`` (default: the clock) is when it is recorded, in UTC; its day is
         the earliest due date accepted."""
         recorded = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
         params = decision.checked(today=recorded.date())
         params["recorded_at"] = recorded.isoformat(timespec="seconds")
-        con = self._connect(writing=True)
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            (row_id,) = con.execute(_sql("record"), params).fetchone()
-            con.execute("COMMIT")
-            return int(row_id)
-        except sqlite3.Error as exc:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise NrrError(f"the decision was not saved ({exc}); try again") from None
-        finally:
-            con.close()
+        (row_id,) = self._store.append("review/decisions/record", [params], "the decision was not saved")
+        return row_id
 
     def _frame(self, name: str, params: dict | None = None, extra: tuple[str, ...] = ()) -> pd.DataFrame:
-        if not self.path.exists():
-            return pd.DataFrame(columns=COLUMNS + list(extra))
-        con = self._connect()
-        try:
-            cur = con.execute(_sql(name), params or {})
-            frame = pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
-        finally:
-            con.close()
+        frame = self._store.frame(f"review/decisions/{name}", params, COLUMNS + list(extra))
         if "forecast_call" not in frame.columns and "account_id" in frame.columns:  # a store not yet migrated
             frame.insert(frame.columns.get_loc("book_month") + 1, "forecast_call", None)
         return frame
@@ -184,6 +160,18 @@ class DecisionStore:
 
     def version(self) -> int:
         """A number that grows with every decision recorded (0 when none)."""
-        if not self.path.exists():
+        if not self._store.exists():
             return 0
         return int(self._frame("version").iloc[0, 0])
+
+
+def migrate_sqlite(con: sqlite3.Connection) -> None:
+    """A SQLite store made before forecast calls gains the column (the
+    PostgreSQL schema has had it from the start)."""
+    columns = {row[1] for row in con.execute("PRAGMA table_info(decisions)")}
+    if "forecast_call" not in columns:
+        try:
+            con.execute(_sql("add_forecast_call"))
+        except sqlite3.OperationalError as exc:  # another writer migrated it first
+            if "duplicate column" not in str(exc):
+                raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import stores
 from ..errors import NrrError
 from .scorecard import scorecard
 from .targets import COLUMNS as TARGET_COLUMNS, FILE_NAME, TargetStore, load_targets_csv
@@ -16,13 +17,13 @@ REPORT_TARGET_COLUMNS = [c for c in TARGET_COLUMNS if c != "entries"]
 
 def add_targets_option(parser) -> None:
     parser.add_argument("--targets", metavar="PATH",
-                        help=f"targets store (default: {FILE_NAME} beside --db)")
+                        help=f"targets store: a file or postgresql://user@host:port/db (default: {FILE_NAME} beside --db)")
 
 
 def target_store(args, *, must_exist: bool) -> TargetStore:
-    """The store of ``--targets``, or targets.sqlite beside ``--db``."""
-    path = Path(args.targets) if args.targets else Path(args.db).with_name(FILE_NAME)
-    if must_exist and args.targets and not path.is_file():
+    """The store of ``--targets`` (a file or a PostgreSQL URL), or targets.sqlite beside ``--db``."""
+    path = stores.place(args.targets) if args.targets else Path(args.db).with_name(FILE_NAME)
+    if must_exist and args.targets and not stores.exists(path):
         raise NrrError(f"--targets {path}: no such file")
     return TargetStore(path)
 

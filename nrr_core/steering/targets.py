@@ -2,9 +2,10 @@
 or a CSM owner, per quarter or year.
 
 Set in the app by data owners or loaded from ``targets.csv``; either way one
-entry is appended to ``targets.sqlite`` (beside the decisions store) with who
-and when. The store is append-only like the decisions (SQLite triggers refuse
-UPDATE and DELETE); the latest entry per scope, value, period and metric is
+entry is appended to ``targets.sqlite`` (beside the decisions store), or to
+the ``targets`` table of the decisions' PostgreSQL database, with who and
+when. The store is append-only like the decisions (triggers refuse UPDATE and
+DELETE, and in PostgreSQL TRUNCATE); the latest entry per scope, value, period and metric is
 in force. ``Target.checked`` is the one check of a target's values, used by
 the form and, row by row, by the file.
 
@@ -17,13 +18,12 @@ import datetime as dt
 import getpass
 import math
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .. import db
+from .. import stores
 from ..errors import InputError, NrrError
 from ..filters import Filters
 from ..load import CsvSpec, read_checked
@@ -46,13 +46,12 @@ TARGETS_CSV = CsvSpec("targets", ("scope", "period", "metric", "target"), ("scop
 COLUMNS = ["scope", "scope_value", "period", "metric", "target", "recorded_by", "recorded_at", "source", "entries"]
 
 
-def _sql(name: str) -> str:
-    """A statement of this store's SQL folder (``sql/steering/targets/``), read once by ``db.sql_text``."""
-    return db.sql_text(f"steering/targets/{name}")
 
-
-def beside(decisions_path: str | os.PathLike) -> Path:
-    """The targets store's default place: ``targets.sqlite`` beside the decisions store."""
+def beside(decisions_path: str | os.PathLike) -> Path | str:
+    """The targets store's default place: ``targets.sqlite`` beside the decisions
+    file, or the decisions store's own PostgreSQL database (its ``targets`` table)."""
+    if stores.is_url(decisions_path):
+        return stores.place(decisions_path)
     return Path(decisions_path).with_name(FILE_NAME)
 
 
@@ -107,18 +106,17 @@ def no_targets() -> pd.DataFrame:
 
 
 class TargetStore:
-    """The targets file at ``path`` (created with its folder on first write)."""
+    """The targets store at ``path``: a SQLite file (created with its folder on
+    first write) or a PostgreSQL URL (``nrr_core.stores``)."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-
-    def _connect(self, *, writing: bool = False) -> sqlite3.Connection:
-        return db.open_store(self.path, "targets store", _sql("schema") if writing else None, TIMEOUT)
+        self.path = stores.place(path)
+        self._store = stores.Store(self.path, "targets store", ("steering/targets/schema",), timeout=TIMEOUT)
 
     def record(self, targets: list[Target] | Target, recorded_by: str, source: str = "app", *,
                now: dt.datetime | None = None) -> list[int]:
         """Append ``targets`` in one transaction (all or none); returns their ids
-        once on disk. ``recorded_by`` is who sets them, ``source`` "app" or the
+        once stored. ``recorded_by`` is who sets them, ``source`` "app" or the
         file they came from."""
         targets = [targets] if isinstance(targets, Target) else list(targets)
         who = str(recorded_by or "").strip()
@@ -126,39 +124,19 @@ class TargetStore:
             raise NrrError("a target needs the name of who sets it")
         rows = [t.checked() for t in targets]
         at = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
-        con = self._connect(writing=True)
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            ids = [int(con.execute(_sql("record"), {**row, "recorded_by": who[:MAX_TEXT], "recorded_at": at,
-                                                    "source": str(source)[:MAX_TEXT]}).fetchone()[0])
-                   for row in rows]
-            con.execute("COMMIT")
-            return ids
-        except sqlite3.Error as exc:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise NrrError(f"the targets were not saved ({exc}); try again") from None
-        finally:
-            con.close()
-
-    def _frame(self, name: str, columns: list[str]) -> pd.DataFrame:
-        if not self.path.exists():
-            return pd.DataFrame(columns=columns)
-        con = self._connect()
-        try:
-            cur = con.execute(_sql(name))
-            return pd.DataFrame(cur.fetchall(), columns=[c[0] for c in cur.description])
-        finally:
-            con.close()
+        return self._store.append("steering/targets/record",
+                                  [{**row, "recorded_by": who[:MAX_TEXT], "recorded_at": at,
+                                    "source": str(source)[:MAX_TEXT]} for row in rows],
+                                  "the targets were not saved")
 
     def in_force(self) -> pd.DataFrame:
         """The latest entry per scope, scope_value, period and metric (``COLUMNS``;
         ``entries`` counts how many were ever recorded for it)."""
-        return self._frame("in_force", COLUMNS)
+        return self._store.frame("steering/targets/in_force", None, COLUMNS)
 
     def history(self) -> pd.DataFrame:
         """Every entry, newest first."""
-        return self._frame("history", ["id"] + COLUMNS[:-1])
+        return self._store.frame("steering/targets/history", None, ["id"] + COLUMNS[:-1])
 
 
 def load_targets_csv(path: str | os.PathLike, store: TargetStore, recorded_by: str | None = None) -> int:

@@ -35,7 +35,7 @@ def draw(f, as_of: str, rules: JourneyRules, currency: str) -> None:
     view.table(frame, {
         "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
         "dimension": st.column_config.TextColumn("Dimension"),
-        "group": st.column_config.TextColumn("Group", width="medium"),
+        "group": st.column_config.TextColumn("Group", width="large"),
         "accounts": st.column_config.NumberColumn("Accounts"),
         "rest_accounts": st.column_config.NumberColumn("Rest"),
         "arr_impact": view.change_column("ARR impact", currency),

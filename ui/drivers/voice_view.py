@@ -48,7 +48,7 @@ def draw(f, period: Period, at_risk: tuple[str, ...]) -> None:
     if feed.empty:
         view.nothing("No comment matches." if search else "No comments in this window.")
         return
-    st.caption(f"{len(feed):,} comments. Detractor comments of accounts on the review board's at-risk list come "
+    st.caption(f"{len(feed):,} comment{'' if len(feed) == 1 else 's'}. Detractor comments of accounts on the review board's at-risk list come "
                "first, then other detractors, then the rest; newest first within each.")
     view.table(feed.assign(kind=feed.kind.map(KIND_LABELS)), {
         "month": st.column_config.TextColumn("Month"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nrr_core import export
+from nrr_core import export, stores
 
 from .. import data, view
 from .tables import decision_columns, fit_height
@@ -14,7 +14,7 @@ def draw(f) -> None:
     """The decision log of the selected accounts (``f``)."""
     log = data.decision_log(f)
     st.caption(f"Every decision recorded on the selected accounts, newest first. Stored in "
-               f"{view.plain(data.settings().decisions_path.name)}, which a data reload never touches.")
+               f"{view.plain(stores.shown(data.settings().decisions_path))}, which a data reload never touches.")
     if log.empty:
         view.nothing("No decision recorded yet. Record one in Review.")
         return

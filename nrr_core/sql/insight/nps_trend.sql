@@ -2,7 +2,8 @@
 -- responses (answers with a score), promoters (score ≥ 9), detractors (≤ 6),
 -- active_accounts (MRR > 0 that month). NPS = (promoters − detractors) /
 -- responses; response rate = responses / active accounts (at most one answer
--- per account and month). Parameters: the filter.
+-- per account and month). Reads the load's per-combination counts (nps_month).
+-- Parameters: the filter.
 -- Grain: one row per month and segment with active accounts.
 WITH sel AS (
     SELECT c.combo_key, c.segment FROM combos c
@@ -13,11 +14,9 @@ WITH sel AS (
     FROM combo_month m JOIN sel s USING (combo_key)
     GROUP BY ALL
 ), answers AS (
-    SELECT r.month_idx, s.segment, count(*) AS responses,
-           count(*) FILTER (WHERE r.score >= 9) AS promoters,
-           count(*) FILTER (WHERE r.score <= 6) AS detractors
-    FROM nps_responses r JOIN accounts a USING (account_key) JOIN sel s ON s.combo_key = a.combo_key
-    WHERE r.score IS NOT NULL
+    SELECT n.month_idx, s.segment, sum(n.responses) AS responses,
+           sum(n.promoters) AS promoters, sum(n.detractors) AS detractors
+    FROM nps_month n JOIN sel s USING (combo_key)
     GROUP BY ALL
 )
 SELECT month_label(x.month_idx) AS month, x.segment, CAST(x.active_accounts AS BIGINT) AS active_accounts,

@@ -9,8 +9,9 @@
 WITH acc AS (
     SELECT ja.account_key, ja.start_idx,
            group_value($by, ja.start_idx, c.segment, c.region, c.industry, c.csm_owner, c.extras) AS grp,
-           time_to_value(ja.util_by_k[1:$month_idx - ja.start_idx + 1], $value_share) AS ttv,
-           ja.start_idx + list_max(list_filter(ja.active_k, lambda k: k <= $month_idx - ja.start_idx)) AS last_seen
+           time_to_value(ja.months, $value_share, $month_idx - ja.start_idx) AS ttv,
+           ja.start_idx + list_max(list_transform(ja.months, lambda m: CASE WHEN m.k <= $month_idx - ja.start_idx
+                                                                           THEN m.k END)) AS last_seen
     FROM journey_account ja
     JOIN combos c USING (combo_key)
     SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) s

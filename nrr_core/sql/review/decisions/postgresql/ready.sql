@@ -1,0 +1,5 @@
+-- Whether the decisions table and its append-only trigger are already in place
+-- (1) or not (0): a store whose tables a database administrator made, granting
+-- the app's role only SELECT and INSERT, is used as it is, without the schema's
+-- DDL (which only the tables' owner may run). Parameters: none.
+SELECT count(*) FROM pg_trigger WHERE tgname = 'decisions_append_only' AND tgrelid = to_regclass('decisions');
