@@ -3,6 +3,7 @@ memory, each as a ratio to the bare aggregation floor measured in the same run.
 
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--months 48] [--out benchmarks/out]
                                [--skip forecast,drivers]
+    python benchmarks/bench.py --pack [--rounds 3]     # the board pack on the demo book, warm
 
 Each size runs in its own process: generate a seeded book (n accounts x 48
 months x 3 product lines), load it with `nrr_core.load` in a process of its own
@@ -238,6 +239,49 @@ def _peer(mrr_csv) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def pack_times(rounds: int = 3) -> dict:
+    """The board pack (PDF, with the review lists and the retrospective) and
+    the deck on the demo book (2,000 accounts x 36 months), warm: after one
+    build in the same process (the scorecard calibrations and kaleido's page
+    are then in place). Best of ``rounds``: with the process's browser kept
+    (``pack.images.BROWSER``), and with a new browser for every pack (how each
+    pack drew its charts before), with the charts' share of each."""
+    from nrr_core import Filters, db, metrics, pack, review
+    from nrr_core.cli import write_demo
+    from nrr_core.pack.images import BROWSER
+    from nrr_core.period import Period
+
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "demo.duckdb"
+        write_demo(book)
+        con = db.connect_read_only(book)
+        info = metrics.book_info(con)
+        period = Period.within(info.first_month, info.as_of_month, "quarter")
+
+        def build():
+            board = review.board(con, Filters(), period.to_month)
+            retro = review.retrospective(con, Filters(), period.from_month, period.to_month)
+            return pack.make_pack(con, Filters(), period, reviews=(board.at_risk, board.expansion), retrospective=retro)
+
+        first = build()
+        out = {"pages": first.pages, "cold_s": first.seconds}
+        for name, fresh in (("kept", False), ("fresh", True)):
+            runs = []
+            for _ in range(rounds):
+                if fresh:
+                    BROWSER.close()
+                t = time.perf_counter()
+                made = build()
+                runs.append((time.perf_counter() - t, made.chart_seconds))
+            out[f"{name}_s"], out[f"{name}_charts_s"] = min(runs)
+        t = time.perf_counter()
+        pack.build_deck(con, Filters(), period)
+        out["deck_s"] = best_of(lambda: pack.build_deck(con, Filters(), period), rounds)
+        con.close()
+        BROWSER.close()
+    return out
+
+
 def _wall(cmd) -> float:
     t = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -252,8 +296,18 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "out"))
     parser.add_argument("--skip", default="", help="leave out timings whose name contains one of these "
                                                     "comma-separated words (e.g. forecast,drivers)")
+    parser.add_argument("--pack", action="store_true", help="time the board pack on the demo book instead")
+    parser.add_argument("--rounds", type=int, default=3, help="with --pack: builds per variant (best of)")
     args = parser.parse_args()
     skip = tuple(word for word in args.skip.split(",") if word)
+    if args.pack:
+        r = pack_times(args.rounds)
+        print(f"| board pack on the demo book ({r['pages']} pages) | seconds |\n| --- | --- |\n"
+              f"| first build in the process (calibrations, browser start) | {r['cold_s']:.2f} |\n"
+              f"| warm, one browser kept for every pack (charts) | {r['kept_s']:.2f} ({r['kept_charts_s']:.2f}) |\n"
+              f"| warm, a new browser for each pack (charts) | {r['fresh_s']:.2f} ({r['fresh_charts_s']:.2f}) |\n"
+              f"| the deck (PPTX), warm | {r['deck_s']:.2f} |")
+        return 0
     if args.one:
         print(json.dumps(one_size(args.one, args.months, skip)))
         return 0

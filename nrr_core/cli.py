@@ -274,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="first month of a custom period (implies --window custom)")
     pack.add_argument("--currency", default="$", help="currency symbol shown with amounts (default %(default)s)")
     _add_decisions(pack)
+    steering_cli.add_targets_option(pack)
     pack.add_argument("--no-reviews", action="store_true",
                       help="leave out the account review pages (at-risk and expansion lists, churned and "
                            "contracted accounts)")
@@ -462,9 +463,15 @@ def write_pack(args) -> int:
             retro = review.retrospective(con, filters, period.from_month, period.to_month, _decision_store(args))
         # No db_path: the pack prints a placeholder, never this machine's paths.
         build = build_deck if deck else make_pack
-        made = build(con, filters, period, currency=args.currency, reviews=reviews, retrospective=retro)
+        made = build(con, filters, period, currency=args.currency, reviews=reviews, retrospective=retro,
+                     decisions=_decision_store(args),
+                     targets=steering_cli.target_store(args, must_exist=True).in_force())
     finally:
         con.close()
+        if not deck:  # one pack per process: no browser to keep
+            from .pack.images import BROWSER
+
+            BROWSER.close()
     content = made if deck else made.pdf
     tmp = out.with_name(f".{out.name}.tmp")
     try:

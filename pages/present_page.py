@@ -1,5 +1,6 @@
 """Presentation mode for the all-hands: one message per screen, large type at
-1920×1080, the sidebar folded away. The current filters apply, so an
+1920×1080, the sidebar folded away. The last slide is where we will land:
+the forward NRR, its band, the target and the gap, and what could move it. The current filters apply, so an
 all-hands for one region is a link (/present?region=EMEA). Previous / next,
 a slide number in the URL (&slide=3) and an optional auto-advance, which moves
 the slide selector and the URL with it."""
@@ -14,12 +15,14 @@ import streamlit as st
 from nrr_core import charts, formatting, metrics, variants
 from nrr_core.filters import ATTRIBUTE_LABELS
 from ui import data, view
+from ui.forecast import landing_view
 from ui.frame import context
 
 st.set_page_config(initial_sidebar_state="collapsed", layout="wide")
 ctx = context()
 f, p, cur = ctx.filters, ctx.period, ctx.currency
-SLIDES = ["Net revenue retention", "Churn vs expansion", "Best and worst retaining groups", "Customer wins"]
+SLIDES = ["Net revenue retention", "Churn vs expansion", "Best and worst retaining groups", "Customer wins",
+          "Where we will land"]
 NUMBERS = [str(i + 1) for i in range(len(SLIDES))]
 SECONDS = 20
 TICK = 2  # how often the auto-advance clock is read: a slide changes at most this late
@@ -135,7 +138,12 @@ def wins():
                                                 "cross-sells, as ARR", cur), key="present_wins", **CHART)
 
 
-SCREENS = [headline, churn_vs_expansion, best_and_worst, wins]
+def where_we_land():
+    heading(SLIDES[4])
+    landing_view.draw(ctx, CHART)
+
+
+SCREENS = [headline, churn_vs_expansion, best_and_worst, wins, where_we_land]
 
 
 @st.fragment(run_every=TICK if auto else None)

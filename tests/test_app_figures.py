@@ -110,7 +110,7 @@ def test_one_segment_compares_regions_on_slide_3(con, info):
     assert not at.exception and not at.error
     found = metrics.best_and_worst_groups(con, SMB, info.as_of_month)
     assert found["by"] == "region" and found["best"]["value"] != found["worst"]["value"]
-    assert at.header[0].value == "3 / 4 · Best and worst retaining regions"
+    assert at.header[0].value == "3 / 5 · Best and worst retaining regions"
     layout = slide_figure(at)["layout"]
     assert layout["title"]["text"] == (
         f"Best: {found['best']['value']} {formatting.percent(found['best']['nrr'])} NRR · "
@@ -132,19 +132,19 @@ def test_slide_3_says_why_there_is_no_comparison(con, info):
 def test_auto_advance_moves_the_slide_selector(con):
     at = run_app({"slide": "2"}, PRESENT)
     at.toggle(key="auto").set_value(True).run()
-    assert at.header[0].value.startswith("2 / 4")
+    assert at.header[0].value.startswith("2 / 5")
     since, start = at.session_state["auto_since"]
     assert start == "2"
     # One slide's time has passed since auto-advance started.
     at.session_state["auto_since"] = (time.monotonic() - SLIDE_SECONDS - 1, "2")
     at.run()
     assert not at.exception
-    assert at.header[0].value.startswith("3 / 4")
+    assert at.header[0].value.startswith("3 / 5")
     assert at.segmented_control(key="slide").value == "3"
     assert at.session_state["slide"] == "3"
     # A manual step restarts the clock from the slide it lands on.
     at.button(key="next").click().run()
-    assert at.header[0].value.startswith("4 / 4") and at.session_state["auto_since"][1] == "4"
+    assert at.header[0].value.startswith("4 / 5") and at.session_state["auto_since"][1] == "4"
 
 
 def test_slides_hide_the_chart_toolbar_and_start_bridges_at_zero():

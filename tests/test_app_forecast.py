@@ -85,3 +85,34 @@ def test_the_review_form_records_a_forecast_call(book, con):
     next(b for b in at.button if b.label == "Record decision").click().run()
     latest = DecisionStore(book.with_name("decisions.sqlite")).every()
     assert latest.account_id.tolist() == [account] and latest.forecast_call.tolist() == ["commit"]
+
+
+def test_the_presentation_lands_the_forecast_against_the_target_with_its_swing_factors(book, con):
+    import json
+
+    from nrr_core import steering
+
+    targets = steering.TargetStore(book.with_name("targets.sqlite"))
+    targets.record([steering.Target("company", "", "2027", "nrr", 1.1)], "Board")
+    try:
+        at = run_page({"slide": "5"}, page="pages/present_page.py")
+        assert at.header[0].value == "5 / 5 · Where we will land"
+        store = DecisionStore(book.with_name("decisions.sqlite"))
+        fc = forecast.forecast(con, None, Filters(), 12, store if store.path.is_file() else None)
+        land = forecast.landing(fc, forecast.account_names(con), Filters(), targets.in_force())
+        (chart,) = at.get("plotly_chart")
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
+        spec = json.loads(chart.proto.spec)
+        (indicator,) = [t for t in spec["data"] if t["type"] == "indicator"]
+        assert indicator["value"] == pytest.approx(land.base * 100)
+        assert indicator["delta"]["reference"] == pytest.approx(110.0)
+        gap = (land.base - 1.1) * 100
+        assert spec["layout"]["title"]["text"] == (
+            f"Where we will land: {formatting.percent(land.base)} NRR by Oct 2027 · target 2027 110.0% · "
+            f"gap {'+' if gap >= 0 else '−'}{abs(gap):.1f} pts")
+        text = spec["layout"]["annotations"][-1]["text"]
+        for row in land.swings.head(2).to_dict("records"):
+            assert forecast.swing_words(row) in text
+        assert spec["layout"]["font"]["size"] >= 26  # the projector style
+    finally:
+        book.with_name("targets.sqlite").unlink()

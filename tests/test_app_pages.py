@@ -514,7 +514,7 @@ def test_presentation_slides_show_core_figures_for_the_filters(con, period, case
     for slide in ["1", "2", "3", "4"]:
         at = run_app({**params, "slide": slide}, PRESENT)
         assert not at.exception and not at.error
-        assert at.header[0].value.startswith(f"{slide} / 4")
+        assert at.header[0].value.startswith(f"{slide} / 5")
         assert filters.describe() in at.caption[0].value
         spec = slide_figure(at)
         if slide == "1":
@@ -529,11 +529,11 @@ def test_presentation_slides_show_core_figures_for_the_filters(con, period, case
 
 def test_next_and_previous_step_through_the_slides_and_wrap_around(con):
     at = run_app(None, PRESENT)
-    assert at.header[0].value.startswith("1 / 4")
+    assert at.header[0].value.startswith("1 / 5")
     at.button(key="next").click().run()
-    assert at.header[0].value.startswith("2 / 4")
+    assert at.header[0].value.startswith("2 / 5")
     at.button(key="previous").click().run()
     at.button(key="previous").click().run()
-    assert at.header[0].value.startswith("4 / 4")
+    assert at.header[0].value.startswith("5 / 5")
     at.toggle(key="auto").set_value(True).run()
-    assert not at.exception and at.header[0].value.startswith("4 / 4")
+    assert not at.exception and at.header[0].value.startswith("5 / 5")

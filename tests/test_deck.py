@@ -57,7 +57,9 @@ def test_the_deck_has_the_pack_slides_in_order_on_a_wide_page(full_deck, period)
     assert titles[0] == pack.TITLE
     assert titles[1].startswith("NRR ") and "over the twelve months to" in titles[1]
     assert titles[2].startswith("MRR bridge, ")
-    assert titles[3:] == ["Retention by segment", "Accounts at risk", "Expansion opportunities",
+    assert titles[4].startswith("Forward NRR ") and "track record" in titles[5].lower()
+    assert titles[6].startswith("Retention against target, ") and titles[7].startswith("CSM scorecards, ")
+    assert titles[3:4] + titles[8:] == ["Retention by segment", "Accounts at risk", "Expansion opportunities",
                           "Churned and contracted accounts", "How the figures are defined",
                           f"NRR by other definitions, {month_words(period.to_month)}", "Every figure is reproducible"]
 
@@ -95,7 +97,7 @@ def test_the_definitions_slide_lists_every_definition_at_the_period_end(con, per
     from nrr_core import variants
 
     deck, _, _ = full_deck
-    cells = slide_texts(deck.slides[8])
+    cells = slide_texts(deck.slides[12])
     table = variants.table(con, Filters(), period.to_month)
     for row in table.itertuples():
         at = cells.index(row.label)
@@ -129,17 +131,17 @@ def test_the_review_lists_show_the_ten_largest_by_arr_with_the_hostile_name_verb
     at_risk = review_frame(con, period.to_month, list(listed.account_id[:21]) + ["A00001"], decided=True)
     at_risk.loc[at_risk.account_id == "A00001", "arr"] = 10 ** 9  # the largest, so it is shown
     deck = Presentation(io.BytesIO(pack.build_deck(con, filters, period, reviews=(at_risk, at_risk.head(0)))))
-    cells = slide_texts(deck.slides[4])
+    cells = slide_texts(deck.slides[8])
     assert cells[1].startswith("22 accounts with ")
     rows = [c.split("\n")[0] for c in cells if c.split("\n")[0].endswith(")") and "(A0" in c]
     assert len(rows) == 10
     assert rows[0] == f"{HOSTILE_NAME} (A00001)"
-    assert slide_texts(deck.slides[5])[1] == "No accounts on this list for the selection at this month."
+    assert slide_texts(deck.slides[9])[1] == "No accounts on this list for the selection at this month."
 
 
 def test_the_retrospective_slide_states_the_period_losses(full_deck):
     deck, _, (frame, summary) = full_deck
-    cells = slide_texts(deck.slides[6])
+    cells = slide_texts(deck.slides[10])
     assert cells[1].startswith(f"{len(frame):,} accounts lost {money(summary['lost_arr'])} ARR")
     largest = frame.sort_values(["lost_arr", "account_id"], ascending=[False, True]).iloc[0]
     assert any(c.endswith(f"({largest.account_id})") for c in cells)
@@ -152,7 +154,7 @@ def test_cli_pack_writes_the_deck_for_a_pptx_name_and_refuses_other_names(book, 
     assert done.stderr.startswith(f"wrote {out}: ") and "pages" not in done.stderr
     deck = Presentation(str(out))
     assert "\nAccounts: SMB\n" in slide_texts(deck.slides[0])[1]
-    assert len(deck.slides) == 7  # no review slides
+    assert len(deck.slides) == 11  # no review slides
     bad = cli("pack", "--db", book, "--out", tmp_path / "x.docx")
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and ".pptx" in bad.stderr
     assert not (tmp_path / "x.docx").exists()
@@ -171,7 +173,7 @@ def test_the_overview_page_downloads_the_deck_in_one_click(book, decisions, monk
         assert button.proto.label == "Board deck (PPTX)"
         data = downloaded(media_managers[-1], button)
         deck = Presentation(io.BytesIO(data))
-        assert [slide_texts(s)[0] for s in deck.slides][4:6] == ["Accounts at risk", "Expansion opportunities"]
+        assert [slide_texts(s)[0] for s in deck.slides][8:10] == ["Accounts at risk", "Expansion opportunities"]
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()

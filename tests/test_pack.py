@@ -140,14 +140,18 @@ def reviewed_pack(con, period, book):
 def test_the_pack_is_a_pdf_with_the_sections_in_order(plain_pack):
     assert plain_pack.pdf.startswith(b"%PDF")
     text = pages_text(plain_pack.pdf)
-    assert plain_pack.pages == len(text) == 7
+    assert plain_pack.pages == len(text) == 11
     assert text[0].startswith(pack.TITLE)
     assert "NRR " in text[1][:200] and "over the twelve months to" in text[1]
     assert "MRR bridge, " in text[2]
     assert "Retention by segment" in text[3]
-    assert "How the figures are defined" in text[4]
-    assert "NRR by other definitions" in text[5]
-    assert "Every figure is reproducible" in text[6]
+    assert "Forward NRR " in text[4]
+    assert "track record" in text[5].lower()  # a 24-month book has none yet: the page says so
+    assert "Retention against target" in text[6]
+    assert "CSM scorecards, " in text[7]
+    assert "How the figures are defined" in text[8]
+    assert "NRR by other definitions" in text[9]
+    assert "Every figure is reproducible" in text[10]
     # Without review data the pack says so, and invents no account list.
     assert pack.NO_REVIEWS in text[0]
     assert not any("Accounts at risk" in t for t in text)
@@ -201,7 +205,7 @@ def test_the_segment_table_equals_the_breakdown(con, period, plain_pack):
 
 
 def test_the_definitions_follow_the_metric_definitions(plain_pack):
-    page = pages_text(plain_pack.pdf)[4]
+    page = pages_text(plain_pack.pdf)[8]
     for words in ("NRR (net revenue retention, trailing 12 months)", "GRR (gross revenue retention)",
                   "Never above 100%", "Logo retention", "New", "Expansion", "Cross-sell", "Contraction", "Churn",
                   "Reactivation", "drops a line while staying a customer",
@@ -310,6 +314,9 @@ def test_filter_args_quote_untrusted_values_for_the_shell():
 # ---------------------------------------------------------------- no browser
 
 def test_without_a_browser_the_pack_raises_one_clear_nrr_error(con, period, monkeypatch):
+    from nrr_core.pack import images
+
+    images.BROWSER.close()  # the process's browser, kept from earlier packs, would still draw
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     with pytest.raises(NrrError) as caught:
         pack.build_pack(con, Filters(), period)
@@ -324,7 +331,7 @@ def test_cli_pack_writes_the_pdf_and_prints_one_summary_line(book, tmp_path, con
     assert done.stdout == ""
     lines = done.stderr.splitlines()
     assert len(lines) == 1
-    assert re.fullmatch(rf"wrote {re.escape(str(out))}: 7 pages, [\d,]+ KB, \d+\.\d s", lines[0]), lines[0]
+    assert re.fullmatch(rf"wrote {re.escape(str(out))}: 11 pages, [\d,]+ KB, \d+\.\d s", lines[0]), lines[0]
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
     first = pages_text(data)[0]
@@ -464,7 +471,7 @@ def test_the_review_lists_take_their_headers_from_the_board_columns(reviewed_pac
 # ---------------------------------------------------------------- one set of definitions
 
 def test_the_definitions_page_prints_nrr_core_definitions(plain_pack):
-    page = no_space(pages_text(plain_pack.pdf)[4])
+    page = no_space(pages_text(plain_pack.pdf)[8])
     for name, words in definitions.RETENTION:
         assert no_space(name) in page and no_space(words) in page, name
     for _, name, words in definitions.MOVEMENTS:
@@ -477,9 +484,9 @@ def test_the_methodology_pages_name_the_headline_and_print_every_definition_at_t
     from nrr_core import variants
 
     text = pages_text(plain_pack.pdf)
-    assert "The headline in this pack is NRR: Our headline." in text[4]
+    assert "The headline in this pack is NRR: Our headline." in text[8]
     shown = variants.table(con, Filters(), period.to_month)
-    page = text[5]
+    page = text[9]
     assert "The headline of this pack is NRR." in page
     for row in shown.itertuples():
         assert f"{row.label} {percent(row.value)}" in page, row.label
@@ -494,8 +501,8 @@ def test_a_pack_with_another_headline_names_that_definition_on_every_headline_fi
     value = percent(variants.values(con, Filters(), period.to_month)["nrr_arr_bridge"])
     assert "NRR (ARR bridge)" in text[0] and value in text[0]  # the title page's tile
     assert f"NRR (ARR bridge) {value} over the twelve months to" in text[1]
-    assert "The headline in this pack is NRR (ARR bridge): MRR twelve months ago" in text[4]
-    assert "The headline of this pack is NRR (ARR bridge)." in text[5]
+    assert "The headline in this pack is NRR (ARR bridge): MRR twelve months ago" in text[8]
+    assert "The headline of this pack is NRR (ARR bridge)." in text[9]
 
 
 def test_the_methodology_page_shows_the_same_definitions(book, monkeypatch):

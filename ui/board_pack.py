@@ -7,8 +7,9 @@ thread of its own (no session there), so everything it needs is captured
 during the page run: the pinned data snapshot, the settings and the decisions
 store. It reads the review board's lists and the period's churn retrospective
 with the latest decisions, then builds the pack, cached on the data version
-and every argument (filters, period, currency, benchmarks, and the lists
-themselves, so a new decision gives a new pack). The pack prints no server
+and every argument (filters, period, currency, benchmarks, the lists
+themselves, the decisions store's version and the targets in force, so a new
+decision, forecast call or target gives a new pack). The pack prints no server
 path: ``make_pack`` is left at its placeholder database name.
 """
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import Callable
 
 import streamlit as st
 
-from nrr_core import NrrError, pack, review
+from nrr_core import NrrError, forecast, pack, review, steering
 
 from . import data
 
 HELP = ("A landscape PDF for a QBR or board meeting, built on the server for these filters and period: headline "
-        "figures, NRR trend, the period's MRR bridge, retention by segment, the review board's lists, the accounts "
-        "that churned or contracted, the definitions and the commands that reproduce every figure.")
+        "figures, NRR trend, the period's MRR bridge, retention by segment, the forecast and its track record, "
+        "retention against target, the CSM scorecards, the review board's lists, the accounts that churned or "
+        "contracted, the definitions and the commands that reproduce every figure.")
 
 
 def problem() -> str | None:
@@ -41,16 +43,20 @@ def file_name(period, suffix: str = "pdf") -> str:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
-                retro_frame, retro_summary: tuple, headline: str = "nrr") -> pack.BoardPack:
+                retro_frame, retro_summary: tuple, headline: str = "nrr", decisions_path: str | None = None,
+                decisions_version: int = 0, targets=None) -> pack.BoardPack:
     return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
-                          reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
+                          reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)),
+                          decisions=forecast.stored_decisions(decisions_path), targets=targets)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _board_deck(_con, data_version, filters, period, currency: str, benchmarks: tuple, at_risk, expansion,
-                retro_frame, retro_summary: tuple, headline: str = "nrr") -> bytes:
+                retro_frame, retro_summary: tuple, headline: str = "nrr", decisions_path: str | None = None,
+                decisions_version: int = 0, targets=None) -> bytes:
     return pack.build_deck(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
-                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)))
+                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)),
+                           decisions=forecast.stored_decisions(decisions_path), targets=targets)
 
 
 def pdf_maker(filters, period) -> Callable[[], bytes]:
@@ -83,7 +89,8 @@ def _maker(filters, period, *, deck: bool) -> Callable[[], bytes]:
             con, data_version, filters, period, settings.currency, benchmarks,
             board.at_risk[[c for c in columns if c in board.at_risk.columns]],
             board.expansion[[c for c in columns if c in board.expansion.columns]],
-            frame, tuple(sorted(summary.items())), settings.headline)
+            frame, tuple(sorted(summary.items())), settings.headline, str(store.path), store.version(),
+            steering.TargetStore(settings.targets_path).in_force())
         return made if deck else made.pdf
 
     return build

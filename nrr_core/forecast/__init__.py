@@ -12,12 +12,16 @@ from .calls import in_force
 from .model import (CALLS, MIN_HISTORY, MOVES, PARTS, STATE_LABELS, ForecastModel, Levers, Projection, Start,
                     build_model, project)
 from .track import (HORIZON, Backtest, Forecast, Track, account_names, backtest, backtest_at, contribution_table,
-                    contributions, forecast, forecast_at)
+                    contributions, forecast, forecast_at, stored_decisions, track_words)
 from .whatif import Needed, Scenario, needed, scenario
+from .outlook import (DECIDED_AT_RISK, SWING_COLUMNS, Landing, expected_mrr, expected_mrr_at, forward_targets, landing,
+                      swing_words)
 
 __all__ = [
     "CALLS", "HORIZON", "MIN_HISTORY", "MOVES", "PARTS", "STATE_LABELS", "Backtest", "Forecast", "ForecastModel",
     "Levers", "Needed", "Projection", "Scenario", "Start", "Track", "account_names", "backtest", "backtest_at",
     "build_model", "contribution_table", "contributions", "forecast", "forecast_at", "in_force", "needed",
-    "project", "scenario",
+    "project", "scenario", "stored_decisions", "track_words",
+    "DECIDED_AT_RISK", "SWING_COLUMNS", "Landing", "expected_mrr", "expected_mrr_at", "forward_targets", "landing",
+    "swing_words",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..charts import COLORS, _layout
+from ..charts import COLORS, _layout, _safe
 
 BAND = "rgba(31, 63, 115, 0.16)"
 
@@ -58,3 +58,49 @@ def track_chart(table: pd.DataFrame, horizon: int) -> go.Figure:
     fig.update_yaxes(tickformat=".0%", title=f"NRR {horizon} months after the forecast")
     fig.update_xaxes(tickformat="%b %Y", title=f"month forecast for ({horizon} months after the forecast was made)")
     return _layout(fig, "Track record: the forecast against what happened", height=400)
+
+
+def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame, currency: str = "$") -> go.Figure:
+    """The presentation's "where we will land": the forward NRR at the horizon
+    as one large number (with its gap to the target as the delta, when a
+    target applies) and its band, the months ahead with the band and the
+    target line beside it, and the swing factors (``Landing.swings``) as large
+    lines below. Account names are data: escaped, never read as markup."""
+    from ..formatting import percent
+    from ..months import long_label, parse_month
+    from ..steering.charts import with_target_line
+    from .outlook import swing_words
+
+    month = long_label(parse_month(land.month))
+    fig = forecast_chart(table, as_of)
+    fig = with_target_line(fig, targets, name="NRR target")
+    fig.update_traces(xaxis="x", yaxis="y")
+    band = ("band not measured yet" if land.low != land.low
+            else f"80 % band {percent(land.low)} to {percent(land.high)}")
+    fig.add_trace(go.Indicator(
+        mode="number+delta" if land.target is not None else "number", value=land.base * 100,
+        number={"suffix": "%", "valueformat": ".1f", "font": {"size": 140, "color": COLORS["nrr"]}},
+        delta={"reference": (land.target or 0) * 100, "valueformat": ".1f",
+               "suffix": f" pts vs target {percent(land.target)}", "font": {"size": 34}},
+        title={"text": f"Forward NRR by {month}<br><span style='font-size:26px'>{band}</span>", "font": {"size": 30}},
+        domain={"x": [0, 0.38], "y": [0.36, 1]}))
+    fig.update_xaxes(domain=[0.46, 1], dtick="M3")
+    fig.update_yaxes(domain=[0.36, 1], title=None)
+    lines = [swing_words(row, currency) + " · largest: " + "; ".join(_safe(n) for n in row["names"])
+             for row in land.swings.head(2).to_dict("records")]
+    if not lines:
+        lines = ["No account starts in the high risk band and none has an at-risk decision."]
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=0.27, xanchor="left", yanchor="top", showarrow=False,
+                       align="left", text="<b>What could move it</b><br>" + "<br>".join(lines),
+                       font={"size": 26, "color": "#222"})
+    if land.target is None:
+        title = f"Where we will land: {percent(land.base)} NRR by {month} · no target set for it"
+    else:
+        gap = land.gap * 100
+        title = (f"Where we will land: {percent(land.base)} NRR by {month} · target {land.target_period} "
+                 f"{percent(land.target)} · gap {'+' if gap >= 0 else '−'}{abs(gap):.1f} pts")
+    # The legend inside the chart's lower right, which the rising lines leave empty.
+    fig.update_layout(title_text=title, showlegend=True,
+                      legend={"orientation": "v", "yanchor": "bottom", "y": 0.38, "xanchor": "right", "x": 1,
+                              "bgcolor": "rgba(255,255,255,0.8)"})
+    return fig

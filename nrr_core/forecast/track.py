@@ -257,6 +257,23 @@ def summarise(table: pd.DataFrame) -> dict:
     }
 
 
+def track_words(summary: dict, horizon: int) -> str:
+    """The back-test's ``summary`` (``Backtest.summary``) in one paragraph of
+    plain words: the Forecast page and the board pack print it."""
+    months = summary["months"]
+    if not months:
+        return ""
+    mae, naive = summary["mae"] * 100, summary["naive_mae"] * 100
+    inside = round(summary["coverage"] * months) if summary["coverage"] == summary["coverage"] else 0
+    better = ("better than" if mae < naive else "no better than") if naive == naive else "–"
+    return (f"Over the {months} past months with a known outcome, the forecast made {horizon} months ahead missed "
+            f"the actual NRR by {mae:.1f} points on average; the naive forecast (the last 12 months' NRR) missed "
+            f"by {naive:.1f} points, so the model did {better} it. The 80 % band held the actual in {inside} of "
+            f"{months} months ({summary['coverage']:.0%}), {summary['width'] * 100:.1f} points wide on average; "
+            f"on average the forecast was {abs(summary['bias']) * 100:.1f} points "
+            f"{'above' if summary['bias'] > 0 else 'below'} what happened.")
+
+
 def account_names(con, filters: Filters | None = None) -> pd.DataFrame:
     """The selected accounts' account_id, name, segment and csm_owner (for
     ``contribution_table``)."""

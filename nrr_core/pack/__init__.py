@@ -13,15 +13,17 @@ Sans Fallback for CJK when installed), never interpreted as markup.
 
 Pages, in order: title with the headline figures; the NRR/GRR trend; the
 period's MRR bridge (waterfall) with its steps; retention by segment (curves
-and a table); the at-risk and expansion account lists with their latest review
+and a table); the forward forecast (low, base, high and the target) and its
+track record; retention against target; the CSM scorecards; the at-risk and expansion account lists with their latest review
 decisions and the churned and contracted accounts of the period (when given);
 the definitions and the commands that reproduce every figure.
 
 Modules: ``pdf`` (fonts, page frame, heading, paragraph, table, fit),
-``images`` (plotly → PNG through kaleido, print styling), ``text`` (plain
-text and formats), ``pages``, ``review_pages`` and ``reference_pages`` (the
-pages), ``reproduce`` (the commands), ``assembly`` (``pack_context``, ``make_pack``,
-``build_deck``) and ``deck`` (the same pages as an editable PPTX with native charts).
+``images`` (plotly → PNG through kaleido, one Chromium kept per process,
+print styling), ``text`` (plain text and formats), ``pages``,
+``steering_pages``, ``review_pages`` and ``reference_pages`` (the pages), ``reproduce`` (the commands), ``assembly`` (``pack_context``, ``make_pack``,
+``build_deck``, ``steering_context``) and ``deck`` and ``deck_steering`` (the same pages as an
+editable PPTX with native charts).
 """
 from ..definitions import DEFAULT_BENCHMARKS
 from ..review import columns as _review_columns

@@ -9,11 +9,14 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .. import charts, metrics, variants
+from .. import charts, forecast, metrics, steering, variants
 from ..definitions import DEFAULT_BENCHMARKS
+from ..errors import NrrError
 from ..filters import Filters
 from ..metrics import BRIDGE_COLUMNS
+from ..months import label, parse_month
 from ..period import Period
+from ..review.decisions import DecisionStore
 from .deck import make_deck
 from .images import CHARTS, export_charts, for_print
 from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
@@ -21,6 +24,7 @@ from .pdf import new_pdf
 from .reference_pages import definitions_page, reproduce_page, variants_page
 from .reproduce import DB_PLACEHOLDER, reproduce_commands
 from .review_pages import retrospective_page, review_page
+from .steering_pages import forecast_figures, forecast_page, scorecards_page, targets_page, track_page
 from .text import period_words, plain
 
 
@@ -38,20 +42,27 @@ def pack_context(con, filters: Filters | None, period: Period, *, currency: str 
                  benchmarks: dict | None = None, headline: str = "nrr",
                  reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                  retrospective: tuple[pd.DataFrame, dict] | None = None,
-                 db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> dict:
+                 db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None,
+                 decisions: DecisionStore | None = None, targets: pd.DataFrame | None = None) -> dict:
     """Everything the pack's pages print, from ``metrics``: the PDF pack and
     the PPTX deck read the same dictionary, so they cannot disagree. Keys:
     filters, period, info, currency, benchmarks, generated, contents, head
     and trend (of the ``headline`` definition, named in ``head["label"]``),
     definitions (every NRR definition at the period's last month), waterfall,
-    existing, breakdown, curves, reviews, retrospective, commands. Raises
-    NrrError for a window outside the data."""
+    existing, breakdown, curves, reviews, retrospective, commands, and the
+    steering pages' (``steering_context``): forecast, forecast_problem,
+    backtest, naive_nrr, landing, forward_targets, target_rows, scorecards,
+    scorecards_problem. ``decisions``: the review decisions the forecast and
+    the scorecards read (None: none); ``targets``: the targets in force
+    (``TargetStore.in_force``; None: none set). Raises NrrError for a window
+    outside the data."""
     filters = filters or Filters()
     benchmarks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
     info = metrics.book_info(con)
     metrics.window(con, period.from_month, period.to_month)
     to = period.to_month
-    sections = ["retention trend", "MRR bridge", "retention by segment"]
+    sections = ["retention trend", "MRR bridge", "retention by segment", "forecast and its track record",
+                "targets", "CSM scorecards"]
     if reviews is not None:
         sections += ["accounts at risk", "expansion opportunities"]
     if retrospective is not None:
@@ -71,13 +82,65 @@ def pack_context(con, filters: Filters | None, period: Period, *, currency: str 
         "reviews": reviews,
         "retrospective": retrospective,
         "commands": reproduce_commands(filters, period, str(db_path)),
+        **steering_context(con, filters, period, decisions, steering.no_targets() if targets is None else targets),
     }
+
+
+def steering_context(con, filters: Filters, period: Period, decisions: DecisionStore | None,
+                     targets: pd.DataFrame) -> dict:
+    """The forecast, targets and scorecard pages' figures, from the functions
+    the Forecast and CSM scorecards pages call:
+
+    * forecast: ``forecast.forecast`` at the period's last month (12 months
+      ahead, the decisions in force), or None with forecast_problem saying why;
+      backtest (``forecast.backtest`` of the whole history, None without a
+      forecast); naive_nrr (``metrics.headline``'s NRR at the month);
+      landing (``forecast.landing``) and forward_targets
+      (``forecast.forward_targets``);
+    * target_rows: ``steering.vs_targets`` at the period's last month for the
+      scope the filters select (``steering.scope_of``) and, with no filter,
+      each segment of ``metrics.breakdown``;
+    * scorecards: ``steering.scorecard`` of the steering period of the
+      period's last month (``steering.period_of``) with the forecast of the
+      period's end (``forecast.expected_mrr``), or None with
+      scorecards_problem saying why."""
+    to = period.to_month
+    idx = parse_month(to)
+    out = {"forecast": None, "forecast_problem": None, "backtest": None, "naive_nrr": None, "landing": None,
+           "forward_targets": None, "scorecards": None, "scorecards_problem": None}
+    try:
+        fc = forecast.forecast(con, to, filters, forecast.HORIZON, decisions)
+    except NrrError as exc:
+        fc, out["forecast_problem"] = None, f"No forecast: {exc}."
+    if fc is not None and not len(fc.model.start):
+        fc, out["forecast_problem"] = None, "No forecast: no selected account had revenue in the as-of month."
+    if fc is not None:
+        out.update(forecast=fc, backtest=forecast.backtest(con, filters, forecast.HORIZON, decisions),
+                   naive_nrr=metrics.headline(con, filters, to)["nrr"],
+                   landing=forecast.landing(fc, forecast.account_names(con, filters), filters, targets),
+                   forward_targets=forecast.forward_targets(fc, filters, targets))
+    scope = steering.scope_of(filters)
+    figures = [] if scope is None else [(*scope, metrics.headline(con, filters, to))]
+    if filters.is_empty():
+        figures += [("segment", str(r.value), {m: getattr(r, m) for m in steering.METRICS})
+                    for r in metrics.breakdown(con, filters, "segment", to).itertuples()]
+    out["target_rows"] = steering.vs_targets(targets, figures, idx)
+    try:
+        label_ = steering.period_of(idx, period.window)
+        p, end, _ = steering.measured(con, label_)
+        expected = forecast.expected_mrr(con, filters, p.last_month, label(end), decisions)
+        out["scorecards"] = steering.scorecard(con, label_, filters, store=decisions, targets=targets,
+                                               expected=expected)
+    except NrrError as exc:
+        out["scorecards_problem"] = f"No scorecards: {exc}."
+    return out
 
 
 def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
               headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
               retrospective: tuple[pd.DataFrame, dict] | None = None,
-              db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> BoardPack:
+              db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None,
+              decisions: DecisionStore | None = None, targets: pd.DataFrame | None = None) -> BoardPack:
     """Build the board pack for ``filters`` over ``period`` (``Period.within``).
 
     ``reviews``: ``(at_risk, expansion)`` DataFrames from the review board
@@ -90,10 +153,12 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     a window outside the data, a missing font or a missing browser.
     ``headline``: the NRR definition the headline figures show and name (a
     key of ``variants.KEYS``; the deployment's ``[display] headline``).
+    ``decisions`` and ``targets``: see ``pack_context``.
     """
     started = time.perf_counter()
     ctx = pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
-                       reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at)
+                       reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at,
+                       decisions=decisions, targets=targets)
     filters, info = ctx["filters"], ctx["info"]
     figures = _print_figures(ctx)
     chart_started = time.perf_counter()
@@ -107,6 +172,10 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     trend_page(pdf, ctx, pngs.get("trend"))
     bridge_page(pdf, ctx, pngs.get("bridge"))
     segments_page(pdf, ctx, pngs.get("curves"))
+    forecast_page(pdf, ctx, pngs.get("forecast"))
+    track_page(pdf, ctx, pngs.get("track"))
+    targets_page(pdf, ctx)
+    scorecards_page(pdf, ctx)
     if reviews is not None:
         review_page(pdf, ctx, "at_risk")
         review_page(pdf, ctx, "expansion")
@@ -135,24 +204,28 @@ def _print_figures(ctx: dict) -> dict:
                                        ticktext=[n.replace(" ", "<br>").replace("-", "-<br>") for n in names])
     if not ctx["curves"].empty:
         figures["curves"] = for_print(charts.retention_curves_chart(ctx["curves"], "revenue_retention", ""))
+    figures.update(forecast_figures(ctx))
     return figures
 
 
 def build_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
                headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                retrospective: tuple[pd.DataFrame, dict] | None = None,
-               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
+               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None,
+               decisions: DecisionStore | None = None, targets: pd.DataFrame | None = None) -> bytes:
     """The board pack as PDF bytes (see ``make_pack``)."""
     return make_pack(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
-                     reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at).pdf
+                     reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at,
+                     decisions=decisions, targets=targets).pdf
 
 
 def build_deck(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
                headline: str = "nrr", reviews: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
                retrospective: tuple[pd.DataFrame, dict] | None = None,
-               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None) -> bytes:
+               db_path: str | os.PathLike = DB_PLACEHOLDER, generated_at: datetime | None = None,
+               decisions: DecisionStore | None = None, targets: pd.DataFrame | None = None) -> bytes:
     """The board pack as an editable PPTX deck (``deck.make_deck``): the same
     context, hence the same figures, as ``make_pack``; no browser needed."""
     return make_deck(pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
                                   reviews=reviews, retrospective=retrospective, db_path=db_path,
-                                  generated_at=generated_at))
+                                  generated_at=generated_at, decisions=decisions, targets=targets))

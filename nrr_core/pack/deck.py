@@ -9,7 +9,8 @@ disagree, and it needs no browser.
 
 Slides, in order: title with the headline figures; NRR/GRR trend (of the
 headline definition in force, named); the period's MRR bridge; retention by
-segment; the review board's at-risk and expansion lists and the churned and
+segment; the forward forecast and its track record, retention against target
+and the CSM scorecards (``deck_steering``); the review board's at-risk and expansion lists and the churned and
 contracted accounts (when given); the definitions; NRR by other definitions;
 the commands that reproduce every figure.
 
@@ -60,6 +61,12 @@ def make_deck(ctx: dict) -> bytes:
     trend_slide(prs, ctx)
     bridge_slide(prs, ctx)
     segments_slide(prs, ctx)
+    from .deck_steering import forecast_slide, scorecards_slide, targets_slide, track_slide
+
+    forecast_slide(prs, ctx)
+    track_slide(prs, ctx)
+    targets_slide(prs, ctx)
+    scorecards_slide(prs, ctx)
     if ctx["reviews"] is not None:
         review_slide(prs, ctx, "at_risk")
         review_slide(prs, ctx, "expansion")

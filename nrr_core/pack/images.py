@@ -7,9 +7,10 @@ anything, whether a browser is there to draw them.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import atexit
 import logging
 import os
+import threading
 
 import plotly.graph_objects as go
 
@@ -46,37 +47,96 @@ def for_print(fig: go.Figure) -> go.Figure:
     return fig
 
 
+class _Browser:
+    """One Chromium kept open between exports, on an event loop of its own.
+
+    Starting Chromium is most of a pack's chart time (about 2 s of 3.5 s warm
+    on the demo book), so the first export starts one kaleido session and
+    every later export in the process reuses it: its figures go to the same
+    page, one after another. A lock serialises exports (one tab); a failed
+    export closes the browser, so the next one starts afresh. The loop runs
+    on a daemon thread, apart from any loop of the caller (Streamlit,
+    notebooks); ``close`` (also run at exit) ends the browser: a short-lived
+process such as the command line calls it when done."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+        self.starts = 0  # how many times a browser was started (tests read it)
+
+    def _call(self, coroutine, timeout: float | None):
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            threading.Thread(target=self._loop.run_forever, name="nrr-pack-browser", daemon=True).start()
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def render(self, figures: list[tuple[go.Figure, int, int]], timeout: float) -> list[bytes]:
+        import kaleido
+
+        async def start():
+            k = kaleido.Kaleido(n=1, timeout=timeout, mathjax=False)
+            await k.open()
+            return k
+
+        async def draw(k):
+            return [await k.calc_fig(fig, opts={"format": "png", "width": w, "height": h, "scale": 2})
+                    for fig, w, h in figures]
+
+        with self._lock:
+            try:
+                if self._kaleido is None:
+                    self._kaleido = self._call(start(), timeout)
+                    self.starts += 1
+                    if self.starts == 1:
+                        # Registered after kaleido's own clean-ups, so it runs before them at exit:
+                        # the browser is closed before its temporary files are removed.
+                        atexit.register(self.close)
+                # Each figure has kaleido's own timeout; this bounds the whole batch.
+                return self._call(draw(self._kaleido), timeout * (len(figures) + 1))
+            except BaseException:
+                self._close()
+                raise
+
+    def _close(self) -> None:
+        k, self._kaleido = self._kaleido, None
+        if k is not None and self._loop is not None:
+            try:
+                self._call(k.close(), 15)
+            except Exception:  # a browser that died is already gone
+                pass
+
+    def close(self) -> None:
+        """End the browser (the next export starts a new one)."""
+        with self._lock:
+            self._close()
+
+
+BROWSER = _Browser()
+
+
 def export_charts(figures: list[tuple[go.Figure, int, int]], timeout: float = 60) -> list[bytes]:
-    """PNG bytes of each (figure, width px, height px), through one kaleido
-    session (one Chromium for all charts). Raises NrrError without a browser."""
+    """PNG bytes of each (figure, width px, height px), drawn by the process's
+    one Chromium (``BROWSER``, started on first use and kept). Raises NrrError
+    without a browser or when Chromium fails."""
     if not figures:
         return []
     try:
-        import kaleido
+        import kaleido  # noqa: F401 (a missing package: one sentence, not a traceback)
         from choreographer.errors import ChromeNotFoundError
     except ImportError as exc:  # pragma: no cover - requirements.txt installs both
         raise NrrError(f"The board pack needs kaleido for its charts: pip install -r requirements.txt ({exc})")
-
-    async def render() -> list[bytes]:
-        async with kaleido.Kaleido(n=1, timeout=timeout, mathjax=False) as k:
-            jobs = [k.calc_fig(fig, opts={"format": "png", "width": w, "height": h, "scale": 2})
-                    for fig, w, h in figures]
-            return list(await asyncio.gather(*jobs))
-
-    # kaleido runs its own event loop: a fresh thread keeps it apart from any
-    # loop of the caller (Streamlit, notebooks).
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nrr-pack") as pool:
-        try:
-            return pool.submit(asyncio.run, render()).result()
-        except ChromeNotFoundError:
-            raise NrrError(MISSING_BROWSER) from None
-        except NrrError:
-            raise
-        except Exception as exc:
-            first = (str(exc).splitlines() or [""])[0][:200]
-            raise NrrError(f"The board pack's charts could not be drawn: Chromium failed "
-                           f"({type(exc).__name__}: {first}). Check that chromium starts here "
-                           f"(chromium --headless --version)") from None
+    try:
+        return BROWSER.render(figures, timeout)
+    except ChromeNotFoundError:
+        raise NrrError(MISSING_BROWSER) from None
+    except NrrError:
+        raise
+    except Exception as exc:
+        first = (str(exc).splitlines() or [""])[0][:200]
+        raise NrrError(f"The board pack's charts could not be drawn: Chromium failed "
+                       f"({type(exc).__name__}: {first}). Check that chromium starts here "
+                       f"(chromium --headless --version)") from None
 
 
 def browser_problem() -> str | None:
@@ -94,7 +154,10 @@ def browser_problem() -> str | None:
 # Chart sizes in pixels (width, height) and the width in mm each fills on its page.
 BRIDGE_CHART_MM = 176.0
 CURVES_CHART_MM = 140.0
+FORECAST_CHART_MM = 160.0
 CHARTS = {
+    "forecast": (round(FORECAST_CHART_MM * PX_PER_MM), 600),
+    "track": (round(FORECAST_CHART_MM * PX_PER_MM), 600),
     "trend": (round(BODY_W * PX_PER_MM), 520),
     "bridge": (round(BRIDGE_CHART_MM * PX_PER_MM), 620),
     "curves": (round(CURVES_CHART_MM * PX_PER_MM), 600),

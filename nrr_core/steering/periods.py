@@ -57,3 +57,10 @@ def periods_containing(month_idx: int) -> tuple[str, str]:
     """The labels of the quarter and the year a month falls in, quarter first:
     the order in which a target applies to that month."""
     return quarter_label(month_idx), str(month_idx // 12)
+
+
+def period_of(month_idx: int, window: str) -> str:
+    """The steering period a view of ``window`` (month, quarter, year, custom)
+    ending at ``month_idx`` is scored on: its year for a Year window, else its
+    quarter (the scorecards' period in the app and in the board pack)."""
+    return period_containing(month_idx, year=window == "year").label

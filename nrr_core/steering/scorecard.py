@@ -108,6 +108,20 @@ class Scorecards:
         hit = self.table[self.table.csm_owner == name]
         return None if hit.empty else hit.iloc[0].to_dict()
 
+    def summary(self) -> dict:
+        """The room's first questions over every owner of ``table``: arr,
+        owners, accounts, with_target (owners with an NRR target), on_target
+        (of those, NRR at or above it), at_risk_arr, at_risk_accounts and
+        reviewed_share (at-risk ARR reviewed during the period ÷ at-risk ARR;
+        None without at-risk ARR)."""
+        t = self.table
+        risk = float(t.at_risk_arr.sum())
+        reviewed = float((t.at_risk_arr * t.at_risk_reviewed_share.fillna(0)).sum())
+        return {"arr": float(t.arr.sum()), "owners": len(t), "accounts": int(t.accounts.sum()),
+                "with_target": int(t.nrr_attainment.notna().sum()), "on_target": int((t.nrr_attainment >= 1).sum()),
+                "at_risk_arr": risk, "at_risk_accounts": int(t.at_risk_accounts.sum()),
+                "reviewed_share": reviewed / risk if risk else None}
+
     def export_frame(self) -> pd.DataFrame:
         """The comp team's rows: ``EXPORT_COLUMNS`` (+ the forecast columns)."""
         out = self.table.assign(period=self.period.label, measured_month=self.measured_month,
@@ -262,7 +276,7 @@ def scorecard(con, period: str, filters: Filters | None = None, *, store=None, t
               expected: pd.DataFrame | None = None) -> Scorecards:
     """The CSM scorecards of ``period`` (``2026-Q3`` or ``2026``) for the
     selected accounts: ``store`` the review decisions (``DecisionStore`` or
-    None), ``targets`` a ``TargetStore`` or None, ``expected`` the forecast
+    None), ``targets`` a ``TargetStore``, its ``in_force()`` frame, or None, ``expected`` the forecast
     hook (see the module). The at-risk list is the review board's at the
     measured month over the same accounts (the owner filter applies to the
     frozen books, not to the board)."""
@@ -274,7 +288,8 @@ def scorecard(con, period: str, filters: Filters | None = None, *, store=None, t
     board = review.board(con, dataclasses.replace(f, csm_owner=()), label(end), store)
     return assemble(accounts, p, end, complete, "history" if has_owner_history(con) else "current",
                     at_risk=board.at_risk, decisions=store.every() if store is not None else None,
-                    targets=targets.in_force() if targets is not None else None, expected=expected)
+                    targets=targets.in_force() if hasattr(targets, "in_force") else targets,
+                    expected=expected)
 
 
 def describe_measure(cards: Scorecards) -> str:

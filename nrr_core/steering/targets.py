@@ -221,3 +221,29 @@ def describe_target(target: Target) -> str:
 __all__ = ["COLUMNS", "FILE_NAME", "METRICS", "METRIC_LABELS", "SCOPES", "SCOPE_LABELS", "TARGETS_CSV", "Target",
            "TargetStore", "beside", "describe_target", "load_targets_csv", "may_edit", "no_targets",
            "scope_of", "target_for", "target_series"]
+
+
+VS_TARGET_COLUMNS = ["scope", "scope_value", "metric", "actual", "target", "period", "gap", "attainment"]
+
+
+def vs_targets(in_force: pd.DataFrame, figures: list[tuple[str, str, dict]], month_idx: int) -> pd.DataFrame:
+    """Each figure against the target applying at ``month_idx`` (``target_for``).
+
+    ``figures``: (scope, scope_value, {metric: actual}) for the company, a
+    segment or a CSM owner, the actuals as fractions (None where there is no
+    12-month figure). One row per figure and metric of ``METRICS``, in the
+    given order: scope, scope_value, metric, actual, target and period (None
+    without a target), gap (actual − target) and attainment (actual ÷ target),
+    NaN where either is missing. Empty (these columns) without figures."""
+    rows = []
+    for scope, value, actual in figures:
+        for metric in METRICS:
+            hit = target_for(in_force, scope, value, metric, month_idx)
+            a = actual.get(metric)
+            a = None if a is None or a != a else float(a)
+            t = None if hit is None else hit["target"]
+            both = a is not None and t is not None
+            rows.append({"scope": scope, "scope_value": value, "metric": metric, "actual": a, "target": t,
+                         "period": None if hit is None else hit["period"],
+                         "gap": a - t if both else float("nan"), "attainment": a / t if both and t else float("nan")})
+    return pd.DataFrame(rows, columns=VS_TARGET_COLUMNS)

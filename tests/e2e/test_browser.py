@@ -218,6 +218,6 @@ def test_a_presentation_link_opens_straight_into_its_slide_with_the_filters(app_
     page.goto(f"{app_url}/present?segment=Enterprise&slide={slide}")
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stMain'] h2").first.inner_text().startswith(f"{slide} / 4")
+    assert page.locator("[data-testid='stMain'] h2").first.inner_text().startswith(f"{slide} / 5")
     assert page.locator(".js-plotly-plot .main-svg").count() >= 1
     assert "Enterprise" in page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()

@@ -45,13 +45,13 @@ def test_auto_advance_moves_the_selector_and_the_url(tmp_path):
             page.goto(app.url + "/?segment=SMB")
             wait_for_app(page)
             open_page(page, "present")
-            assert page.locator("h2").filter(has_text="1 / 4").count() == 1
+            assert page.locator("h2").filter(has_text="1 / 5").count() == 1
             page.locator(".st-key-auto label").first.click()
             wait_for_app(page)
             assert _selected_slide(page) == "1"
             page.wait_for_timeout((SLIDE_SECONDS + TICK + 1) * 1000)
             wait_for_app(page, settle_ms=200)
-            assert page.locator("h2").filter(has_text="2 / 4").count() == 1
+            assert page.locator("h2").filter(has_text="2 / 5").count() == 1
             assert _selected_slide(page) == "2"
             assert _slide_in_url(page) == ["2"], page.url
             assert "segment=SMB" in page.url and "auto=true" in page.url

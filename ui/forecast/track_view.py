@@ -5,24 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from nrr_core.forecast import charts as forecast_charts
+from nrr_core.forecast import track_words as summary_words
 
 from .. import view
-
-
-def summary_words(summary: dict, horizon: int) -> str:
-    """The back-test's figures in one paragraph of plain words."""
-    months = summary["months"]
-    if not months:
-        return ""
-    mae, naive = summary["mae"] * 100, summary["naive_mae"] * 100
-    inside = round(summary["coverage"] * months) if summary["coverage"] == summary["coverage"] else 0
-    better = ("better than" if mae < naive else "no better than") if naive == naive else "–"
-    return (f"Over the {months} past months with a known outcome, the forecast made {horizon} months ahead missed "
-            f"the actual NRR by {mae:.1f} points on average; the naive forecast (the last 12 months' NRR) missed "
-            f"by {naive:.1f} points, so the model did {better} it. The 80 % band held the actual in {inside} of "
-            f"{months} months ({summary['coverage']:.0%}), {summary['width'] * 100:.1f} points wide on average; "
-            f"on average the forecast was {abs(summary['bias']) * 100:.1f} points "
-            f"{'above' if summary['bias'] > 0 else 'below'} what happened.")
 
 
 def draw(bt) -> None:

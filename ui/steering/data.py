@@ -15,7 +15,7 @@ import dataclasses
 
 import pandas as pd
 
-from nrr_core import Filters, NrrError, forecast, steering
+from nrr_core import Filters, forecast, steering
 from nrr_core.months import label, parse_month
 from nrr_core.steering.targets import TargetStore
 
@@ -23,23 +23,11 @@ from .. import auth, data
 
 
 def expected_mrr(filters: Filters, month: str, made_at: str) -> pd.DataFrame | None:
-    """Each selected account's expected MRR at ``month`` (account_id,
-    expected_mrr) by the forecast made at ``made_at`` with data up to it: the
-    accounts active at ``made_at``, the decisions and forecast calls in force.
-    None when ``month`` is not after ``made_at`` (nothing left to forecast) or
-    the book has too little history before ``made_at``. The CSM-owner filter
-    is left to the caller (scorecards freeze books by owner history)."""
-    horizon = parse_month(month) - parse_month(made_at)
-    if horizon <= 0:
-        return None
-    selected = dataclasses.replace(filters, csm_owner=())
+    """``forecast.expected_mrr`` (account_id, expected_mrr at ``month`` by the
+    forecast made at ``made_at``; None when there is nothing to forecast),
+    cached on the data version and the decisions store's version."""
     store = data.decisions()
-    try:
-        made = data.get(forecast.forecast_at, made_at, selected, horizon, str(store.path), store.version())
-    except NrrError:
-        return None
-    table = forecast.contribution_table(made, data.get(forecast.account_names, selected))
-    return table[["account_id", "expected_mrr"]]
+    return data.get(forecast.expected_mrr_at, filters, month, made_at, str(store.path), store.version())
 
 
 def targets() -> TargetStore:
@@ -60,7 +48,7 @@ def can_edit_targets() -> bool:
 def scorecard_period(ctx) -> str:
     """The steering period of the sidebar: the year of the as-of month for a
     Year window, else its quarter."""
-    return steering.period_containing(parse_month(ctx.period.to_month), year=ctx.period.window == "year").label
+    return steering.period_of(parse_month(ctx.period.to_month), ctx.period.window)
 
 
 def scorecards(filters: Filters, period: str) -> steering.Scorecards:

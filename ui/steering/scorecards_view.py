@@ -75,7 +75,7 @@ def draw_all(cards: steering.Scorecards, filters, currency: str) -> None:
     if cards.table.empty:
         view.nothing("No CSM owner has a book with revenue in this period for these filters.")
         return
-    _summary(cards.table, currency)
+    _summary(cards, currency)
     owners = list(cards.table.csm_owner)
     view.table(cards.table, _columns(cards, currency), key="scorecards_table", on_select=lambda: _open_owner(owners),
                selection_mode="single-row")
@@ -91,21 +91,20 @@ def draw_all(cards: steering.Scorecards, filters, currency: str) -> None:
             st.markdown(f"- **{view.plain(key)}**: {view.plain(text)}")
 
 
-def _summary(table: pd.DataFrame, currency: str) -> None:
+def _summary(cards: steering.Scorecards, currency: str) -> None:
     """The room's first questions: how much ARR, how many CSMs on target, how much at risk and reviewed."""
+    s = cards.summary()
     c = st.columns(4)
-    c[0].metric("Book ARR, all CSMs", formatting.money(table.arr.sum(), currency), border=True)
-    c[0].caption(f"{len(table):,} CSM owners · {int(table.accounts.sum()):,} accounts")
-    with_target = table.nrr_attainment.notna()
-    c[1].metric("CSMs at or above NRR target", f"{int((table.nrr_attainment >= 1).sum())} of {int(with_target.sum())}",
+    c[0].metric("Book ARR, all CSMs", formatting.money(s["arr"], currency), border=True)
+    c[0].caption(f"{s['owners']:,} CSM owners · {s['accounts']:,} accounts")
+    c[1].metric("CSMs at or above NRR target", f"{s['on_target']} of {s['with_target']}",
                 border=True, help="Owners with an NRR target for the period whose NRR is at least the target")
-    c[1].caption(f"{len(table) - int(with_target.sum())} without a target" if (~with_target).any() else "every CSM has a target")
-    risk = table.at_risk_arr.sum()
-    reviewed = (table.at_risk_arr * table.at_risk_reviewed_share.fillna(0)).sum()
-    c[2].metric("At-risk ARR", formatting.money(risk, currency), border=True,
+    without = s["owners"] - s["with_target"]
+    c[1].caption(f"{without} without a target" if without else "every CSM has a target")
+    c[2].metric("At-risk ARR", formatting.money(s["at_risk_arr"], currency), border=True,
                 help=steering.DEFINITIONS["at_risk_arr / at_risk_accounts"])
-    c[2].caption(f"{int(table.at_risk_accounts.sum()):,} accounts on the review board's at-risk list")
-    c[3].metric("At-risk ARR reviewed", formatting.percent(reviewed / risk if risk else None, 0), border=True,
+    c[2].caption(f"{s['at_risk_accounts']:,} accounts on the review board's at-risk list")
+    c[3].metric("At-risk ARR reviewed", formatting.percent(s["reviewed_share"], 0), border=True,
                 help=steering.DEFINITIONS["at_risk_reviewed_share"])
     c[3].caption("a decision recorded during the period")
 

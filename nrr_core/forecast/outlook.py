@@ -1,0 +1,151 @@
+"""Where the forecast lands, and the forecast as the steering pages read it.
+
+``landing``: the forward NRR at the horizon (base and band) against the NRR
+target applying then, and the biggest swing factors: the at-risk accounts
+that have a review decision (what saving them is worth, by ``whatif``) and
+the accounts with the largest expected losses (``contribution_table``). The
+presentation mode's "where we will land" slide and the board pack's forecast
+page print it.
+
+``expected_mrr``: each account's expected MRR at a later month (the
+scorecards' and the renewal calendar's ``expected`` hook).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import NrrError
+from ..filters import Filters
+from ..formatting import money
+from ..months import parse_month
+from ..review.decisions import DecisionStore
+from .model import STATE_LABELS, Levers
+from .track import Forecast, account_names, contribution_table, forecast, stored_decisions
+from .whatif import scenario
+
+# The review statuses whose accounts "have a decision" to save (``Levers.save_decided_at_risk``).
+DECIDED_AT_RISK = ("at risk", "watch")
+LARGEST_LOSSES = 3
+SWING_COLUMNS = ["key", "accounts", "arr", "nrr_points", "priced_points", "names"]
+HIGH_RISK = STATE_LABELS[4:]  # the two high-risk states (model.STATE_LABELS: risk band × expansion band)
+NAMES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Landing:
+    """The forecast made at ``as_of`` at its horizon's ``month``: ``base``,
+    ``low``, ``high`` (forward NRR; the band NaN while unmeasured),
+    ``start_arr`` and ``expected_arr``; ``target`` and ``target_period`` (the
+    NRR target applying at ``month``, else at the latest forecast month that
+    has one; None without), ``gap`` (base − target, None without a target);
+    ``swings`` (``SWING_COLUMNS``, largest first by size in points): key
+    "at_risk" (the accounts starting in the high risk band) or
+    "decided_at_risk" (those whose latest review status is at risk or watch),
+    accounts, arr (their ARR now), nrr_points (the swing, in points of forward
+    NRR: for "at_risk" what losing all of them would take off, for
+    "decided_at_risk" what saving them adds, by ``whatif.scenario``),
+    priced_points (their expected change already in the base, in points;
+    ``contribution_table.nrr_points``), names (the ``NAMES_SHOWN`` largest by ARR)."""
+
+    as_of: str
+    month: str
+    base: float
+    low: float
+    high: float
+    start_arr: float
+    expected_arr: float
+    target: float | None
+    target_period: str | None
+    gap: float | None
+    swings: pd.DataFrame
+
+
+def forward_targets(fc: Forecast, filters: Filters | None, in_force: pd.DataFrame) -> pd.DataFrame:
+    """The NRR target applying at each forecast month for the scope the
+    filters select (``steering.target_series``: month, target, period);
+    empty where no target applies."""
+    from .. import steering
+
+    scope = steering.scope_of(filters)
+    if scope is None or in_force is None or in_force.empty:
+        return pd.DataFrame(columns=["month", "target", "period"])
+    return steering.target_series(in_force, *scope, "nrr", list(fc.table.month))
+
+
+def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
+            in_force: pd.DataFrame | None = None) -> Landing:
+    """Where the forecast ``fc`` lands (see ``Landing``); ``names`` is
+    ``account_names`` of the same filters, ``in_force`` the targets in force
+    (``TargetStore.in_force``; None: no targets)."""
+    end = fc.table.iloc[-1]
+    targets = forward_targets(fc, filters, in_force)
+    hit = targets.iloc[-1] if len(targets) else None
+    target = None if hit is None else float(hit.target)
+    base = float(end.nrr_base)
+    rows = []
+    table = contribution_table(fc, names)
+    start_mrr = table.start_mrr.sum()
+    risky = table[table.state.isin(HIGH_RISK)].sort_values(["start_arr", "account_id"], ascending=[False, True])
+    if len(risky) and start_mrr > 0:
+        rows.append({"key": "at_risk", "accounts": len(risky), "arr": float(risky.start_arr.sum()),
+                     "nrr_points": -float(risky.start_mrr.sum()) / start_mrr * 100,
+                     "priced_points": float(risky.nrr_points.sum()),
+                     "names": _names(risky)})
+    if any(s in DECIDED_AT_RISK for s in fc.model.start.status):
+        saved = scenario(fc.model, Levers(save_decided_at_risk=True))
+        mine = table[table.status.isin(DECIDED_AT_RISK)].sort_values(["start_arr", "account_id"],
+                                                                    ascending=[False, True])
+        rows.append({"key": "decided_at_risk", "accounts": len(mine), "arr": float(mine.start_arr.sum()),
+                     "nrr_points": saved.nrr_change * 100, "priced_points": float(mine.nrr_points.sum()),
+                     "names": _names(mine)})
+    swings = pd.DataFrame(rows, columns=SWING_COLUMNS)
+    if len(swings):
+        swings = swings.assign(_size=swings.nrr_points.abs()).sort_values("_size", ascending=False, kind="stable")
+        swings = swings.drop(columns="_size").reset_index(drop=True)
+    return Landing(fc.as_of, str(end.month), base, float(end.nrr_low), float(end.nrr_high),
+                   float(end.start_mrr * 12), float(end.expected_arr), target,
+                   None if hit is None else str(hit.period), None if target is None else base - target, swings)
+
+
+def _names(rows: pd.DataFrame) -> list[str]:
+    return [str(n) for n in rows.name.fillna(rows.account_id).head(NAMES_SHOWN)]
+
+
+def swing_words(row, currency: str = "$") -> str:
+    """One swing factor of ``Landing.swings`` in words (names not included:
+    they are data, printed apart as plain text)."""
+    n, arr, pts = int(row["accounts"]), money(row["arr"], currency), row["nrr_points"]
+    s = "s" if n != 1 else ""
+    if row["key"] == "decided_at_risk":
+        return f"Saving the {n} at-risk account{s} with a review decision ({arr} ARR): {pts:+.1f} pts"
+    return f"High-risk ARR: {arr} in {n} account{s}, {pts:+.1f} pts if all were lost"
+
+
+def expected_mrr(con, filters: Filters | None, month: str, made_at: str,
+                 store: DecisionStore | None = None) -> pd.DataFrame | None:
+    """Each selected account's expected MRR at ``month`` (account_id,
+    expected_mrr) by the forecast made at ``made_at`` with data up to it: the
+    accounts active at ``made_at``, the decisions and forecast calls in force.
+    None when ``month`` is not after ``made_at`` (nothing left to forecast) or
+    the book has too little history before ``made_at``. The CSM-owner filter
+    is dropped (scorecards freeze books by owner history; the caller selects)."""
+    horizon = parse_month(month) - parse_month(made_at)
+    if horizon <= 0:
+        return None
+    selected = dataclasses.replace(filters or Filters(), csm_owner=())
+    try:
+        made = forecast(con, made_at, selected, horizon, store)
+    except NrrError:
+        return None
+    return contribution_table(made, account_names(con, selected))[["account_id", "expected_mrr"]]
+
+
+def expected_mrr_at(con, filters: Filters | None, month: str, made_at: str, decisions_path: str | None,
+                    decisions_version: int = 0) -> pd.DataFrame | None:
+    """``expected_mrr`` with the decisions of the store at ``decisions_path``
+    (the app caches on ``decisions_version``, as ``forecast_at``)."""
+    return expected_mrr(con, filters, month, made_at, stored_decisions(decisions_path))
+

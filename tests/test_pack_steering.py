@@ -1,0 +1,188 @@
+"""The board pack's and the deck's steering pages: the forward forecast, its
+track record, retention against target and the CSM scorecards.
+
+One pack and one deck are built on the board pack's small book
+(tests/test_pack.py) with a decisions store (one at-risk decision) and a
+targets store (company, a segment, a CSM owner); every figure read back is
+compared with the nrr_core function the Forecast and CSM scorecards pages call,
+formatted as the pack formats it."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+from nrr_core import Filters, forecast, metrics, pack, review, steering
+from nrr_core.formatting import money, percent
+from nrr_core.months import label, parse_month
+from nrr_core.pack.text import month_words
+from nrr_core.review.decisions import Decision, DecisionStore
+from tests.test_deck import charts_of, slide_texts
+from tests.test_pack import GENERATED, book, pages_text, period  # noqa: F401,F811 (fixtures)
+
+OWNER = "Aiko Tanaka"
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory, con, period):
+    """A decisions store with one at-risk decision on the board's largest
+    at-risk account, and targets for the company (the as-of quarter and the
+    year twelve months on), SMB and one CSM owner."""
+    folder = tmp_path_factory.mktemp("steering")
+    decisions = DecisionStore(folder / "decisions.sqlite")
+    board = review.board(con, Filters(), period.to_month)
+    decisions.record(Decision(board.at_risk.account_id.iloc[0], "at risk", "Ana", department="Customer Success",
+                              book_month=period.to_month),
+                     now=datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc))
+    idx = parse_month(period.to_month)
+    quarter, ahead = steering.period_containing(idx).label, str((idx + 12) // 12)
+    targets = steering.TargetStore(folder / "targets.sqlite")
+    targets.record([steering.Target("company", "", quarter, "nrr", 1.04),
+                    steering.Target("company", "", quarter, "grr", 0.9),
+                    steering.Target("company", "", ahead, "nrr", 1.08),
+                    steering.Target("segment", "SMB", quarter, "nrr", 1.01),
+                    steering.Target("csm_owner", OWNER, quarter, "nrr", 1.05)], "Board")
+    return decisions, targets.in_force()
+
+
+def target_at(in_force, month: str):
+    """The company NRR target applying at ``month`` (quarter, else year), or None."""
+    hit = steering.target_for(in_force, "company", "", "nrr", parse_month(month))
+    return None if hit is None else hit["target"]
+
+
+@pytest.fixture(scope="module")
+def built(con, period, stores):
+    decisions, targets = stores
+    made = pack.make_pack(con, Filters(), period, decisions=decisions, targets=targets, generated_at=GENERATED)
+    deck = pack.build_deck(con, Filters(), period, decisions=decisions, targets=targets, generated_at=GENERATED)
+    return pages_text(made.pdf), Presentation(io.BytesIO(deck))
+
+
+@pytest.fixture(scope="module")
+def fc(con, period, stores):
+    return forecast.forecast(con, period.to_month, Filters(), forecast.HORIZON, stores[0])
+
+
+def test_the_forecast_page_prints_the_forward_nrr_band_target_and_quarterly_rows(con, period, stores, built, fc):
+    page = built[0][4]
+    end = fc.table.iloc[-1]
+    assert f"Forward NRR {percent(end.nrr_base)} by {month_words(end.month)}" in page
+    assert f"80 % band {percent(end.nrr_low)} to {percent(end.nrr_high)}" in page
+    assert f"Last 12 months' NRR (the naive forecast): {percent(metrics.headline(con, Filters(), period.to_month)['nrr'])}" in page
+    ahead = str((parse_month(period.to_month) + 12) // 12)
+    gap = end.nrr_base - 1.08
+    assert f"NRR target {ahead}: 108.0%; the base forecast is {abs(gap) * 100:.1f} pts {'above' if gap >= 0 else 'below'} it." in page
+    for row in fc.table[fc.table.horizon.isin([3, 6, 9, 12])].itertuples():
+        target = percent(target_at(stores[1], row.month))
+        assert (f"{month_words(row.month)} {percent(row.nrr_low)} {percent(row.nrr_base)} {percent(row.nrr_high)} "
+                f"{target}") in page, row.month
+
+
+def test_the_forecast_page_names_the_swing_factors_of_forecast_landing(con, stores, built, fc):
+    land = forecast.landing(fc, forecast.account_names(con, Filters()), Filters(), stores[1])
+    keys = list(land.swings.key)
+    assert "decided_at_risk" in keys and "at_risk" in keys
+    page = built[0][4]
+    for row in land.swings.to_dict("records"):
+        assert " ".join(forecast.swing_words(row).split()) in page
+
+
+def test_the_track_record_page_prints_the_backtest_summary(con, stores, built):
+    bt = forecast.backtest(con, Filters(), forecast.HORIZON, stores[0])
+    page = built[0][5]
+    if bt.table.empty:
+        assert "Forecast track record: none yet" in page
+        return
+    s = bt.summary
+    assert f"Mean absolute error {s['mae'] * 100:.1f} pts" in page
+    assert f"Naive forecast's error {s['naive_mae'] * 100:.1f} pts" in page
+    assert f"Band coverage (80 % aimed) {percent(s['coverage'], 0)}" in page
+    assert " ".join(forecast.track_words(s, bt.horizon).split()) in page
+
+
+def test_the_targets_page_sets_the_company_and_each_segment_against_its_target(con, period, built):
+    page = built[0][6]
+    head = metrics.headline(con, Filters(), period.to_month)
+    assert (f"Company {percent(head['nrr'])} 104.0% {percent(head['nrr'] / 1.04)} {percent(head['grr'])} 90.0% "
+            f"{percent(head['grr'] / 0.9)} {percent(head['logo_retention'])} – –") in page
+    smb = metrics.breakdown(con, Filters(), "segment", period.to_month).set_index("value").loc["SMB"]
+    assert f"Segment SMB {percent(smb.nrr)} 101.0% {percent(smb.nrr / 1.01)} {percent(smb.grr)} – –" in page
+
+
+def test_the_scorecards_page_has_one_row_per_csm_with_the_forecast_of_the_period_end(con, period, stores, built):
+    decisions, targets = stores
+    label_ = steering.period_of(parse_month(period.to_month), period.window)
+    p, end, _ = steering.measured(con, label_)
+    expected = forecast.expected_mrr(con, Filters(), p.last_month, label(end), decisions)
+    cards = steering.scorecard(con, label_, Filters(), store=decisions, targets=targets, expected=expected)
+    page = " ".join(built[0][7:9])
+    assert f"CSM scorecards, {steering.describe_measure(cards)}" in page
+    for r in cards.table.itertuples():
+        forecast_nrr = percent(r.forecast_nrr) if cards.has_forecast else "–"
+        assert (f"{r.csm_owner} {money(r.arr)} {percent(r.nrr)} {percent(r.nrr_target)} {percent(r.grr)} – "
+                f"{percent(r.logo_retention)} – {forecast_nrr} {money(r.at_risk_arr)} "
+                f"{percent(r.at_risk_reviewed_share, 0)}") in page, r.csm_owner
+    assert cards.owner(OWNER)["nrr_target"] == 1.05
+
+
+def test_the_deck_forecast_chart_holds_low_base_high_and_target_as_native_data(built, fc, stores):
+    deck = built[1]
+    (chart,) = charts_of(deck.slides[4])
+    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    assert series["Base forecast"] == pytest.approx([1.0, *fc.table.nrr_base])
+    assert series["Low (80 % band)"][1:] == pytest.approx(list(fc.table.nrr_low), nan_ok=True)
+    assert series["High (80 % band)"][1:] == pytest.approx(list(fc.table.nrr_high), nan_ok=True)
+    assert series["NRR target"][1:] == [target_at(stores[1], m) for m in fc.table.month]
+
+
+def test_the_deck_targets_and_scorecard_slides_are_native_tables_with_the_pack_figures(con, period, built):
+    pdf, deck = built
+    head = metrics.headline(con, Filters(), period.to_month)
+    cells = slide_texts(deck.slides[6])
+    company = cells.index("Company")
+    assert cells[company + 1:company + 4] == [percent(head["nrr"]), "104.0%", percent(head["nrr"] / 1.04)]
+    (chart,) = charts_of(deck.slides[6])
+    assert [s.name for s in chart.plots[0].series] == ["NRR", "NRR target"]
+    cells = slide_texts(deck.slides[7])
+    assert cells[0].startswith("CSM scorecards, ") and cells[2:13] == [
+        "CSM owner", "Book ARR", "NRR", "Target", "GRR", "Target", "Logos", "Target", "Forecast NRR", "At-risk ARR",
+        "Reviewed"]
+
+
+def test_vs_targets_gives_gap_and_attainment_only_where_a_target_applies():
+    in_force = pd.DataFrame({"scope": ["company", "segment"], "scope_value": ["", "SMB"], "period": ["2026", "2026-Q4"],
+                             "metric": ["nrr", "grr"], "target": [1.05, 0.9], "recorded_by": "Board",
+                             "recorded_at": "2026-11-01T09:00:00+00:00"})
+    rows = steering.vs_targets(in_force, [("company", "", {"nrr": 1.0605, "grr": 0.9, "logo_retention": None}),
+                                          ("segment", "SMB", {"nrr": 1.0, "grr": 0.81, "logo_retention": 0.8})],
+                               parse_month("2026-11"))
+    assert list(rows.columns) == steering.VS_TARGET_COLUMNS
+    company = rows[rows.scope == "company"].set_index("metric")
+    assert company.loc["nrr", ["target", "period"]].tolist() == [1.05, "2026"]
+    assert company.loc["nrr", "gap"] == pytest.approx(0.0105) and company.loc["nrr", "attainment"] == pytest.approx(1.01)
+    assert pd.isna(company.loc["grr", "target"]) and pd.isna(company.loc["grr", "attainment"])
+    smb = rows[rows.scope == "segment"].set_index("metric")
+    assert smb.loc["grr", "attainment"] == pytest.approx(0.9) and smb.loc["grr", "period"] == "2026-Q4"
+    assert pd.isna(smb.loc["logo_retention", "gap"])
+
+
+def test_the_scorecards_period_is_the_year_for_a_year_window_else_the_quarter():
+    assert steering.period_of(parse_month("2026-11"), "year") == "2026"
+    assert steering.period_of(parse_month("2026-11"), "quarter") == "2026-Q4"
+    assert steering.period_of(parse_month("2026-02"), "custom") == "2026-Q1"
+
+
+def test_one_browser_draws_the_charts_of_every_pack_in_a_process():
+    import plotly.graph_objects as go
+
+    from nrr_core.pack import images
+
+    images.export_charts([(go.Figure(go.Bar(y=[1, 2])), 200, 100)])
+    starts = images.BROWSER.starts
+    pngs = images.export_charts([(go.Figure(go.Bar(y=[3])), 200, 100), (go.Figure(go.Scatter(y=[1, 3])), 300, 100)])
+    assert images.BROWSER.starts == starts
+    assert all(p.startswith(b"\x89PNG") for p in pngs) and len(pngs) == 2
