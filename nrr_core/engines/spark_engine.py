@@ -14,6 +14,7 @@ more on DuckDB over empty copies of the staged inputs (a dry run, no rows).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import duckdb
 
@@ -88,9 +89,13 @@ def derive(spark, con, params: dict, out: str, tables: dict, progress) -> tuple[
     work = f"{out}/{WORK}"
     tables.update(duckdb_types(con, params))
     started = time.perf_counter()
+    local = "://" not in out and spark.sparkContext.master.startswith("local")
     for table in script.staged_inputs():
-        frame = spark.createDataFrame(con.sql(f"SELECT * FROM {table}").to_arrow_table())
-        frame.write.mode("overwrite").parquet(f"{work}/{table}")
+        if local:  # the driver's disk is the executors' disk: write the file directly
+            parquet.write_table(con, table, Path(work) / table)
+        else:  # the staged rows travel from the driver as Arrow, then live where the executors read
+            spark.createDataFrame(con.sql(f"SELECT * FROM {table}").to_arrow_table()) \
+                .write.mode("overwrite").parquet(f"{work}/{table}")
         spark.read.parquet(f"{work}/{table}").createOrReplaceTempView(table)
     progress(f"Spark: staged inputs in {time.perf_counter() - started:.1f} s")
     for statement in script.derived_statements():
