@@ -51,9 +51,14 @@ def build(out, *, engine: str = "duckdb", progress: Callable[[str], None] | None
 
         def derive(con, params):
             derive_book(con, params)
+            counts = con.execute("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM products), "
+                                 "(SELECT count(*) FROM mrr)").fetchall()[0]
             for table in script.book_tables():
                 parquet.write_table(con, table, folder / table)
                 tables[table] = parquet.table_columns(con, table)
+            for table in reversed(script.book_tables()):
+                con.execute(f"DROP TABLE {table}")  # the scratch database need not keep what Parquet holds
+            return counts
     else:
         from . import spark_engine
 

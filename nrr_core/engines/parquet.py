@@ -50,9 +50,12 @@ def write_table(con, table: str, folder: Path) -> None:
     """Stream a DuckDB table into ``folder/part-0.parquet`` (record batches, never the whole table in memory)."""
     folder.mkdir(parents=True, exist_ok=True)
     reader = con.sql(f"SELECT * FROM {table}").to_arrow_reader(1 << 17)
-    with pq.ParquetWriter(folder / "part-0.parquet", reader.schema, compression="zstd") as writer:
-        for batch in reader:
-            writer.write_batch(batch)
+    try:
+        with pq.ParquetWriter(folder / "part-0.parquet", reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+    finally:
+        reader.close()  # the connection takes no other statement while a result is open
 
 
 def manifest(engine: str, tables: dict[str, list[list[str]]], summary: LoadSummary) -> str:
