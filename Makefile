@@ -11,7 +11,7 @@ PORT ?= 8501
 # Open mode (no sign-in) serves this machine only; ADDRESS=0.0.0.0 shares it on a trusted network.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: app test chromium postgres fonts demo screenshots bench pack lock upgrade python-check
+.PHONY: app test chromium postgres fonts java demo screenshots bench bench-spark pack lock upgrade python-check
 
 # requirements.txt pins every package with its hashes; a change to it rebuilds
 # the environment from scratch, so nothing left from an older install lingers.
@@ -34,14 +34,19 @@ LOCK_TOOLS := .lock-tools
 UV_VERSION := 0.13.9
 LOCK_CMD = $(LOCK_TOOLS)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 \
 	--python-platform linux --custom-compile-command "make lock" --quiet -o requirements.txt
+# Spark's packages, constrained to requirements.txt's pins (requirements-spark.in says -c requirements.txt).
+LOCK_SPARK_CMD = $(LOCK_TOOLS)/bin/uv pip compile requirements-spark.in --generate-hashes --python-version 3.11 \
+	--python-platform linux --custom-compile-command "make lock" --quiet -o requirements-spark.txt
 $(LOCK_TOOLS)/bin/uv:
 	@$(PYTHON) scripts/check_python.py
 	$(PYTHON) -m venv $(LOCK_TOOLS)
 	$(LOCK_TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 lock: $(LOCK_TOOLS)/bin/uv
 	$(LOCK_CMD)
+	$(LOCK_SPARK_CMD)
 upgrade: $(LOCK_TOOLS)/bin/uv
 	$(LOCK_CMD) --upgrade
+	$(LOCK_SPARK_CMD) --upgrade
 
 app: python-check fonts
 	@echo "NRR dashboard on http://$(ADDRESS):$(PORT)  (Ctrl+C stops it)"
@@ -69,7 +74,17 @@ fonts:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(FONT_PKGS) >/dev/null; \
 	else echo "the board pack wants Debian's fonts: sudo apt-get install -y $(FONT_PKGS)" >&2; fi
 
-test: python-check chromium postgres fonts
+# Building the book on Spark (tests/test_spark_book.py): pyspark, pinned apart in requirements-spark.txt
+# (a 450 MB download the app does not need), and Java 17 from Debian.
+$(VENV)/.spark-installed: requirements-spark.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-spark.txt
+	touch $@
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else echo "the Spark tests need Java 17: sudo apt-get install -y openjdk-17-jre-headless" >&2; exit 1; fi; }
+
+test: python-check chromium postgres fonts java $(VENV)/.spark-installed
 	$(PY) -m pytest
 
 demo: $(VENV)/.installed
@@ -80,6 +95,9 @@ screenshots: $(VENV)/.installed chromium
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench.py
+
+bench-spark: $(VENV)/.spark-installed java
+	$(PY) benchmarks/spark_build.py
 
 # The board pack of the current database (`make demo` writes one), and its pages as PNG for a look
 # (into screenshots/, which git ignores).

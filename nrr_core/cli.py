@@ -154,43 +154,60 @@ def _add_decisions(p):
                         "(default: decisions.sqlite beside --db, when it exists)")
 
 
+def _add_inputs(p):
+    """The input files and their options, shared by load and build."""
+    p.add_argument("--accounts", help="accounts.csv (one row per account)")
+    p.add_argument("--mrr", help="mrr.csv (account_id, product, month, mrr)")
+    p.add_argument("--subscriptions", help="subscription periods instead of mrr.csv "
+                                           "(customer_id, start_date, end_date, monthly_amount[, product])")
+    p.add_argument("--customers", help="with --subscriptions: a customers file (customer_id[, name, segment, ...])")
+    p.add_argument("--invoice-lines", action="append", metavar="FILE", dest="invoice_lines",
+                   help="billed lines instead of mrr.csv (customer_id, service_period_start, service_period_end, "
+                        "amount[, product, type, currency, prorated]); repeat for several files, summed")
+    p.add_argument("--billing", action="append", metavar="FILE",
+                   help="a billing export (Stripe, Chargebee, Recurly, ChartMogul, Baremetrics, Paddle), its "
+                        "format read from the header row; repeat for ChartMogul's files (plans, invoices, line "
+                        "items, customers)")
+    p.add_argument("--format", dest="billing_format", metavar="NAME",
+                   help="with --billing: force the export's format (" + ", ".join(_billing_formats()) + ")")
+    p.add_argument("--fx", metavar="fx.csv", help="with --invoice-lines: constant rates (currency, rate = units of "
+                                                  "the reporting currency per unit)")
+    p.add_argument("--map", metavar="mapping.toml", dest="map_file",
+                   help="rename the accounts file's columns: [accounts] our_column = \"their header\"")
+    p.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS, "
+                                     "nps_comment)")
+    p.add_argument("--churn-reasons", help="optional reasons for past churns (account_id, month, reason[, notes])")
+    p.add_argument("--owners", help="optional CSM owner history (account_id, csm_owner, from_month)")
+    p.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data; "
+                                    "for invoice lines the month of the latest service_period_start)")
+    p.add_argument("--default-product", default="Subscription",
+                   help="product name for subscription rows without one (default %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nrr_core", description="Net revenue retention metrics over a DuckDB book.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     load = sub.add_parser("load", help="load input CSV files into a new database (atomic replace)")
     load.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
-    load.add_argument("--accounts", help="accounts.csv (one row per account)")
-    load.add_argument("--mrr", help="mrr.csv (account_id, product, month, mrr)")
-    load.add_argument("--subscriptions", help="subscription periods instead of mrr.csv "
-                                              "(customer_id, start_date, end_date, monthly_amount[, product])")
-    load.add_argument("--customers", help="with --subscriptions: a customers file (customer_id[, name, segment, ...])")
-    load.add_argument("--invoice-lines", action="append", metavar="FILE", dest="invoice_lines",
-                      help="billed lines instead of mrr.csv (customer_id, service_period_start, service_period_end, "
-                           "amount[, product, type, currency, prorated]); repeat for several files, summed")
-    load.add_argument("--billing", action="append", metavar="FILE",
-                      help="a billing export (Stripe, Chargebee, Recurly, ChartMogul, Baremetrics, Paddle), its "
-                           "format read from the header row; repeat for ChartMogul's files (plans, invoices, line "
-                           "items, customers)")
-    load.add_argument("--format", dest="billing_format", metavar="NAME",
-                      help="with --billing: force the export's format (" + ", ".join(_billing_formats()) + ")")
-    load.add_argument("--fx", metavar="fx.csv", help="with --invoice-lines: constant rates (currency, rate = units of "
-                                                     "the reporting currency per unit)")
-    load.add_argument("--map", metavar="mapping.toml", dest="map_file",
-                      help="rename the accounts file's columns: [accounts] our_column = \"their header\"")
-    load.add_argument("--signals", help="optional account-month signals (seats, active users, tickets, NPS, "
-                                        "nps_comment)")
-    load.add_argument("--churn-reasons", help="optional reasons for past churns (account_id, month, reason[, notes])")
-    load.add_argument("--owners", help="optional CSM owner history (account_id, csm_owner, from_month)")
-    load.add_argument("--as-of", help="last month of the data, YYYY-MM (default: the latest month in the data; "
-                                       "for invoice lines the month of the latest service_period_start)")
-    load.add_argument("--default-product", default="Subscription",
-                      help="product name for subscription rows without one (default %(default)s)")
+    _add_inputs(load)
+    load.add_argument("--parquet", metavar="DIR", help="instead of input files: a book built as Parquet by "
+                                                       "`python -m nrr_core build`")
     load.add_argument("--who", help="the name the load history records (default: the OS user)")
     load.add_argument("--keep", type=int, default=versions.DEFAULT_KEEP,
                       help="published versions kept for rollback under versions/ (default %(default)s)")
     load.add_argument("--quiet", action="store_true", help="print nothing on success")
     load.add_argument("--progress", action="store_true", help="print every step, also when not on a terminal")
+
+    build = sub.add_parser("build", help="compute the book from input files and write it as Parquet "
+                                         "(load it with load --parquet DIR)")
+    build.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                       help="duckdb: this machine (default); spark: the active Spark cluster, or local mode")
+    build.add_argument("--out", required=True, metavar="DIR",
+                       help="folder (or, with Spark, a URI such as s3a://bucket/book) to write the book to")
+    _add_inputs(build)
+    build.add_argument("--quiet", action="store_true", help="print nothing on success")
+    build.add_argument("--progress", action="store_true", help="print every step, also when not on a terminal")
 
     hist = sub.add_parser("history", help="print the load history (every publish and rollback) as CSV")
     hist.add_argument("--db", default=str(db.DEFAULT_DB), help="database file (default %(default)s)")
@@ -322,6 +339,8 @@ def run(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "load":
         return load(args)
+    if args.command == "build":
+        return build_book(args)
     if args.command == "demo":
         progress = _Progress(args.quiet, args.progress)
         summary = write_demo(args.db, n_accounts=args.accounts, n_months=args.months, progress=progress)
@@ -386,10 +405,28 @@ LOAD_INPUTS = ("accounts", "mrr", "subscriptions", "customers", "invoice_lines",
                "map_file", "signals", "owners", "churn_reasons")
 
 
-def load(args) -> int:
-    """``load``: stage the files, then publish them (a new version in the load history)."""
+def build_book(args) -> int:
+    """``build``: the book from the input files, as Parquet under --out (``nrr_core.engines``)."""
+    from . import engines
+
     progress = _Progress(args.quiet, args.progress)
     inputs = {name: getattr(args, name) for name in LOAD_INPUTS if getattr(args, name) is not None}
+    summary = engines.build(args.out, engine=args.engine, progress=progress, as_of=args.as_of,
+                            default_product=args.default_product, **inputs)
+    for note in summary.notes:
+        progress.done(f"note: {note}")
+    progress.done(f"wrote {args.out} with {args.engine}: {summary.accounts:,} accounts, {summary.mrr_rows:,} "
+                  f"account-product-months, {summary.first_month} to {summary.as_of_month} "
+                  f"({summary.seconds:.1f} s); load it with: python -m nrr_core load --db PATH --parquet {args.out}")
+    return 0
+
+
+def load(args) -> int:
+    """``load``: stage the files (or read a Parquet book), then publish them (a new version in the load history)."""
+    progress = _Progress(args.quiet, args.progress)
+    inputs = {name: getattr(args, name) for name in LOAD_INPUTS if getattr(args, name) is not None}
+    if args.parquet is not None:
+        inputs["parquet"] = args.parquet
     staged = versions.stage(args.db, progress=progress, as_of=args.as_of, default_product=args.default_product,
                             **inputs)
     try:

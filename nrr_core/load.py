@@ -474,7 +474,8 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
               accounts_map: dict[str, str] | None = None, map_file=None,
               signals=None, owners=None, churn_reasons=None, as_of: str | None = None,
               default_product: str = DEFAULT_PRODUCT,
-              progress: Callable[[str], None] | None = None) -> LoadSummary:
+              progress: Callable[[str], None] | None = None, parquet=None,
+              derive: Callable[[object, dict], None] | None = None) -> LoadSummary:
     """Validate the input files and replace the database at ``db_path`` with them.
 
     Revenue comes from exactly one of:
@@ -507,12 +508,27 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     periods run through it), for invoice lines the month of the latest
     service_period_start (prepaid periods reach past it; nothing after it is
     kept). ``owners`` (owners.csv) is the optional CSM owner history.
+    ``parquet``: instead of input files, a book already built as Parquet
+    (``python -m nrr_core build``, ``nrr_core.engines``): its tables are read
+    as they are and checked like a built book.
+
+    ``derive(con, params)`` replaces the DuckDB build of the derived tables
+    from the staged inputs (``derive_book``; ``nrr_core.engines`` passes one
+    that writes Parquet, on DuckDB or Spark).
+
     Raises ``InputError``/``NrrError``; on any failure the previous
     database is untouched.
     """
     progress = progress or (lambda message: None)
     started = time.perf_counter()
     db_path = Path(db_path)
+    if parquet is not None:
+        given = [name for name, value in (("accounts", accounts), ("mrr", mrr), ("subscriptions", subscriptions),
+                 ("customers", customers), ("invoice_lines", invoice_lines), ("billing", billing), ("fx", fx),
+                 ("signals", signals), ("owners", owners), ("churn_reasons", churn_reasons), ("as_of", as_of),
+                 ("map", map_file), ("map", accounts_map)) if value]
+        if given:
+            raise NrrError(f"--parquet DIR is a built book: give no input files with it (got --{given[0]})")
     if isinstance(invoice_lines, (str, os.PathLike)):
         invoice_lines = [invoice_lines]
     if invoice_lines is not None and not invoice_lines:
@@ -529,11 +545,12 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
                                 invoice_lines=[*(invoice_lines or []), converted.invoice_lines], fx=fx,
                                 accounts_map=accounts_map, map_file=map_file, signals=signals, owners=owners,
                                 churn_reasons=churn_reasons,
-                                as_of=as_of or converted.as_of, default_product=default_product, progress=progress)
+                                as_of=as_of or converted.as_of, default_product=default_product, progress=progress,
+                                derive=derive)
         summary.notes = converted.notes
         summary.seconds = time.perf_counter() - started
         return summary
-    if sum(x is not None for x in (mrr, subscriptions, invoice_lines)) != 1:
+    if parquet is None and sum(x is not None for x in (mrr, subscriptions, invoice_lines)) != 1:
         raise NrrError("give exactly one revenue input: --mrr mrr.csv, --subscriptions subscriptions.csv "
                        "or --invoice-lines FILE")
     if mrr is not None and accounts is None:
@@ -563,7 +580,11 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
                      [Path(f) for f in invoice_lines] if invoice_lines is not None else None,
                      Path(fx) if fx is not None else None, signals, owners, churn_reasons)
     try:
-        summary = _build(con, db_path, inputs, as_of_idx, default_product, progress)
+        if parquet is not None:
+            from .engines import parquet as book_parquet  # the Parquet layout's one home
+            summary = book_parquet.read_book(con, db_path, parquet, progress)
+        else:
+            summary = _build(con, db_path, inputs, as_of_idx, default_product, progress, derive)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db_path)
@@ -619,7 +640,7 @@ class _Inputs:
     churn_reasons: object = None
 
 
-def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
+def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress, derive=None):
     b = _Builder(con, progress)
     db.run_script(con, "load/stage_checks")
     sources = []
@@ -675,17 +696,41 @@ def _build(con, db_path, inputs: _Inputs, as_of_idx, default_product, progress):
     # The staged files are numbered by now; the build's ordered tables say ORDER BY (see LOAD_SETTINGS).
     con.execute("SET preserve_insertion_order = false")
     t = time.perf_counter()
-    db.run_script(con, "load/build_book", {
-        "first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
-        "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources)})
-    db.run_script(con, "load/review_tables", {"horizon": HORIZON})
-    db.run_script(con, "load/owner_history")
-    db.run_script(con, "load/journey_tables", {"sustain_months": SUSTAIN_MONTHS, **DEFAULT_RULES.params()})
+    params = {"first_idx": first_idx, "as_of_idx": last_idx, "load_id": uuid.uuid4().hex,
+              "loaded_at": dt.datetime.now().replace(microsecond=0), "sources": ", ".join(sources),
+              "sustain_months": SUSTAIN_MONTHS,
+              "horizon": HORIZON, **DEFAULT_RULES.params()}
+    counts = (derive or derive_book)(con, params)
+    progress(f"built derived tables ({time.perf_counter() - t:.1f} s)")
+    return _summary(con, db_path, first_idx, last_idx, added, counts)
+
+
+# The scripts that compute the book's derived tables from the staged inputs, in order. The
+# same files run on DuckDB here and on Spark (nrr_core/engines/), so the logic has one home.
+DERIVED_SCRIPTS = ("load/build_book", "load/review_tables", "load/owner_history", "load/journey_tables")
+
+
+def derive_book(con, params: dict) -> None:
+    """Build the book's derived tables from the staged inputs on ``con`` (DuckDB),
+    then check the bridge identity. ``params``: first_idx, as_of_idx, load_id,
+    loaded_at, sources, sustain_months (each script takes the ones it names).
+    Returns None: the book is on ``con`` (a ``derive`` that writes it elsewhere
+    returns its counts: accounts, products, mrr rows)."""
+    for script in DERIVED_SCRIPTS:
+        db.run_script(con, script, params)
+    check_book(con)
+
+
+def check_book(con) -> None:
+    """Raise NrrError where the MRR bridge of a built book does not add up."""
     broken = db.run(con, "load/check_book", own_cursor=False)
     if len(broken):
         raise NrrError(f"internal check failed: the MRR bridge does not add up in {label(int(broken.iloc[0, 0]))}")
-    progress(f"built derived tables ({time.perf_counter() - t:.1f} s)")
-    n_accounts, n_products, n_rows = con.execute(
+
+
+def _summary(con, db_path, first_idx, last_idx, added, counts=None) -> LoadSummary:
+    """The load's summary; ``counts`` (accounts, products, mrr rows) when the book is not on ``con``."""
+    n_accounts, n_products, n_rows = counts or con.execute(
         "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM products), (SELECT count(*) FROM mrr)").fetchone()
     return LoadSummary(db_path, n_accounts, n_products, n_rows, label(first_idx), label(last_idx), 0.0,
                        int(added))
