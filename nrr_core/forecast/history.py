@@ -18,7 +18,7 @@ from .. import db
 from ..filters import Filters
 from ..metrics import book_info
 from ..review._common import _run
-from ..review.calibration import Scorecard, calibrate
+from ..review.calibration import scorecard_at  # noqa: F401  (the forecast's name for it)
 from ..review.factors import FACTORS
 
 RISK_KEYS = tuple(f.key for f in FACTORS if f.kind == "risk" and not f.live)
@@ -161,27 +161,3 @@ def _read_book(con, info) -> History:
         next_contraction=floats("next_contraction"), next_expansion=floats("next_expansion"),
         next_cross_sell=floats("next_cross_sell"), churns=churns, selected_mrr=grid,
         by_month=by_month, month_bounds=bounds)
-
-
-# The scorecard in force at a month is calibrated on the history up to it (about
-# 0.3 s each on the demo book). A forecast reads it for every past month of the
-# track record, so it is kept per process, keyed on the book's load id (a new
-# load is a new id) and the month: the same book and month give the same card.
-_CARDS: OrderedDict = OrderedDict()
-_CARDS_LOCK = threading.Lock()
-_CARDS_MAX = 512
-
-
-def scorecard_at(con, load_id: str, month_idx: int) -> Scorecard:
-    """``review.calibrate(con, month_idx).scorecard``, remembered per load."""
-    key = (load_id, int(month_idx))
-    with _CARDS_LOCK:
-        if key in _CARDS:
-            _CARDS.move_to_end(key)
-            return _CARDS[key]
-    card = calibrate(con, int(month_idx)).scorecard
-    with _CARDS_LOCK:
-        _CARDS[key] = card
-        while len(_CARDS) > _CARDS_MAX:
-            _CARDS.popitem(last=False)
-    return card
