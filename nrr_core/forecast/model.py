@@ -369,10 +369,9 @@ def build_model(history: History, card, as_of_idx: int, horizon: int, decisions:
                          int(card.expansion_threshold))
 
 
-def grouped(start: Start) -> Start:
-    """``start`` summed into one row per segment, state, months to renewal,
-    status and call: the same projection totals from far fewer rows (the
-    track record needs only the totals)."""
+def _group_keys(start: Start) -> tuple[np.ndarray, int]:
+    """Each account's group (segment, state, months to renewal, status, call)
+    as a number, and the size of that number space."""
     kind = np.zeros(len(start), dtype=np.int64)
     for values, choices, scale in ((start.status, STATUSES, 1), (start.forecast_call, CALLS, len(STATUSES) + 1)):
         if not np.not_equal(values, None).any():
@@ -381,8 +380,16 @@ def grouped(start: Start) -> Start:
             kind += (values == choice) * (i * scale)
     kinds = (len(STATUSES) + 1) * (len(CALLS) + 1)
     key = ((start.segment_code * N_STATES + start.state) * 13 + start.months_to_renewal) * kinds + kind
+    return key, (int(start.segment_code.max(initial=0)) + 1) * N_STATES * 13 * kinds
+
+
+def grouped(start: Start) -> Start:
+    """``start`` summed into one row per segment, state, months to renewal,
+    status and call (in that key's order): the same projection totals from far
+    fewer rows (the track record needs only the totals)."""
+    key, size = _group_keys(start)
+    kinds = (len(STATUSES) + 1) * (len(CALLS) + 1)
     # Counting into the dense key space is far quicker than sorting the keys.
-    size = (int(start.segment_code.max(initial=0)) + 1) * N_STATES * 13 * kinds
     keys = np.flatnonzero(np.bincount(key, minlength=size))
     mrr = np.bincount(key, start.mrr, size)[keys]
     rest, kind = np.divmod(keys, kinds)
@@ -392,6 +399,22 @@ def grouped(start: Start) -> Start:
     status = np.array((None,) + tuple(STATUSES), dtype=object)[status_i]
     call = np.array((None,) + tuple(CALLS), dtype=object)[call_i]
     return Start(np.full(len(keys), None, dtype=object), segment_code, state, months_to_renewal, mrr, status, call)
+
+
+def project_accounts(model: ForecastModel, levers: Levers | None = None) -> Projection:
+    """``project`` of every account of ``model.start``, made once per group
+    (``grouped``) for one unit of MRR and scaled by each account's MRR: the
+    projection is linear in the start MRR, and accounts of one group share
+    every rate, so the result is the same at a fraction of the work."""
+    start = model.start
+    key, size = _group_keys(start)
+    position = np.zeros(size, dtype=np.int64)
+    keys = np.flatnonzero(np.bincount(key, minlength=size))
+    position[keys] = np.arange(len(keys))
+    groups = grouped(start)
+    unit = project(with_start(model, replace(groups, mrr=np.ones(len(groups)))), levers)
+    row, scale = position[key], start.mrr.astype(float)[:, None]
+    return Projection(unit.mrr[row] * scale, {k: v[row] * scale for k, v in unit.parts.items()})
 
 
 def with_start(model: ForecastModel, start: Start) -> ForecastModel:

@@ -38,7 +38,7 @@ from ._common import month_index
 from .calls import decisions_of, in_force
 from .history import History, read_history, scorecard_at
 from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, Start, build_model, estimate, grouped,
-                    monthly_sums, project, start_accounts, states, with_start)
+                    monthly_sums, project, project_accounts, start_accounts, states, with_start)
 
 HORIZON = 12
 Z80 = 1.2815515655446004   # the normal 90th percentile: 80 % of errors inside ±Z80 σ
@@ -269,7 +269,7 @@ def forecast(con, month: str | int | None = None, filters: Filters | None = None
 
 def _forecast_from(record: Track, idx: int) -> Forecast:
     model = record.models[idx]
-    proj = project(model)
+    proj = project_accounts(model)
     half, rmse, count = record.band(idx)
     return Forecast(label(idx), record.horizon, _table(idx, model, proj, half, rmse, count), model, proj)
 
