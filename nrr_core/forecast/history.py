@@ -18,7 +18,6 @@ from .. import db
 from ..filters import Filters
 from ..metrics import book_info
 from ..review._common import _run
-from ..review.calibration import scorecard_at  # noqa: F401  (the forecast's name for it)
 from ..review.factors import FACTORS
 
 RISK_KEYS = tuple(f.key for f in FACTORS if f.kind == "risk" and not f.live)

@@ -33,10 +33,11 @@ from ..errors import NrrError
 from ..filters import Filters
 from ..metrics import nrr_trend
 from ..months import label
+from ..review.calibration import scorecard_at
 from ..review.decisions import DecisionStore
 from ._common import month_index
 from .calls import decisions_of, in_force
-from .history import History, read_history, scorecard_at
+from .history import History, read_history
 from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, Start, build_model, estimate, grouped,
                     monthly_sums, project, project_accounts, start_accounts, states, with_start)
 
