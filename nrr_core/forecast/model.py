@@ -34,6 +34,16 @@ expansion and cross-sell (the parts), the surviving MRR moves between states,
 and churned MRR returns as above. E[MRR(a, T+k)] is the sum, and the start MRR
 plus the parts' running sums equals it exactly.
 
+**Calibration.** Monthly rates compounded over a year miss what a closed
+group of accounts does as it ages (its renewals all fall within the year,
+while the rates are diluted by young accounts before their first renewal;
+a changing mix). ``ForecastModel.calibration`` holds, per horizon h, the
+factor measured on the book's past cohorts with h months observed by T
+(``track.calibration``): Σ actual MRR ÷ Σ the MRR this model projects for
+them. E[MRR(a, T+h)] is the projection times the factor, the difference shown
+as its own part (``calibration``), so start plus parts is still the expected
+MRR. Accounts with a commit or lost call keep the CSM's call uncalibrated.
+
 **Review decisions in force at T** (recorded for a book month up to T; the
 latest status, and the latest forecast call recorded for the account):
 
@@ -56,7 +66,7 @@ from ..review.decisions import FORECAST_CALLS, STATUSES
 from .history import EXPANSION_KEYS, RISK_KEYS, History
 
 MOVES = ("churn", "contraction", "expansion", "cross_sell")
-PARTS = MOVES + ("reactivation",)
+PARTS = MOVES + ("reactivation", "calibration")
 N_STATES = 6
 STATE_LABELS = tuple(f"{r} risk · {e}" for r in ("low", "medium", "high")
                      for e in ("no expansion signal", "expansion candidate"))
@@ -128,6 +138,7 @@ class ForecastModel:
     start: Start = field(compare=False)
     risk_threshold: int = 0
     expansion_threshold: int = 0
+    calibration: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def as_of(self) -> str:
@@ -256,7 +267,8 @@ def start_accounts(history: History, state: np.ndarray, as_of_idx: int, decision
     """The selected accounts active at ``as_of_idx`` (ordered by account_id),
     with the review decisions in force (``calls.in_force``) applied to their
     state (see the module docstring)."""
-    rows = np.flatnonzero((history.month == as_of_idx) & history.selected)
+    rows = history.rows_at(as_of_idx)
+    rows = rows[history.selected[rows]]
     months_to_renewal = (history.anniversary[rows] - as_of_idx % 12) % 12
     ids = history.account_ids[history.account[rows]].astype(object)
     st = state[rows].copy()
@@ -334,25 +346,32 @@ def project(model: ForecastModel, levers: Levers | None = None) -> Projection:
     back[lost] = 0.0
     parts["reactivation"] = back
     out[:, 1:] += np.cumsum(back, axis=1)
+    # The model's measured gap on past cohorts (``track.calibration``), as its own part.
+    parts["calibration"] = np.zeros((n, h_max))
+    if model.calibration is not None:
+        # A commit or lost call is the CSM's word on the account, not the model's.
+        gap = out[:, 1:] * (model.calibration[:h_max] - 1.0) * ~(calls == "commit")[:, None] * ~lost[:, None]
+        parts["calibration"] = np.diff(gap, axis=1, prepend=0.0)
+        out[:, 1:] += gap
     return Projection(out, parts)
 
 
 def build_model(history: History, card, as_of_idx: int, horizon: int, decisions: pd.DataFrame | None = None,
-                state: np.ndarray | None = None, sums: MonthlySums | None = None) -> ForecastModel:
+                state: np.ndarray | None = None, sums: MonthlySums | None = None,
+                estimated: tuple | None = None) -> ForecastModel:
     """The model at ``as_of_idx`` with scorecard ``card`` (the one in force
-    then); ``state`` and ``sums``: ``states`` and ``monthly_sums`` of ``card``
-    when already made."""
+    then); ``state``, ``sums`` and ``estimated``: ``states``, ``monthly_sums``
+    and ``estimate`` of ``card`` when already made."""
     state = states(history, card) if state is None else state
-    rates, transition, reactivation = estimate(history, state, as_of_idx, horizon, sums)
+    rates, transition, reactivation = estimated or estimate(history, state, as_of_idx, horizon, sums)
     return ForecastModel(as_of_idx, horizon, history.segments, rates, transition, reactivation,
                          start_accounts(history, state, as_of_idx, decisions), int(card.risk_threshold),
                          int(card.expansion_threshold))
 
 
-def grouped(start: Start) -> Start:
-    """``start`` summed into one row per segment, state, months to renewal,
-    status and call: the same projection totals from far fewer rows (the
-    track record needs only the totals)."""
+def _group_keys(start: Start) -> tuple[np.ndarray, int]:
+    """Each account's group (segment, state, months to renewal, status, call)
+    as a number, and the size of that number space."""
     kind = np.zeros(len(start), dtype=np.int64)
     for values, choices, scale in ((start.status, STATUSES, 1), (start.forecast_call, CALLS, len(STATUSES) + 1)):
         if not np.not_equal(values, None).any():
@@ -361,10 +380,41 @@ def grouped(start: Start) -> Start:
             kind += (values == choice) * (i * scale)
     kinds = (len(STATUSES) + 1) * (len(CALLS) + 1)
     key = ((start.segment_code * N_STATES + start.state) * 13 + start.months_to_renewal) * kinds + kind
-    keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return Start(np.full(len(keys), None, dtype=object), start.segment_code[first], start.state[first],
-                 start.months_to_renewal[first], np.bincount(inverse, start.mrr, len(keys)),
-                 start.status[first], start.forecast_call[first])
+    return key, (int(start.segment_code.max(initial=0)) + 1) * N_STATES * 13 * kinds
+
+
+def grouped(start: Start) -> Start:
+    """``start`` summed into one row per segment, state, months to renewal,
+    status and call (in that key's order): the same projection totals from far
+    fewer rows (the track record needs only the totals)."""
+    key, size = _group_keys(start)
+    kinds = (len(STATUSES) + 1) * (len(CALLS) + 1)
+    # Counting into the dense key space is far quicker than sorting the keys.
+    keys = np.flatnonzero(np.bincount(key, minlength=size))
+    mrr = np.bincount(key, start.mrr, size)[keys]
+    rest, kind = np.divmod(keys, kinds)
+    rest, months_to_renewal = np.divmod(rest, 13)
+    segment_code, state = np.divmod(rest, N_STATES)
+    status_i, call_i = kind % (len(STATUSES) + 1), kind // (len(STATUSES) + 1)
+    status = np.array((None,) + tuple(STATUSES), dtype=object)[status_i]
+    call = np.array((None,) + tuple(CALLS), dtype=object)[call_i]
+    return Start(np.full(len(keys), None, dtype=object), segment_code, state, months_to_renewal, mrr, status, call)
+
+
+def project_accounts(model: ForecastModel, levers: Levers | None = None) -> Projection:
+    """``project`` of every account of ``model.start``, made once per group
+    (``grouped``) for one unit of MRR and scaled by each account's MRR: the
+    projection is linear in the start MRR, and accounts of one group share
+    every rate, so the result is the same at a fraction of the work."""
+    start = model.start
+    key, size = _group_keys(start)
+    position = np.zeros(size, dtype=np.int64)
+    keys = np.flatnonzero(np.bincount(key, minlength=size))
+    position[keys] = np.arange(len(keys))
+    groups = grouped(start)
+    unit = project(with_start(model, replace(groups, mrr=np.ones(len(groups)))), levers)
+    row, scale = position[key], start.mrr.astype(float)[:, None]
+    return Projection(unit.mrr[row] * scale, {k: v[row] * scale for k, v in unit.parts.items()})
 
 
 def with_start(model: ForecastModel, start: Start) -> ForecastModel:

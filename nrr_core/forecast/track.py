@@ -1,5 +1,9 @@
 """The forecast made at a month, its band, and its track record.
 
+**The base** at T is the model's projection (``model.project``) times its
+calibration at T (``calibration``: the model at T against the whole book's
+past cohorts whose outcome is known by T).
+
 **The band.** Every month T0 from ``MIN_HISTORY`` months into the data has its
 own base forecast, made with data up to T0 only (``model``). Once T0 + h is
 in the data, its error at horizon h is known: actual − base, in NRR (the
@@ -20,7 +24,7 @@ band is empty (NaN). Nothing in the band reads data after T either.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -29,12 +33,13 @@ from ..errors import NrrError
 from ..filters import Filters
 from ..metrics import nrr_trend
 from ..months import label
+from ..review.calibration import scorecard_at
 from ..review.decisions import DecisionStore
 from ._common import month_index
 from .calls import decisions_of, in_force
-from .history import History, read_history, scorecard_at
-from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, build_model, grouped, monthly_sums, project,
-                    states, with_start)
+from .history import History, read_history
+from .model import (MIN_HISTORY, PARTS, ForecastModel, Projection, Start, build_model, estimate, grouped,
+                    monthly_sums, project, project_accounts, start_accounts, states, with_start)
 
 HORIZON = 12
 Z80 = 1.2815515655446004   # the normal 90th percentile: 80 % of errors inside ±Z80 σ
@@ -96,43 +101,112 @@ def t_quantile(p: float, dof: float) -> float:
             + (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / (92160 * v ** 4))
 
 
-def actuals(history: History, origin_idx: int, horizon: int) -> np.ndarray:
-    """Σ MRR(a, T0+h) ÷ Σ MRR(a, T0) over the selected accounts active at
-    ``origin_idx``, h = 1..horizon; NaN past the as-of month or with no base."""
-    grid = history.selected_mrr
-    col = origin_idx - history.first_idx
-    base = grid[:, col] > 0
-    start = grid[base, col].sum()
-    out = np.full(horizon, np.nan)
-    ahead = min(horizon, grid.shape[1] - 1 - col)
-    if start <= 0 or ahead <= 0:
-        return out
-    out[:ahead] = grid[base, col + 1:col + 1 + ahead].sum(axis=0) / start
-    return out
-
-
 def track(con, history: History, horizon: int, store: DecisionStore | None, upto_idx: int) -> Track:
     """The base forecast at every month from ``MIN_HISTORY`` months into the
     data to ``upto_idx``, each with the scorecard and decisions in force then."""
     origins = tuple(range(history.first_idx + MIN_HISTORY, upto_idx + 1))
-    cache: dict = {}
     base = np.full((len(origins), horizon), np.nan)
-    real = np.full((len(origins), horizon), np.nan)
     models = {}
     every = decisions_of(store)
     for i, t0 in enumerate(origins):
         card = scorecard_at(con, history.load_id, t0)
-        key = (tuple(sorted(card.points.items())), card.risk_threshold, card.expansion_threshold)
-        if key not in cache:
-            state = states(history, card)
-            cache[key] = (state, monthly_sums(history, state))
-        state, sums = cache[key]
+        state, sums, estimated = _estimated(history, card, t0, horizon)
         decided = in_force(every, t0) if every is not None and len(every) else None
-        model = build_model(history, card, t0, horizon, decided, state=state, sums=sums)
+        model = build_model(history, card, t0, horizon, decided, state=state, sums=sums, estimated=estimated)
+        model = replace(model, calibration=calibration(history, card, t0, horizon))
         models[t0] = model
         base[i] = project(with_start(model, grouped(model.start))).nrr
-        real[i] = actuals(history, t0, horizon)
-    return Track(origins, horizon, base, real, models)
+    return Track(origins, horizon, base, all_actuals(history, origins, horizon), models)
+
+
+def _estimated(history: History, card, t0: int, horizon: int) -> tuple:
+    """(state, sums, estimate) of ``card`` at ``t0``: from the whole book,
+    whatever the selection, so kept with the book's history (``derived``)
+    and made once per load."""
+    derived = history.derived
+    key = _card_key(card)
+    if key not in derived:
+        state = states(history, card)
+        derived[key] = (state, monthly_sums(history, state))
+    state, sums = derived[key]
+    if (key, t0, horizon) not in derived:
+        derived[key, t0, horizon] = estimate(history, state, t0, horizon, sums)
+    return state, sums, derived[key, t0, horizon]
+
+
+def calibration(history: History, card, t0: int, horizon: int) -> np.ndarray:
+    """The model's factor per horizon h = 1..H at ``t0``: over the whole
+    book's past cohorts (the accounts active at a month T0 from the data's
+    first, with T0 + h ≤ t0), Σ actual MRR(T0 + h) ÷ Σ the MRR the model made
+    at ``t0`` projects for them (without decisions). It measures what the
+    monthly rates miss over a year (accounts' age and renewal cycle, a
+    changing mix), on outcomes known by ``t0``. Where no cohort has h months
+    observed, the factor of the longest horizon j that has, to the power h/j;
+    with none, 1. Made once per load (``History.derived``)."""
+    whole = history.derived["whole"]
+    key = ("calibration", _card_key(card), t0, horizon)
+    if key in whole.derived:
+        return whole.derived[key]
+    state, _, estimated = _estimated(whole, card, t0, horizon)
+    model = ForecastModel(t0, horizon, whole.segments, *estimated, start=None)
+    cohorts = tuple(range(whole.first_idx, t0))
+    factor = np.ones(horizon)
+    if cohorts:
+        starts = [grouped(start_accounts(whole, state, c, None)) for c in cohorts]
+        sizes = np.array([len(st) for st in starts])
+        joined = Start(*(np.concatenate([getattr(st, f.name) for st in starts]) for f in fields(Start)))
+        projected = project(with_start(model, joined)).mrr[:, 1:]
+        ends = np.cumsum(sizes)
+        per_cohort = np.array([projected[e - k:e].sum(axis=0) if k else np.zeros(horizon)
+                               for e, k in zip(ends, sizes)])
+        cols = np.array(cohorts) - whole.first_idx
+        mrr_by_cohort = _cohort_mrr(whole)
+        ahead = cols[:, None] + np.arange(1, horizon + 1)[None, :]
+        known = ahead <= t0 - whole.first_idx
+        actual = np.where(known, mrr_by_cohort[cols[:, None], np.minimum(ahead, mrr_by_cohort.shape[1] - 1)], 0.0)
+        num = actual.sum(axis=0)
+        den = np.where(known, per_cohort, 0.0).sum(axis=0)
+        measured = np.divide(num, den, out=np.full(horizon, np.nan), where=den > 0)
+        for i in range(horizon):
+            if np.isnan(measured[i]):
+                shorter = [j for j in range(i) if not np.isnan(measured[j])]
+                factor[i] = measured[shorter[-1]] ** ((i + 1) / (shorter[-1] + 1)) if shorter else 1.0
+            else:
+                factor[i] = measured[i]
+    whole.derived[key] = factor
+    return factor
+
+
+def _cohort_mrr(whole: History) -> np.ndarray:
+    """Months × months: the MRR in month j of the accounts active in month i
+    (offsets from the first month), over the whole book; kept per load."""
+    if "cohort_mrr" not in whole.derived:
+        grid = whole.selected_mrr
+        whole.derived["cohort_mrr"] = (grid > 0).T.astype(float) @ grid
+    return whole.derived["cohort_mrr"]
+
+
+def _card_key(card) -> tuple:
+    return (tuple(sorted(card.points.items())), card.risk_threshold, card.expansion_threshold)
+
+
+def all_actuals(history: History, origins: tuple[int, ...], horizon: int) -> np.ndarray:
+    """``actuals`` of every origin (origins × horizon), from one product of
+    the selected accounts' MRR grid: for months i, j, the MRR in j of the
+    accounts active in i."""
+    grid = history.selected_mrr
+    if not origins:
+        return np.full((0, horizon), np.nan)
+    cols = np.array(origins) - history.first_idx
+    lo, hi = int(cols.min()), int(cols.max())
+    cohort = (grid[:, lo:hi + 1] > 0).T.astype(float) @ grid   # (origins' months × every month)
+    out = np.full((len(origins), horizon), np.nan)
+    for i, col in enumerate(cols):
+        start = cohort[col - lo, col]
+        ahead = min(horizon, grid.shape[1] - 1 - col)
+        if start > 0 and ahead > 0:
+            out[i, :ahead] = cohort[col - lo, col + 1:col + 1 + ahead] / start
+    return out
 
 
 @dataclass(frozen=True)
@@ -196,7 +270,7 @@ def forecast(con, month: str | int | None = None, filters: Filters | None = None
 
 def _forecast_from(record: Track, idx: int) -> Forecast:
     model = record.models[idx]
-    proj = project(model)
+    proj = project_accounts(model)
     half, rmse, count = record.band(idx)
     return Forecast(label(idx), record.horizon, _table(idx, model, proj, half, rmse, count), model, proj)
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -280,14 +282,12 @@ def scorecard(con, period: str, filters: Filters | None = None, *, store=None, t
     hook (see the module). The at-risk list is the review board's at the
     measured month over the same accounts (the owner filter applies to the
     frozen books, not to the board)."""
-    from .. import review
-
     p, end, complete = measured(con, period)
     f = filters or Filters()
     accounts = book_accounts(con, period, f)
-    board = review.board(con, dataclasses.replace(f, csm_owner=()), label(end), store)
+    at_risk = _at_risk(con, dataclasses.replace(f, csm_owner=()), end, store)
     return assemble(accounts, p, end, complete, "history" if has_owner_history(con) else "current",
-                    at_risk=board.at_risk, decisions=store.every() if store is not None else None,
+                    at_risk=at_risk, decisions=store.every() if store is not None else None,
                     targets=targets.in_force() if hasattr(targets, "in_force") else targets,
                     expected=expected)
 
@@ -297,3 +297,33 @@ def describe_measure(cards: Scorecards) -> str:
     month = long_label(int(cards.measured_month[:4]) * 12 + int(cards.measured_month[5:]) - 1)
     return (f"{cards.period.label}, measured at {month}" if cards.complete
             else f"{cards.period.label} to date ({month})")
+
+
+# The review board's at-risk list at a month: at 100,000 accounts the board takes
+# seconds (and its scorecard a calibration), the rest of a scorecard a fraction of
+# one. Kept per process for the few latest (load, selection, month, decisions).
+_AT_RISK: OrderedDict = OrderedDict()
+_AT_RISK_LOCK = threading.Lock()
+_AT_RISK_MAX = 16
+
+
+def _at_risk(con, filters: Filters, end_idx: int, store) -> pd.DataFrame:
+    """``review.board(...).at_risk`` at ``end_idx`` with the scorecard in force
+    then (``review.scorecard_at``), remembered per load id, filters, month and
+    the decisions store's path and version."""
+    from .. import review
+    from ..review.calibration import scorecard_at
+
+    load_id = book_info(con).load_id
+    key = (load_id, filters, end_idx, None if store is None else (str(store.path), store.version()))
+    with _AT_RISK_LOCK:
+        if key in _AT_RISK:
+            _AT_RISK.move_to_end(key)
+            return _AT_RISK[key]
+    card = scorecard_at(con, load_id, end_idx)
+    at_risk = review.board(con, filters, label(end_idx), store, scorecard=card).at_risk
+    with _AT_RISK_LOCK:
+        _AT_RISK[key] = at_risk
+        while len(_AT_RISK) > _AT_RISK_MAX:
+            _AT_RISK.popitem(last=False)
+    return at_risk

@@ -30,8 +30,8 @@ def draw(fc: forecast.Forecast, names, currency: str) -> None:
                                  required=True, label_visibility="collapsed") or "Largest change"
     shown = ORDERS[order](rows).head(SHOWN)
     st.caption(f"{len(rows):,} accounts active at {fc.as_of}; {len(shown)} shown ({order.lower()} over 12 months, "
-               "ARR), the CSV has all. Churn, contraction, expansion, cross-sell and reactivation add up to the "
-               "change.")
+               "ARR), the CSV has all. Churn, contraction, expansion, cross-sell, reactivation and the "
+               "calibration (the model's measured gap on past cohorts) add up to the change.")
     view.table(shown, {
         "name": st.column_config.TextColumn("Account", width="medium", pinned=True),
         "segment": st.column_config.TextColumn("Segment"),
@@ -50,6 +50,7 @@ def draw(fc: forecast.Forecast, names, currency: str) -> None:
         "expansion": view.change_column("Expansion (MRR)", currency),
         "cross_sell": view.change_column("Cross-sell (MRR)", currency),
         "reactivation": view.change_column("Reactivation (MRR)", currency),
+        "calibration": view.change_column("Calibration (MRR)", currency),
         "account_id": st.column_config.TextColumn("Account id"),
     }, key="forecast_contributions", height=420)
     st.download_button("Download every account (CSV)", export.to_csv_bytes(rows), file_name=f"forecast-accounts-{fc.as_of}.csv",

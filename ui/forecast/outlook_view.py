@@ -31,9 +31,11 @@ def draw(fc, naive_nrr: float | None, currency: str) -> None:
              border=True, help="Trailing 12-month NRR at the forecast month: next year like the last.")
     st.plotly_chart(forecast_charts.forecast_chart(fc.table, fc.as_of, naive_nrr), key="forecast_band",
                     width="stretch")
-    parts = {k: float(end[k]) * 12 for k in ("churn", "contraction", "expansion", "cross_sell", "reactivation")}
+    parts = {k: float(end[k]) * 12 for k in ("churn", "contraction", "expansion", "cross_sell", "reactivation",
+                                             "calibration")}
     st.caption(
         "Expected over 12 months, as ARR: " + " · ".join(
             f"{label} {formatting.money(parts[k], currency)}".replace("−", "-") for k, label in (
                 ("churn", "churn"), ("contraction", "contraction"), ("expansion", "expansion"),
-                ("cross_sell", "cross-sell"), ("reactivation", "reactivation"))) + ".")
+                ("cross_sell", "cross-sell"), ("reactivation", "reactivation"),
+                ("calibration", "calibration to past cohorts"))) + ".")

@@ -1,11 +1,10 @@
 -- The forward forecast's history: every account-month with revenue, its
 -- point-in-time review factors (account_health, built from that month and
--- earlier only), and what happened to it the month after. The rates are
--- estimated on the whole book (an account's forecast never depends on who
--- else is selected); `selected` marks the accounts the filter selects, whose
--- forecast and actuals are reported.
--- Parameters: $segment, $region, $industry, $csm_owner, $extra_pairs,
---   $extra_count (the selection, as every report).
+-- earlier only), and what happened to it the month after. Read once per book
+-- (a forecast's rates are estimated on the whole book, so an account's
+-- forecast never depends on who else is selected); selected_accounts.sql
+-- marks the accounts a filter selects.
+-- Parameters: none.
 -- Grain: one row per account and month with MRR > 0, ordered by account, month
 -- (account_key: the account's row in accounts, forecast/accounts.sql).
 --   anniversary   the contract's month of the year (0 = January): the month of
@@ -13,12 +12,8 @@
 --                 month with revenue
 --   next_*        the month after: MRR and its movements (metrics.md; churn and
 --                 contraction negative); NULL after the as-of month
-WITH picked AS (
-    SELECT combo_key FROM selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count)
-)
 SELECT h.account_key, h.month_idx, h.mrr,
        coalesce(month(a.renewal_date) - 1, a.start_idx % 12)::INTEGER AS anniversary,
-       a.combo_key IN (SELECT combo_key FROM picked) AS selected,
        h.usage_drop, h.low_utilisation, h.recent_contraction, h.product_dropped, h.detractor, h.ticket_spike,
        h.top_without_sponsor, h.high_utilisation, h.usage_growth, h.single_product, h.promoter,
        h.recent_expansion,
