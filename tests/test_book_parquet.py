@@ -41,7 +41,7 @@ def test_the_parquet_book_has_one_folder_per_book_table_and_a_manifest_with_duck
     assert list(manifest["tables"]) == list(script.book_tables())
     assert "account_keys" not in manifest["tables"]  # a helper table, not the book
     assert ["extras", "MAP(VARCHAR, VARCHAR)"] in manifest["tables"]["combos"]
-    assert ["util_by_k", "DOUBLE[]"] in manifest["tables"]["journey_account"]
+    assert ["months", "STRUCT(k INTEGER, u DOUBLE)[]"] in manifest["tables"]["journey_account"]
     for table in script.book_tables():
         assert list((tmp_path / "book" / table).glob("*.parquet"))
 

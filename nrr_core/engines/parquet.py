@@ -37,8 +37,12 @@ from . import script
 FORMAT = 1
 MANIFEST = "_book.json"
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
-_TYPE = re.compile(r"(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|DOUBLE|FLOAT|VARCHAR|DATE|TIMESTAMP"
-                   r"|DECIMAL\(\d+,\d+\)|MAP\(VARCHAR, VARCHAR\))(\[\])?\Z")
+_SCALAR = (r"(?:BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|DOUBLE|FLOAT|VARCHAR|DATE|TIMESTAMP"
+           r"|DECIMAL\(\d+,\d+\))")
+# A column type the load casts to: a scalar, a map of text, or a struct of named scalars (the
+# journey's per-month pairs), each possibly a list. Anything else is refused before any SQL runs.
+_TYPE = re.compile(rf"(?:{_SCALAR}|MAP\(VARCHAR, VARCHAR\)"
+                   rf"|STRUCT\([a-z_][a-z0-9_]* {_SCALAR}(?:, [a-z_][a-z0-9_]* {_SCALAR})*\))(?:\[\])?\Z")
 
 
 def table_columns(con, table: str) -> list[list[str]]:

@@ -33,7 +33,7 @@ class Statement:
     script: str
     query: str
     params: frozenset[str]
-    kind: str  # table | temp | macro
+    kind: str  # table | temp | macro | drop (of a temp table, to free its memory early)
     name: str
     order: tuple[str, ...] | None  # None: no ORDER BY; () : ORDER BY ALL
 
@@ -71,6 +71,10 @@ def derived_statements() -> tuple[Statement, ...]:
             if re.match(r"\s*(--[^\n]*\n\s*)*CREATE\s+MACRO\b", query, re.IGNORECASE):
                 found.append(Statement(script, query, params, "macro", "", None))
                 continue
+            dropped = re.match(r"\s*(--[^\n]*\n\s*)*DROP\s+TABLE\s+(\w+)\s*;?\s*$", query, re.IGNORECASE)
+            if dropped:
+                found.append(Statement(script, query, params, "drop", dropped.group(2), None))
+                continue
             tree = sqlglot.parse_one(query, read="duckdb")
             if isinstance(tree, exp.Create) and tree.kind == "TABLE":
                 temporary = any(isinstance(p, exp.TemporaryProperty)
@@ -78,7 +82,7 @@ def derived_statements() -> tuple[Statement, ...]:
                 found.append(Statement(script, query, params, "temp" if temporary else "table",
                                        tree.this.name, _order(tree)))
             else:
-                raise ValueError(f"{script}: a statement that is neither CREATE TABLE nor CREATE MACRO")
+                raise ValueError(f"{script}: a statement that is neither CREATE TABLE, CREATE MACRO nor DROP TABLE")
     return tuple(found)
 
 
@@ -92,7 +96,7 @@ def staged_inputs() -> tuple[str, ...]:
     """The staged input tables the scripts read (made by the loader's staging, not by them)."""
     made, needed = set(), []
     for s in derived_statements():
-        if s.kind == "macro":
+        if s.kind in ("macro", "drop"):
             continue
         tree = s.parsed()
         ctes = {c.alias for c in tree.find_all(exp.CTE)}

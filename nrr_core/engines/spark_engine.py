@@ -101,6 +101,10 @@ def derive(spark, con, params: dict, out: str, tables: dict, progress) -> tuple[
     for statement in script.derived_statements():
         if statement.kind == "macro":
             continue
+        if statement.kind == "drop":  # a helper table the later statements no longer read
+            spark.catalog.dropTempView(statement.name)
+            _remove(spark, f"{work}/{statement.name}")
+            continue
         t = time.perf_counter()
         frame = spark.sql(spark_sql.to_spark(statement.query), args={k: params[k] for k in statement.params})
         if statement.kind == "table":
