@@ -86,6 +86,22 @@ def derived_statements() -> tuple[Statement, ...]:
     return tuple(found)
 
 
+_SCALAR_MACRO = re.compile(r"\s*(?:--[^\n]*\n\s*)*CREATE\s+MACRO\s+(\w+)\s*\(([^)]*)\)\s+AS\s+(?!TABLE\b)(.*?);?\s*$",
+                           re.IGNORECASE | re.DOTALL)
+
+
+@functools.cache
+def scalar_macros() -> dict[str, tuple[tuple[str, ...], str]]:
+    """The scripts' scalar macros (``CREATE MACRO f(a, b) AS expr``) as name -> (parameters,
+    the expression's DuckDB SQL); an engine without macros expands their calls
+    (``spark_sql.to_spark``). Table macros are read-time only and not listed."""
+    found = {}
+    for s in derived_statements():
+        if s.kind == "macro" and (m := _SCALAR_MACRO.match(s.query)):
+            found[m.group(1).lower()] = (tuple(p.strip() for p in m.group(2).split(",") if p.strip()), m.group(3))
+    return found
+
+
 def book_tables() -> tuple[str, ...]:
     """The names of the book's tables, in the order they are built."""
     return tuple(s.name for s in derived_statements() if s.kind == "table")

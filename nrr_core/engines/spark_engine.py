@@ -106,7 +106,7 @@ def derive(spark, con, params: dict, out: str, tables: dict, progress) -> tuple[
             _remove(spark, f"{work}/{statement.name}")
             continue
         t = time.perf_counter()
-        frame = spark.sql(spark_sql.to_spark(statement.query), args={k: params[k] for k in statement.params})
+        frame = spark.sql(spark_sql.to_spark(statement.query, script.scalar_macros()), args={k: params[k] for k in statement.params})
         if statement.kind == "table":
             expected = [name for name, _ in tables[statement.name]]
             if frame.columns != expected:

@@ -20,6 +20,13 @@ rewritten on the parsed tree first, each for a stated reason:
   ``SELECT * FROM (the query) WHERE c`` with c's qualifiers dropped.
 - ``FROM range(a, b)`` with its column ``range``: ``(SELECT EXPLODE(SEQUENCE(a, b - 1)) AS range)``.
 - ``MAP {}``: ``CAST(MAP() AS MAP<STRING, STRING>)`` (an untyped empty map does not coalesce).
+- ``list_sum(l)`` of a DOUBLE list (Spark has none): a left fold over the non-NULL
+  elements, ``AGGREGATE(FILTER(l, v -> v IS NOT NULL), CAST(0 AS DOUBLE), (a, v) -> a + v)``,
+  NULL where none is left, as DuckDB gives. Summed in the list's order, as DuckDB
+  sums, so an ordered list gives the same digits on both engines.
+- a call of one of the scripts' scalar macros (Spark has none): the macro's
+  expression with each parameter replaced by the call's argument in parentheses
+  (``script.scalar_macros``), before the other rewrites.
 - the top-level ORDER BY is dropped (a Spark table has no order; the Parquet
   load re-applies it, ``script.Statement.order``).
 
@@ -87,6 +94,12 @@ def _rewrite_lists(tree: exp.Expression) -> None:
 
 
 def _rewrite_misc(tree: exp.Expression) -> None:
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.lower() == "list_sum" and len(node.expressions) == 1:
+            kept = f"FILTER({_spark(node.expressions[0])}, v -> v IS NOT NULL)"
+            node.replace(sqlglot.parse_one(f"CASE WHEN SIZE({kept}) = 0 THEN NULL "
+                                           f"ELSE AGGREGATE({kept}, CAST(0 AS DOUBLE), (a, v) -> a + v) END",
+                                           read=DIALECT))
     for node in list(tree.find_all(exp.ToMap)):
         if isinstance(node.this, exp.Struct) and not node.this.expressions:
             node.replace(sqlglot.parse_one("CAST(MAP() AS MAP<STRING, STRING>)", read=DIALECT))
@@ -94,7 +107,8 @@ def _rewrite_misc(tree: exp.Expression) -> None:
         series = table.this
         if isinstance(series, exp.GenerateSeries) and series.args.get("is_end_exclusive"):
             start, end = _spark(series.args["start"]), _spark(series.args["end"])
-            table.replace(sqlglot.parse_one(f"(SELECT EXPLODE(SEQUENCE({start}, {end} - 1)) AS range) AS _range",
+            alias = table.alias or "_range"  # the statement's own alias (r.range) must keep resolving
+            table.replace(sqlglot.parse_one(f"(SELECT EXPLODE(SEQUENCE({start}, {end} - 1)) AS range) AS {alias}",
                                             read=DIALECT))
     for select in list(tree.find_all(exp.Select)):
         qualify = select.args.get("qualify")
@@ -108,13 +122,34 @@ def _rewrite_misc(tree: exp.Expression) -> None:
         select.replace(exp.select("*").from_(inner.subquery("_q")).where(condition))
 
 
-def to_spark(query: str) -> str:
-    """One CREATE TABLE statement's query (DuckDB SQL) as a Spark SQL SELECT (``:name`` parameters)."""
+def _expand_macros(tree: exp.Expression, macros: dict[str, tuple[tuple[str, ...], str]]) -> exp.Expression:
+    for node in list(tree.find_all(exp.Anonymous)):
+        found = macros.get(node.name.lower())
+        if found is None:
+            continue
+        params, body = found
+        if len(params) != len(node.expressions):
+            raise ValueError(f"{node.name}: called with {len(node.expressions)} arguments, defined with {len(params)}")
+        arguments = dict(zip((p.lower() for p in params), node.expressions))
+        expanded = sqlglot.parse_one(body, read="duckdb")
+        for column in list(expanded.find_all(exp.Column)):
+            if not column.table and column.name.lower() in arguments:
+                column.replace(exp.Paren(this=arguments[column.name.lower()].copy()))
+        replaced = node.replace(exp.Paren(this=expanded))
+        if tree is node:
+            tree = replaced
+    return tree
+
+
+def to_spark(query: str, macros: dict[str, tuple[tuple[str, ...], str]] | None = None) -> str:
+    """One CREATE TABLE statement's query (DuckDB SQL) as a Spark SQL SELECT (``:name`` parameters);
+    ``macros`` (name -> (parameters, expression), ``script.scalar_macros()``) are expanded in place."""
     tree = sqlglot.parse_one(query, read="duckdb")
     if isinstance(tree, exp.Create):
         tree = tree.expression
     tree = tree.copy()
     tree.set("order", None)
+    tree = _expand_macros(tree, macros or {})
     _rewrite_lists(tree)
     _rewrite_filters(tree)
     _rewrite_misc(tree)

@@ -72,17 +72,19 @@ LEFT JOIN signals s USING (account_key, month_idx);
 -- the latest answer's month and score in one running max. Utilisation is never
 -- negative, so -1 stands for "not recorded" in the held minimum, and the
 -- $sustain_months rows are consecutive months when the first is that many back
--- (cheaper than a RANGE frame and a count).
+-- (cheaper than a RANGE frame and a count). lag() takes a window without a
+-- frame: Spark refuses a frame on it (the book is also built on Spark).
 CREATE TABLE journey_month AS
 WITH windowed AS (
     SELECT account_key, combo_key, month_idx, start_idx, mrr, utilisation,
            max(utilisation) OVER upto AS util_best,
-           lag(month_idx, $sustain_months - 1) OVER upto AS held_from,
+           lag(month_idx, $sustain_months - 1) OVER ordered AS held_from,
            min(coalesce(utilisation, -1)) OVER held AS held_min,
            max(CASE WHEN nps IS NOT NULL THEN month_idx * 16 + nps END) OVER upto AS last_answer,
            max(CASE WHEN grew THEN month_idx END) OVER upto AS last_growth_idx
     FROM journey_rows
-    WINDOW upto AS (PARTITION BY account_key ORDER BY month_idx ROWS UNBOUNDED PRECEDING),
+    WINDOW ordered AS (PARTITION BY account_key ORDER BY month_idx),
+           upto AS (PARTITION BY account_key ORDER BY month_idx ROWS UNBOUNDED PRECEDING),
            held AS (PARTITION BY account_key ORDER BY month_idx
                     ROWS BETWEEN $sustain_months - 1 PRECEDING AND CURRENT ROW)
 )
