@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -105,3 +106,21 @@ def test_a_window_aggregate_with_a_filter_runs_on_spark_as_a_case(spark):
 def test_a_descending_ordered_list_is_refused_rather_than_translated_wrongly():
     with pytest.raises(ValueError, match="descending"):
         spark_sql.to_spark("CREATE TABLE t AS SELECT list(v ORDER BY k DESC) AS vs FROM x")
+
+
+def test_list_sum_of_an_ordered_list_and_a_range_with_its_alias_run_on_spark_as_on_duckdb(spark):
+    query = ("CREATE TABLE t AS SELECT r.range AS h, list_sum(list(v ORDER BY k)) AS total, "
+             "list_sum(list(w ORDER BY k)) AS none_left "
+             "FROM (VALUES (2, CAST(0.1 AS DOUBLE), NULL), (1, CAST(0.2 AS DOUBLE), NULL), (3, NULL, NULL)) x(k, v, w) "
+             "CROSS JOIN range(1, 3) r GROUP BY ALL ORDER BY h")
+    expected = duckdb.sql(query.replace("CREATE TABLE t AS ", "")).fetchall()
+    got = [(r.h, r.total, r.none_left) for r in spark.sql(spark_sql.to_spark(query)).orderBy("h").collect()]
+    assert got == expected == [(1, 0.2 + 0.1, None), (2, 0.2 + 0.1, None)]
+
+
+def test_a_scalar_macro_call_is_expanded_with_its_arguments_in_parentheses(spark):
+    macros = {"scaled": (("x", "factor"), "x * factor + 1")}
+    query = spark_sql.to_spark("CREATE TABLE t AS SELECT scaled(a + 1, 2) AS s FROM (VALUES (3)) v(a)", macros)
+    assert spark.sql(query).collect()[0].s == (3 + 1) * 2 + 1
+    with pytest.raises(ValueError, match="arguments"):
+        spark_sql.to_spark("CREATE TABLE t AS SELECT scaled(1) AS s", macros)
