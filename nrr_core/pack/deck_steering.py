@@ -17,7 +17,7 @@ from ..forecast import swing_words, track_words
 from ..formatting import money, percent
 from .deck import (ACCENT, BODY_W, HIGH, MARGIN, MUTED, SERIES, WIDE, _axes_text, _number, _skip_category_labels,
                    _slide, _style_series, _table, _text)
-from .steering_pages import FORECAST_ROWS, SHORT_LABELS, _who, target_words
+from .steering_pages import FORECAST_ROWS, SHORT_LABELS, _who, no_track_record, target_words
 from .text import month_words, plain, short
 
 TARGET = SERIES[1]
@@ -85,8 +85,7 @@ def track_slide(prs, ctx: dict) -> None:
     forecast, beside the back-test's figures."""
     bt = ctx["backtest"]
     if bt is None or bt.table.empty:
-        _slide(prs, "Forecast track record: none yet",
-               ctx["forecast_problem"] or "It needs months with 12 months of data before them and 12 after.")
+        _slide(prs, *no_track_record(ctx))
         return
     s = bt.summary
     slide, top = _slide(prs, f"Track record: off by {s['mae'] * 100:.1f} pts on average (naive: "

@@ -91,6 +91,12 @@ def forecast_page(pdf, ctx: dict, png: bytes | None) -> None:
          size=9.5, color=MUTED, width=width, x=x, height=4.6)
 
 
+def no_track_record(ctx: dict) -> tuple[str, str]:
+    """The title and reason of the track-record page or slide when the book has no back-test yet."""
+    return ("Forecast track record: none yet",
+            ctx["forecast_problem"] or "It needs months with 12 months of data before them and 12 after.")
+
+
 def track_page(pdf, ctx: dict, png: bytes | None) -> None:
     """The back-test: the forecast made 12 months earlier against what
     happened, its mean absolute error against the naive forecast's, and how
@@ -98,8 +104,7 @@ def track_page(pdf, ctx: dict, png: bytes | None) -> None:
     pdf.add_page()
     bt = ctx["backtest"]
     if bt is None or bt.table.empty:
-        heading(pdf, "Forecast track record: none yet",
-                ctx["forecast_problem"] or "It needs months with 12 months of data before them and 12 after.")
+        heading(pdf, *no_track_record(ctx))
         return
     s = bt.summary
     better = "better than" if s["mae"] < s["naive_mae"] else "no better than"
