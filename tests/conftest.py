@@ -174,3 +174,14 @@ def fixture_book(tmp_path_factory):
     con = db.connect_read_only(path)
     yield con
     con.close()
+
+
+# The files that take minutes run first, so with one file per worker (pytest.ini) the
+# run does not end on one worker building Spark books while the others sit idle.
+SLOW_FIRST = ("test_spark_book.py", "test_load.py", "test_page_guard_browser.py", "test_review_browser.py",
+              "test_shared_store_browser.py", "test_forecast_browser.py", "test_present_browser.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: the rest keep their order
