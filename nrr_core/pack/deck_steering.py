@@ -17,7 +17,7 @@ from ..forecast import swing_words, track_words
 from ..formatting import money, percent
 from .deck import (ACCENT, BODY_W, HIGH, MARGIN, MUTED, SERIES, WIDE, _axes_text, _number, _skip_category_labels,
                    _slide, _style_series, _table, _text)
-from .steering_pages import FORECAST_ROWS, SHORT_LABELS, _who, no_track_record, target_words
+from .steering_pages import FORECAST_ROWS, SHORT_LABELS, _who, no_track_record, target_words, track_rows
 from .text import month_words, plain, short
 
 TARGET = SERIES[1]
@@ -109,12 +109,7 @@ def track_slide(prs, ctx: dict) -> None:
     _percent_axis(chart, [*bt.table.nrr_low, *bt.table.nrr_high, *bt.table.actual_nrr, *bt.table.naive_nrr])
     _skip_category_labels(chart, 2)
     x = MARGIN + width + Inches(0.3)
-    rows = [["Months measured", f"{s['months']:,}"],
-            ["Mean absolute error", f"{s['mae'] * 100:.1f} pts"],
-            ["Naive forecast's error", f"{s['naive_mae'] * 100:.1f} pts"],
-            ["Band coverage (80 % aimed)", percent(s["coverage"], 0)],
-            ["Average band width", f"{s['width'] * 100:.1f} pts"],
-            ["Bias (forecast − actual)", f"{s['bias'] * 100:+.1f} pts"]]
+    rows = track_rows(s)
     _table(slide, ["Figure", "Value"], rows, x, top, [2.9, 1.1], size=12, right={1})
 
 

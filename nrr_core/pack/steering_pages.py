@@ -91,6 +91,16 @@ def forecast_page(pdf, ctx: dict, png: bytes | None) -> None:
          size=9.5, color=MUTED, width=width, x=x, height=4.6)
 
 
+def track_rows(s: dict) -> list[list[str]]:
+    """The back-test summary's figures as (figure, value) rows for the page and the slide."""
+    return [["Months measured", f"{s['months']:,}"],
+            ["Mean absolute error", f"{s['mae'] * 100:.1f} pts"],
+            ["Naive forecast's error", f"{s['naive_mae'] * 100:.1f} pts"],
+            ["Band coverage (80 % aimed)", percent(s["coverage"], 0)],
+            ["Average band width", f"{s['width'] * 100:.1f} pts"],
+            ["Bias (forecast − actual)", f"{s['bias'] * 100:+.1f} pts"]]
+
+
 def no_track_record(ctx: dict) -> tuple[str, str]:
     """The title and reason of the track-record page or slide when the book has no back-test yet."""
     return ("Forecast track record: none yet",
@@ -117,12 +127,7 @@ def track_page(pdf, ctx: dict, png: bytes | None) -> None:
     x = MARGIN + FORECAST_CHART_MM + 7
     width = PAGE_W - MARGIN - x
     pdf.set_xy(x, top + 7)
-    rows = [["Months measured", f"{s['months']:,}"],
-            ["Mean absolute error", f"{s['mae'] * 100:.1f} pts"],
-            ["Naive forecast's error", f"{s['naive_mae'] * 100:.1f} pts"],
-            ["Band coverage (80 % aimed)", percent(s["coverage"], 0)],
-            ["Average band width", f"{s['width'] * 100:.1f} pts"],
-            ["Bias (forecast − actual)", f"{s['bias'] * 100:+.1f} pts"]]
+    rows = track_rows(s)
     table(pdf, ["Figure", "Value"], rows, [width * 0.66, width * 0.34], ["LEFT", "RIGHT"], size=10.5, x=x,
           line_height=5.4, padding=(1.4, 1.5))
     pdf.ln(4)
