@@ -18,6 +18,8 @@ from nrr_core.period import WINDOW_LABELS, Period
 from . import data, navigation
 
 CONTEXT_KEY = "_nrr_context"
+DEFAULT_WINDOW = WINDOW_LABELS["quarter"]
+URL_KEYS = (*ATTRIBUTES, "as_of", "window", "start")  # the sidebar widgets bound to the URL
 
 # True only while app.py runs a page (running_page), in that script run. A
 # context variable, not session state: a run that ended, or was stopped by a
@@ -43,6 +45,7 @@ def draw_sidebar() -> Context:
     info: BookInfo = data.get(metrics.book_info)
     values = data.get(metrics.attribute_values)
     months = info.months()[::-1]  # newest first
+    navigation.restore_url_state(URL_KEYS)
     sb = st.sidebar
     sb.header("Filters")
     chosen = {}
@@ -54,7 +57,7 @@ def draw_sidebar() -> Context:
     # YYYY-MM (as on the command line) and windows as plain words: ?as_of=2026-09&window=Year
     as_of = sb.selectbox("As of month", months, index=0, key="as_of", bind="query-params",
                          help="The last month shown (YYYY-MM). Retention figures are trailing twelve months to it.")
-    shown = sb.segmented_control("Window", list(WINDOW_LABELS.values()), default="Quarter", key="window",
+    shown = sb.segmented_control("Window", list(WINDOW_LABELS.values()), default=DEFAULT_WINDOW, key="window",
                                  bind="query-params", required=True,
                                  help="Months ending at the as-of month, used by waterfalls and movers: "
                                       "1, 3 or 12 months, or from a month you choose.")
@@ -64,6 +67,9 @@ def draw_sidebar() -> Context:
         earlier = [m for m in months if m <= as_of]
         start = sb.selectbox("From month", earlier, index=min(2, len(earlier) - 1), key="start",
                              bind="query-params")
+    shown_values = {**chosen, "as_of": as_of, "window": shown, "start": start}
+    defaults = {**{name: [] for name in ATTRIBUTES}, "as_of": months[0], "window": DEFAULT_WINDOW, "start": None}
+    navigation.remember_url_state({k: v for k, v in shown_values.items() if v != defaults[k]})
     filters = Filters(**chosen)
     period = Period.within(info.first_month, as_of or info.as_of_month, window or "quarter", start)
     sb.caption(f"Data: {info.first_month} to {info.as_of_month} · {info.accounts:,} accounts · "

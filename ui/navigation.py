@@ -21,11 +21,15 @@ from pathlib import Path
 from unittest.mock import NonCallableMock
 
 import streamlit as st
+from streamlit.logger import get_logger
 from streamlit.runtime import Runtime
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+_log = get_logger("nrr")
 ROOT = Path(__file__).resolve().parent.parent
 STARTED_KEY = "_nrr_started"
+URL_STATE_KEY = "_nrr_url_state"  # (page script hash, {widget key: value}) of the session's last run
 
 
 def pages(data_page_visible: bool = False) -> list[st.Page]:
@@ -104,3 +108,39 @@ def hide_page_files() -> st.Page:
     files = sorted(p for p in (ROOT / "pages").glob("*.py") if not p.name.startswith((".", "__")))
     st.navigation([home] + [st.Page(p) for p in files], position="hidden")
     return home
+
+
+def restore_url_state(keys: tuple[str, ...]) -> None:
+    """Call before drawing the URL-bound widgets named by ``keys``: when this
+    run changed page but the browser sent none of them, give the widgets back
+    the values this session last showed (Streamlit then writes them to the
+    URL again).
+
+    Why: in the first session after a server start, Streamlit's frontend can
+    lose track of the bound widgets during the legacy-runner switch
+    (leave_legacy_runner); its next page change then sends an empty query
+    string and no widget values, and the change after that resets every
+    filter, so a CS lead's segment silently became "All accounts" two clicks
+    later. A healthy page change always carries the bound values (the frontend
+    copies them across), so an empty one can only be this. Moving through the
+    browser's history is left alone: there the address is the user's choice.
+    """
+    ctx = get_script_run_ctx()
+    last = st.session_state.get(URL_STATE_KEY)
+    if ctx is None or last is None or ctx.is_history_navigation:
+        return
+    last_page, values = last
+    if ctx.page_script_hash == last_page or any(key in st.query_params for key in keys):
+        return
+    for key, value in values.items():
+        st.session_state[key] = value
+    if values:
+        _log.info("url_state_restored keys=%s", ",".join(sorted(values)))
+
+
+def remember_url_state(values: dict) -> None:
+    """Call after drawing the URL-bound widgets: keep what they show for
+    restore_url_state (only values that differ from the widget defaults)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        st.session_state[URL_STATE_KEY] = (ctx.page_script_hash, values)
