@@ -67,6 +67,8 @@ def test_a_lost_call_on_a_large_account_moves_the_forward_nrr_by_the_forecasts_a
                 box.press("Enter")
             page.get_by_text("Go to the next account after recording").click()  # untick: stay here
             page.get_by_role("button", name="Record decision").click()
+            # Wait for the answer, not for quiet: the rerun may not have started yet.
+            page.get_by_text(f"Decision recorded for {account} by Ana from CS.").wait_for(timeout=SLOW_MS)
             wait_for_app(page, timeout_ms=SLOW_MS)
             assert page.get_by_text(f"Decision recorded for {account} by Ana from CS.").count() == 1
 

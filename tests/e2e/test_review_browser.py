@@ -47,6 +47,8 @@ def test_a_decision_recorded_in_review_mode_survives_a_restart_and_reload(tmp_pa
             page.get_by_label("Next action").fill("Call the CFO <b>today</b>")
             page.get_by_text("Go to the next account after recording").click()  # untick: stay here
             page.get_by_role("button", name="Record decision").click()
+            # Wait for the answer, not for quiet: the rerun may not have started yet.
+            page.get_by_text(f"Decision recorded for {account} by Ana from CS.").wait_for(timeout=60_000)
             wait_for_app(page)
             assert page.get_by_text(f"Decision recorded for {account} by Ana from CS.").count() == 1
             assert page.get_by_text("Latest decision: watch").count() == 1

@@ -30,6 +30,8 @@ def record(page, status: str, who: str, action: str) -> None:
     page.get_by_label("Next action").fill(action)
     page.get_by_text("Go to the next account after recording").click()  # untick: stay here
     page.get_by_role("button", name="Record decision").click()
+    # Wait for the answer, not for quiet: the rerun may not have started yet.
+    page.get_by_text(f"by {who}.").first.wait_for(timeout=60_000)
     wait_for_app(page)
 
 
