@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import threading
 
 import pytest
@@ -88,9 +89,16 @@ def _record_many(path: str, writer: int, count: int) -> None:
 def test_ten_processes_recording_at_once_lose_nothing(store_at):
     path = str(store_at("d.sqlite"))
     DecisionStore(path).record(Decision("A0", "healthy", "setup"))  # the schema exists before the race
-    ctx = multiprocessing.get_context("spawn")
+    # Separate processes, each with its own connection. A fork server imports this
+    # module once and forks the writers from it: spawning ten fresh interpreters
+    # spent half a minute importing, and a plain fork of pytest (with its threads)
+    # is not safe.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
     start = ctx.Barrier(10)
-    procs = [ctx.Process(target=_race, args=(path, w, 20, start)) for w in range(10)]
+    # The fork server keeps the environment it started with: hand each writer
+    # this test's (PGPASSWORD for the PostgreSQL store).
+    procs = [ctx.Process(target=_race, args=(path, w, 20, start, dict(os.environ))) for w in range(10)]
     for p in procs:
         p.start()
     for p in procs:
@@ -102,7 +110,9 @@ def test_ten_processes_recording_at_once_lose_nothing(store_at):
     assert set(every.note.dropna()) == {f"{w}:{i}" for w in range(10) for i in range(20)}
 
 
-def _race(path, writer, count, barrier):
+def _race(path, writer, count, barrier, environ):
+    os.environ.clear()
+    os.environ.update(environ)
     barrier.wait()
     _record_many(path, writer, count)
 
