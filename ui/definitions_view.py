@@ -71,7 +71,7 @@ def _bridge(f, month: str, table, cur: str) -> None:
         "label": st.column_config.TextColumn("Step", width="medium"),
         "points": st.column_config.NumberColumn("Points", format="%+.2f"),
         "value_after": view.percent_column("Running value"),
-        "accounts": st.column_config.NumberColumn("Accounts behind it"),
+        "accounts": view.count_column("Accounts behind it"),
     }, key="reconciliation_steps")
     with st.expander("How each step is computed"):
         st.markdown(f"{variants.NOTATION}\n\n" + "\n".join(

@@ -37,6 +37,11 @@ def money_column(label: str, currency: str, help: str | None = None):
     return st.column_config.NumberColumn(label, format=fmt, help=help)
 
 
+def count_column(label: str, help: str | None = None):
+    """Counts (accounts, answers): ``12,345``, with the thousands separator every other figure has."""
+    return st.column_config.NumberColumn(label, format="%,.0f", help=help)
+
+
 def change_column(label: str, currency: str, help: str | None = None):
     """Signed amounts (movements, changes): ``+1,234`` / ``-1,234``, currency in the label."""
     return st.column_config.NumberColumn(f"{label} ({currency})", format="%+,.0f", help=help)

@@ -37,13 +37,13 @@ def draw(f, as_of: str, rules: JourneyRules) -> None:
                f"{days} days (the delta: those under).")
     view.table(frame, {
         "cohort": st.column_config.TextColumn("Start quarter"),
-        "accounts": st.column_config.NumberColumn("Started"),
+        "accounts": view.count_column("Started"),
         "adopted_60d": view.percent_column("Seats used, 60 d"),
         "adopted_90d": view.percent_column("Seats used, 90 d"),
-        "above_accounts": st.column_config.NumberColumn(f"{share}+: eligible"),
+        "above_accounts": view.count_column(f"{share}+: eligible"),
         "above_logo_retention": view.percent_column(f"{share}+: logos kept"),
         "above_revenue_retention": view.percent_column(f"{share}+: revenue kept"),
-        "below_accounts": st.column_config.NumberColumn("Below: eligible"),
+        "below_accounts": view.count_column("Below: eligible"),
         "below_logo_retention": view.percent_column("Below: logos kept"),
         "below_revenue_retention": view.percent_column("Below: revenue kept"),
     }, key="adoption_table", height=fit_height(len(frame), most=16), download=f"early-adoption-{as_of}")

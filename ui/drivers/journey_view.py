@@ -62,10 +62,10 @@ def _time_to_value(f, as_of: str, rules: JourneyRules) -> None:
                                                     "first revenue"), key="ttv_chart", width="stretch")
     view.table(summary, {
         "group": st.column_config.TextColumn("Segment" if by == "segment" else "Start quarter"),
-        "accounts": st.column_config.NumberColumn("Accounts"),
-        "reached": st.column_config.NumberColumn("Reached"),
-        "still_onboarding": st.column_config.NumberColumn("Onboarding"),
-        "lost_before_value": st.column_config.NumberColumn("Left first"),
+        "accounts": view.count_column("Accounts"),
+        "reached": view.count_column("Reached"),
+        "still_onboarding": view.count_column("Onboarding"),
+        "lost_before_value": view.count_column("Left first"),
         "median_months": st.column_config.NumberColumn("Median (months)", format="%.0f"),
         "reached_1m": view.percent_column("By 1 mo"),
         "reached_3m": view.percent_column("By 3 mo"),
@@ -88,8 +88,8 @@ def _stalls(f, as_of: str, rules: JourneyRules, currency: str) -> None:
     view.table(summary.assign(phase=summary.phase.map(PHASE_LABELS)), {
         "phase": st.column_config.TextColumn("Phase"),
         "limit": st.column_config.NumberColumn("Stalled after (months)"),
-        "accounts": st.column_config.NumberColumn("Accounts in the phase"),
-        "stalled": st.column_config.NumberColumn("Stalled"),
+        "accounts": view.count_column("Accounts in the phase"),
+        "stalled": view.count_column("Stalled"),
         "stalled_share": view.percent_column("Share stalled"),
         "stalled_arr": view.money_column("Stalled ARR", currency),
         "median_months": st.column_config.NumberColumn("Median months in phase (stalled)", format="%.0f"),

@@ -32,9 +32,9 @@ def draw(f, period: Period, at_risk: tuple[str, ...]) -> None:
             view.table(trend.assign(nps_points=trend.nps * 100), {
                 "period": st.column_config.TextColumn("Quarter"),
                 "segment": st.column_config.TextColumn("Segment"),
-                "responses": st.column_config.NumberColumn("Answers"),
-                "promoters": st.column_config.NumberColumn("Promoters"),
-                "detractors": st.column_config.NumberColumn("Detractors"),
+                "responses": view.count_column("Answers"),
+                "promoters": view.count_column("Promoters"),
+                "detractors": view.count_column("Detractors"),
                 "nps_points": st.column_config.NumberColumn("NPS (points)", format="%.0f"),
                 "response_rate": view.percent_column("Response rate"),
             }, key="nps_table", height=360, download="nps-by-quarter")

@@ -27,7 +27,7 @@ def _rollups(attached, period: Period, currency: str) -> None:
             view.table(rolled, {
                 "quarter": st.column_config.TextColumn("Quarter"),
                 "value": st.column_config.TextColumn(_BY[by]),
-                "accounts": st.column_config.NumberColumn("Accounts"),
+                "accounts": view.count_column("Accounts"),
                 "lost_arr": view.money_column("ARR lost", currency),
                 "flagged_in_review_arr": view.money_column("Flagged in a review", currency),
                 "flagged_by_score_arr": view.money_column("Flagged by the score", currency),

@@ -30,7 +30,7 @@ def _at_risk(board: review.Board, currency: str, as_of: str) -> None:
                             width="stretch")
             view.table(rolled, {
                 "value": st.column_config.TextColumn(label),
-                "accounts": st.column_config.NumberColumn("Accounts"),
+                "accounts": view.count_column("Accounts"),
                 "arr": view.money_column("ARR at risk", currency),
                 "share": view.percent_column("Share"),
             }, key=f"rollup_table_{by}", height=fit_height(len(rolled)),

@@ -66,9 +66,9 @@ def draw(cal: steering.Calendar, currency: str) -> None:
         "bucket": st.column_config.TextColumn(grain),
         "window": st.column_config.TextColumn("Nearest renewal", help="The soonest renewal in it: next 90 days, "
                                                                       "next 180 days or later"),
-        "accounts": st.column_config.NumberColumn("Renewals"),
+        "accounts": view.count_column("Renewals"),
         "arr": view.money_column("ARR renewing", currency),
-        "at_risk_accounts": st.column_config.NumberColumn("At risk"),
+        "at_risk_accounts": view.count_column("At risk"),
         "at_risk_arr": view.money_column("At-risk ARR", currency),
         "next_90_arr": view.money_column("Of it, next 90 days", currency),
         "next_180_arr": view.money_column("Of it, next 180 days", currency),

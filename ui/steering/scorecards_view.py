@@ -22,7 +22,7 @@ def _columns(cards: steering.Scorecards, currency: str) -> dict:
     target, forecast (when supplied), risk, leading indicators, movements."""
     cols = {
         "csm_owner": st.column_config.TextColumn("CSM owner", pinned=True),
-        "accounts": st.column_config.NumberColumn("Accounts", help="Book accounts active at the measured month"),
+        "accounts": view.count_column("Accounts", help="Book accounts active at the measured month"),
         "arr": view.money_column("Book ARR", currency),
         "nrr": view.percent_column("NRR", help=steering.DEFINITIONS["nrr"]),
         "nrr_target": view.percent_column("NRR target"),
