@@ -11,7 +11,7 @@ import contextlib
 
 import pytest
 
-from nrr_core import Filters, NrrError, db, insight
+from nrr_core import Filters, NrrError, db, insight, metrics
 from nrr_core.cli import main
 from nrr_core.insight import ChurnReason, JourneyRules, ReasonStore
 from nrr_core.load import load_book
@@ -375,3 +375,26 @@ def test_cli_reports_give_the_functions_figures(driver_book, tmp_path):
     summary = insight.time_to_value(driver_book, None, "2025-12", "quarter")[0]
     assert [r["group"] for r in ttv] == list(summary.group)
     assert [float(r["reached_3m"]) for r in ttv] == pytest.approx(list(summary.reached_3m))
+
+
+def test_stalls_are_the_accounts_whose_months_in_phase_pass_the_limit_at_every_month(tmp_path):
+    """The stalled-only query reads the long history only for accounts that can
+    be stalled; it must list exactly the accounts the full count puts past their
+    phase's limit, in a book with churn, comebacks and gaps."""
+    from nrr_core.demo import generate_book
+
+    files = generate_book(tmp_path / "csv", n_accounts=300, n_months=30, seed=5)
+    path = tmp_path / "demo.duckdb"
+    load_book(path, accounts=files["accounts"], mrr=files["mrr"], signals=files["signals"])
+    limits = insight.DEFAULT_RULES.stall_limits()
+    with db.connect_read_only(path) as con:
+        months = metrics.book_info(con).months()
+        seen = 0
+        for month in months[-24:]:
+            for f in (None, Filters.of(segment="SMB")):
+                every = insight.account_phases(con, f, month)
+                past = every[every.phase.map(limits).notna() & (every.months_in_phase > every.phase.map(limits))]
+                stalled = insight.stalls(con, f, month)
+                assert stalled.drop(columns="limit").reset_index(drop=True).equals(past.reset_index(drop=True)), month
+                seen += len(stalled)
+        assert seen > 0

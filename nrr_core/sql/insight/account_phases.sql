@@ -9,40 +9,48 @@
 -- Parameters: the filter, $month_idx, $value_share, $promoter_score, $advocacy_months,
 -- $history_months, $only_stalled (true: only the accounts past their phase's
 -- limit, $stall_onboarding / $stall_adoption / $stall_value_realisation).
+-- With $only_stalled, the full history is read only for the accounts that can be
+-- stalled: a phase with a limit (advocacy never stalls) and no month in another
+-- phase among the limit's months before $month_idx; the rule is then applied
+-- to them exactly as to every account without it.
 -- Grain: one row per account active at $month_idx.
-WITH phased AS (
-    SELECT j.account_key, j.month_idx, j.mrr, j.utilisation, j.k, j.installed,
+WITH phase_now AS (
+    SELECT j.account_key, j.mrr, j.utilisation, j.k, j.installed,
            journey_phase(j.installed, j.util_best, j.util_held, j.last_nps, j.last_nps_idx, j.last_growth_idx,
                          j.month_idx, $value_share, $promoter_score, $advocacy_months) AS phase
     FROM journey_month j
     SEMI JOIN selected_combos($segment, $region, $industry, $csm_owner, $extra_pairs, $extra_count) c
         ON c.combo_key = j.combo_key
-    WHERE j.month_idx BETWEEN $month_idx - $history_months + 1 AND $month_idx
-), runs AS (
-    SELECT account_key,
-           max(month_idx) AS last_idx, min(month_idx) AS first_active,
-           max(month_idx) FILTER (WHERE phase <> 'onboarding') AS not_onboarding,
-           max(month_idx) FILTER (WHERE phase <> 'adoption') AS not_adoption,
-           max(month_idx) FILTER (WHERE phase <> 'value_realisation') AS not_value_realisation,
-           max(month_idx) FILTER (WHERE phase <> 'advocacy') AS not_advocacy
-    FROM phased
-    GROUP BY account_key
-    HAVING max(month_idx) = $month_idx
+    WHERE j.month_idx = $month_idx
 ), now AS (
-    SELECT n.account_key, n.phase, n.mrr, n.utilisation, n.k, n.installed,
-           CAST($month_idx - coalesce(CASE n.phase WHEN 'onboarding' THEN r.not_onboarding
-                                                   WHEN 'adoption' THEN r.not_adoption
-                                                   WHEN 'value_realisation' THEN r.not_value_realisation
-                                                   ELSE r.not_advocacy END,
-                                      r.first_active - 1) AS INTEGER) AS months_in_phase
-    FROM phased n JOIN runs r USING (account_key)
-    WHERE n.month_idx = $month_idx
+    SELECT *, CASE phase WHEN 'onboarding' THEN $stall_onboarding WHEN 'adoption' THEN $stall_adoption
+                         WHEN 'value_realisation' THEN $stall_value_realisation END AS stall_limit
+    FROM phase_now
+    WHERE NOT $only_stalled OR phase <> 'advocacy'
+), moved_lately AS (
+    -- Stalled needs no month in another phase among the stall_limit months before $month_idx.
+    SELECT DISTINCT n.account_key
+    FROM now n JOIN journey_month j USING (account_key)
+    WHERE $only_stalled AND j.month_idx BETWEEN $month_idx - n.stall_limit AND $month_idx - 1
+      AND journey_phase(j.installed, j.util_best, j.util_held, j.last_nps, j.last_nps_idx, j.last_growth_idx,
+                        j.month_idx, $value_share, $promoter_score, $advocacy_months) <> n.phase
+), candidates AS (
+    SELECT * FROM now ANTI JOIN moved_lately USING (account_key)
+), runs AS (
+    -- The latest earlier month in another phase, and the first month read.
+    SELECT c.account_key, min(j.month_idx) AS first_read,
+           max(j.month_idx) FILTER (WHERE journey_phase(j.installed, j.util_best, j.util_held, j.last_nps,
+                                                         j.last_nps_idx, j.last_growth_idx, j.month_idx, $value_share,
+                                                         $promoter_score, $advocacy_months) <> c.phase) AS other_phase
+    FROM candidates c JOIN journey_month j USING (account_key)
+    WHERE j.month_idx BETWEEN $month_idx - $history_months + 1 AND $month_idx
+    GROUP BY c.account_key
+), counted AS (
+    SELECT c.*, CAST($month_idx - coalesce(r.other_phase, r.first_read - 1) AS INTEGER) AS months_in_phase
+    FROM candidates c JOIN runs r USING (account_key)
 )
 SELECT a.account_id, a.name, a.segment, a.csm_owner, n.phase, n.months_in_phase,
        n.k AS months_since_start, n.installed, n.utilisation, n.mrr * 12 AS arr
-FROM now n JOIN accounts a USING (account_key)
-WHERE NOT $only_stalled
-   OR n.months_in_phase > CASE n.phase
-          WHEN 'onboarding' THEN $stall_onboarding WHEN 'adoption' THEN $stall_adoption
-          WHEN 'value_realisation' THEN $stall_value_realisation END
+FROM counted n JOIN accounts a USING (account_key)
+WHERE NOT $only_stalled OR n.months_in_phase > n.stall_limit
 ORDER BY n.mrr DESC, a.account_id;
