@@ -4,8 +4,8 @@
 -- active month; for accounts active in the data's first month that is a lower bound).
 -- Only the last $history_months months are read (one more than the longest stall
 -- limit), so a longer run shows as $history_months: enough to tell stalled or not.
--- One pass groups each account's months: the latest month in a phase other than
--- each of the four is kept, and the current phase picks its own.
+-- One pass groups each account's months, keeping the latest month in a phase
+-- other than its phase at $month_idx.
 -- Parameters: the filter, $month_idx, $value_share, $promoter_score, $advocacy_months,
 -- $history_months, $only_stalled (true: only the accounts past their phase's
 -- limit, $stall_onboarding / $stall_adoption / $stall_value_realisation).
