@@ -171,3 +171,18 @@ def test_the_points_in_force_at_a_past_month_use_no_later_data(tmp_path):
     finally:
         full.close()
         cut.close()
+
+
+def test_calibrations_that_reuse_the_months_already_counted_equal_ones_computed_afresh(demo, monkeypatch):
+    """Each calibration keeps its months' factor counts and rankings for the next
+    (a track record calibrates every month); the cards, thresholds, notes and
+    comparisons must be those of a calibration that counts every month itself."""
+    months = ["2025-10", "2025-11", "2026-01", "2025-12", "2026-04"]   # forward, a gap, back, far ahead
+    cal._MONTHLY.clear()
+    warm = [cal.calibrate(demo, m) for m in months]
+    monkeypatch.setattr(cal, "_monthly_rows", lambda con, key, lo, hi, compute: compute(lo, hi))
+    for month, kept in zip(months, warm):
+        fresh = cal.calibrate(demo, month)
+        assert kept.scorecard == fresh.scorecard, month
+        assert (kept.fit_months, kept.test_months) == (fresh.fit_months, fresh.test_months)
+        pd.testing.assert_frame_equal(kept.comparison, fresh.comparison, check_exact=True)

@@ -270,8 +270,45 @@ def _rank_figures(con, lo: int, hi: int, horizon: int, card: Scorecard) -> dict:
     """The back-test figures of ``card`` over months lo..hi on the whole book."""
     from .backtest import scored_months, summarise  # backtest imports this module
 
-    monthly = scored_months(con, Filters(), lo, hi, horizon, card, TOP_SHARE, TOP_K)
+    key = ("scored", horizon, tuple(sorted(card.weights().items())), card.risk_threshold, card.expansion_threshold)
+    monthly = _monthly_rows(con, key, lo, hi, lambda a, b: scored_months(con, Filters(), a, b, horizon, card,
+                                                                          TOP_SHARE, TOP_K))
     return summarise(monthly, TOP_K, TOP_SHARE)
+
+
+# Calibrating the scorecard of month T reads the factor counts of the months up to
+# T − HORIZON and ranks the test months with three scorecards. Each month's rows
+# depend on that month alone (a score uses its month's data, an outcome the months
+# after it, the ranking is within the month), and the next month's calibration
+# reads nearly the same months, often with the same cards (the judgment card
+# always). So the rows are kept per load and card, and a calibration computes only
+# the months it has not seen: the same figures, without recounting the history
+# for every month of a track record.
+_MONTHLY: OrderedDict = OrderedDict()
+_MONTHLY_LOCK = threading.Lock()
+_MONTHLY_MAX = 256
+
+
+def _monthly_rows(con, key: tuple, lo: int, hi: int, compute) -> pd.DataFrame:
+    """The rows of months lo..hi (a ``month_idx`` column) of the query ``compute(from_idx, to_idx)``,
+    remembered under (the book's load id, ``key``); months already seen are not computed again."""
+    full_key = (book_info(con).load_id, *key)
+    with _MONTHLY_LOCK:
+        rows, seen = _MONTHLY.get(full_key, (None, frozenset()))
+    missing = [m for m in range(lo, hi + 1) if m not in seen]
+    if missing:
+        a, b = missing[0], missing[-1]
+        fresh = compute(a, b)
+        kept = rows[(rows.month_idx < a) | (rows.month_idx > b)] if rows is not None else None
+        rows = fresh if kept is None or kept.empty else pd.concat([kept, fresh], ignore_index=True)
+        rows = rows.sort_values("month_idx", kind="stable").reset_index(drop=True)
+        seen = seen | frozenset(range(a, b + 1))
+        with _MONTHLY_LOCK:
+            _MONTHLY[full_key] = (rows, seen)
+            _MONTHLY.move_to_end(full_key)
+            while len(_MONTHLY) > _MONTHLY_MAX:
+                _MONTHLY.popitem(last=False)
+    return rows[(rows.month_idx >= lo) & (rows.month_idx <= hi)].reset_index(drop=True)
 
 
 JUDGED = "judgment without factors that show no lift"
@@ -301,7 +338,7 @@ def calibrate(con, month: str | int, horizon: int = HORIZON) -> Calibration:
                 f"{FIRST_SCORED} months of history).")
         return Calibration(judgment_scorecard(note), None, None, pd.DataFrame())
     lo, fit_to, test_from, hi = windows
-    counts = factor_counts(con, None, lo, hi, horizon)
+    counts = _monthly_rows(con, ("factors", horizon), lo, hi, lambda a, b: factor_counts(con, None, a, b, horizon))
     fit, test = counts[counts.month_idx <= fit_to], counts[counts.month_idx >= test_from]
     fit_span, test_span = (label(lo), label(fit_to)), (label(test_from), label(hi))
     if not (_enough(fit, "risk") or _enough(fit, "expansion")):
