@@ -34,11 +34,15 @@ if not os.environ.get("CI"):
 # A Spark build of even a small book runs ~25 Spark jobs (one per statement): minutes on a busy machine.
 pytestmark = pytest.mark.timeout(1800)
 
-# Local mode for tests: tiny books, so one partition per shuffle and no whole-stage code generation
-# (compiling it costs more than these rows take to compute).
+# Local mode for tests: tiny books, so one partition per shuffle and no generated code at all, neither
+# whole-stage nor per expression (compiling it costs more than these rows take to compute; the
+# interpreted operators give the same values). The JVM compiles its own hot code with the quick
+# compiler only: a build is a few minutes of many small jobs, which never repays the optimising one.
 TEST_CONF = {"spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "2", "spark.ui.enabled": "false",
              "spark.ui.showConsoleProgress": "false", "spark.sql.adaptive.enabled": "false",
-             "spark.sql.codegen.wholeStage": "false", "spark.driver.memory": "1g"}
+             "spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+             "spark.driver.memory": "1g",
+             "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
 
 
 @pytest.fixture(scope="module")
