@@ -6,7 +6,18 @@ are written to ``OUT/_work``; each statement of the load scripts
 with its parameters bound as Spark's named arguments, and its result is
 written as Parquet (a book table under ``OUT/<table>``, a working table under
 ``OUT/_work``) and read back as the view the later statements use, so no plan
-grows across statements and each table is computed once.
+grows across statements and each table is computed once. The read-back is
+given the schema of the DataFrame just written, so no job reads the files'
+footers to infer it.
+
+Statements run as soon as the tables they read exist (``_steps``: each waits
+for the statements that make the tables it reads; a DROP waits for every
+earlier reader of its table), up to ``CONCURRENT_STATEMENTS`` at a time as
+concurrent Spark jobs on the one session. A small book's job is mostly
+scheduling, planning and the file commit, so independent statements overlap
+well; each table is still computed by its own statement from the same
+inputs, so the book is the same whatever order they finish in. A failed
+statement fails the build once the statements already running end.
 
 The column types of the manifest are the DuckDB build's: the scripts run once
 more on DuckDB over empty copies of the staged inputs (a dry run, no rows).
