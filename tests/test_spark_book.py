@@ -137,3 +137,17 @@ def test_a_scalar_macro_call_is_expanded_with_its_arguments_in_parentheses(spark
     assert spark.sql(query).collect()[0].s == (3 + 1) * 2 + 1
     with pytest.raises(ValueError, match="arguments"):
         spark_sql.to_spark("CREATE TABLE t AS SELECT scaled(1) AS s", macros)
+
+
+def test_each_spark_step_waits_for_the_tables_it_reads_and_a_drop_for_every_reader_of_its_table():
+    from nrr_core.engines import script, spark_engine
+
+    steps = spark_engine._steps(script.derived_statements())
+    index = {(s.kind, s.name): i for i, (s, _) in enumerate(steps)}
+    waits = {(s.kind, s.name): {steps[j][0].name for j in after} for s, after in steps}
+    assert waits[("table", "mrr")] == {"account_keys", "products"}
+    assert waits[("table", "journey_month")] == {"book", "journey_rows"}
+    assert waits[("drop", "journey_rows")] == {"journey_rows", "journey_month", "journey_account"}
+    assert waits[("table", "book")] == set()
+    assert all(j < i for i, (_, after) in enumerate(steps) for j in after)
+    assert index[("drop", "journey_rows")] > index[("table", "journey_account")]
