@@ -6,7 +6,18 @@ are written to ``OUT/_work``; each statement of the load scripts
 with its parameters bound as Spark's named arguments, and its result is
 written as Parquet (a book table under ``OUT/<table>``, a working table under
 ``OUT/_work``) and read back as the view the later statements use, so no plan
-grows across statements and each table is computed once.
+grows across statements and each table is computed once. The read-back is
+given the schema of the DataFrame just written, so no job reads the files'
+footers to infer it.
+
+Statements run as soon as the tables they read exist (``_steps``: each waits
+for the statements that make the tables it reads; a DROP waits for every
+earlier reader of its table), up to ``CONCURRENT_STATEMENTS`` at a time as
+concurrent Spark jobs on the one session. A small book's job is mostly
+scheduling, planning and the file commit, so independent statements overlap
+well; each table is still computed by its own statement from the same
+inputs, so the book is the same whatever order they finish in. A failed
+statement fails the build once the statements already running end.
 
 The column types of the manifest are the DuckDB build's: the scripts run once
 more on DuckDB over empty copies of the staged inputs (a dry run, no rows).
@@ -14,9 +25,11 @@ more on DuckDB over empty copies of the staged inputs (a dry run, no rows).
 from __future__ import annotations
 
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
 from .. import db
 from ..errors import NrrError
@@ -24,6 +37,9 @@ from ..load import DERIVED_SCRIPTS
 from . import parquet, script, spark_sql
 
 WORK = "_work"
+# Statements that read none of each other's tables run as concurrent Spark jobs: each small job spends
+# most of its time in scheduling, planning and the file commit, not on the executors' cores.
+CONCURRENT_STATEMENTS = 4
 
 
 def session(master: str | None = None, **conf):
@@ -98,23 +114,64 @@ def derive(spark, con, params: dict, out: str, tables: dict, progress) -> tuple[
                 .write.mode("overwrite").parquet(f"{work}/{table}")
         spark.read.parquet(f"{work}/{table}").createOrReplaceTempView(table)
     progress(f"Spark: staged inputs in {time.perf_counter() - started:.1f} s")
-    for statement in script.derived_statements():
-        if statement.kind == "macro":
-            continue
-        if statement.kind == "drop":  # a helper table the later statements no longer read
-            spark.catalog.dropTempView(statement.name)
-            _remove(spark, f"{work}/{statement.name}")
-            continue
-        t = time.perf_counter()
-        frame = spark.sql(spark_sql.to_spark(statement.query, script.scalar_macros()), args={k: params[k] for k in statement.params})
-        if statement.kind == "table":
-            expected = [name for name, _ in tables[statement.name]]
-            if frame.columns != expected:
-                raise NrrError(f"Spark built {statement.name} with columns {frame.columns}, DuckDB with {expected}")
-        target = f"{out}/{statement.name}" if statement.kind == "table" else f"{work}/{statement.name}"
-        frame.write.mode("overwrite").parquet(target)
-        spark.read.parquet(target).createOrReplaceTempView(statement.name)
-        progress(f"Spark: {statement.name} in {time.perf_counter() - t:.1f} s")
-    counts = tuple(spark.read.parquet(f"{out}/{table}").count() for table in ("accounts", "products", "mrr"))
+    steps = _steps(script.derived_statements())
+    done: set[int] = set()
+    running: dict = {}
+    with ThreadPoolExecutor(max_workers=CONCURRENT_STATEMENTS, thread_name_prefix="nrr-spark") as pool:
+        while len(done) < len(steps):
+            for i, (statement, after) in enumerate(steps):
+                if i not in done and i not in running.values() and after <= done:
+                    running[pool.submit(_run, spark, statement, params, out, work, tables, progress)] = i
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                future.result()  # a failed statement fails the build (the others already started finish first)
+                done.add(running.pop(future))
+    counts = tuple(spark.table(table).count() for table in ("accounts", "products", "mrr"))
     _remove(spark, work)
     return counts
+
+
+def _steps(statements) -> list[tuple[script.Statement, frozenset[int]]]:
+    """The statements that hold or drop data (macros hold none), each with the indexes of the steps it
+    must wait for: the statements that make the tables it reads and, for a drop, every earlier
+    statement that reads the dropped table."""
+    steps, maker, readers = [], {}, {}
+    for statement in statements:
+        if statement.kind == "macro":
+            continue
+        i = len(steps)
+        if statement.kind == "drop":
+            after = {maker[statement.name], *readers.get(statement.name, ())} if statement.name in maker else set()
+        else:
+            if statement.name in maker:
+                raise NrrError(f"{statement.name} is made twice by the load scripts")
+            tree = statement.parsed()
+            ctes = {c.alias for c in tree.find_all(exp.CTE)}
+            reads = {t.name for t in tree.expression.find_all(exp.Table)
+                     if t.name in maker and t.name not in ctes and not isinstance(t.this, exp.Func)}
+            after = {maker[name] for name in reads}
+            for name in reads:
+                readers.setdefault(name, []).append(i)
+            maker[statement.name] = i
+        steps.append((statement, frozenset(after)))
+    return steps
+
+
+def _run(spark, statement, params: dict, out: str, work: str, tables: dict, progress) -> None:
+    """One step: compute the statement, write its result and read it back as the view later steps use
+    (with the schema just written, so no job infers it from the files); or drop a helper table."""
+    if statement.kind == "drop":  # a helper table the later statements no longer read
+        spark.catalog.dropTempView(statement.name)
+        _remove(spark, f"{work}/{statement.name}")
+        return
+    t = time.perf_counter()
+    frame = spark.sql(spark_sql.to_spark(statement.query, script.scalar_macros()),
+                      args={k: params[k] for k in statement.params})
+    if statement.kind == "table":
+        expected = [name for name, _ in tables[statement.name]]
+        if frame.columns != expected:
+            raise NrrError(f"Spark built {statement.name} with columns {frame.columns}, DuckDB with {expected}")
+    target = f"{out}/{statement.name}" if statement.kind == "table" else f"{work}/{statement.name}"
+    frame.write.mode("overwrite").parquet(target)
+    spark.read.schema(frame.schema).parquet(target).createOrReplaceTempView(statement.name)
+    progress(f"Spark: {statement.name} in {time.perf_counter() - t:.1f} s")
