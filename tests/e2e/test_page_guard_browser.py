@@ -52,8 +52,9 @@ FORBIDDEN = ["[data-testid='stMetricValue']", ".js-plotly-plot", "[data-testid='
 NOTICE = "[data-testid='stDialog']"
 SIGN_IN = ".st-key-sign_in button"
 LINK_HOME = "[data-testid='stPageLink'] a"
-# Fresh servers, or sessions of one server, driven side by side: on two cores
-# four at once finished soonest (three and six were slower).
+# Fresh servers, or sessions of one server, driven side by side. The work is
+# mostly CPU (chromium drawing, the servers' first runs): on a busy two-core
+# machine 3, 4 and 6 at once took about as long (80-90 s for the 20 requests).
 AT_ONCE = 4
 
 
