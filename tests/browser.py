@@ -42,9 +42,11 @@ def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
 
 
 async def wait_for_app_async(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
-    """wait_for_app for a page of Playwright's async API."""
+    """wait_for_app for a page of Playwright's async API. It looks every 100 ms
+    rather than on every animation frame: many pages wait at once, and each
+    frame's look costs the CPU the pages are waiting for."""
     await page.wait_for_selector("[data-test-connection-state='CONNECTED']", timeout=timeout_ms, state="attached")
-    await page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
+    await page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms, polling=100)
     if settle_ms:
         await page.wait_for_timeout(settle_ms)
 
