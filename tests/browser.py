@@ -1,6 +1,7 @@
 """Helpers for driving Debian's chromium through Playwright (tests and scripts)."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
@@ -40,6 +41,36 @@ def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
         page.wait_for_timeout(settle_ms)
 
 
+async def wait_for_app_async(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
+    """wait_for_app for a page of Playwright's async API. It looks every 100 ms
+    rather than on every animation frame: many pages wait at once, and each
+    frame's look costs the CPU the pages are waiting for."""
+    await page.wait_for_selector("[data-test-connection-state='CONNECTED']", timeout=timeout_ms, state="attached")
+    await page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms, polling=100)
+    if settle_ms:
+        await page.wait_for_timeout(settle_ms)
+
+
+async def each_at_most(at_once: int, cases: dict) -> dict:
+    """Run ``cases`` ({key: a function returning a coroutine}), ``at_once`` of
+    them at a time, each to its end. Returns {key: None, or what it raised},
+    so one failing case neither stops nor hides the others."""
+    gate = asyncio.Semaphore(at_once)
+
+    async def one(start):
+        async with gate:
+            try:
+                await start()
+            except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # the case's failure (pytest.fail's too), raised again by its test
+                return exc
+            return None
+
+    outcomes = await asyncio.gather(*(one(start) for start in cases.values()))
+    return dict(zip(cases, outcomes))
+
+
 def open_page(page, url_path: str) -> None:
     """Navigate with the sidebar link, as a user would (keeps the session and URL filters)."""
     nav = page.locator("[data-testid='stSidebarNav']")
@@ -58,6 +89,43 @@ class RunningApp:
     pid: int
 
 
+class _Server:
+    """One `streamlit run app.py` process, started at construction (see running_app)."""
+
+    def __init__(self, db_path, log_path, root, extra_args, address):
+        root = Path(root or Path(__file__).resolve().parent.parent)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.log = open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             *(("--server.address", address) if address else ()), "--server.port", str(port),
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--logger.level", "info",
+             *extra_args],
+            cwd=root, env={**os.environ, "NRR_DB": str(db_path)}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.app = RunningApp(f"http://127.0.0.1:{port}", self.proc.pid)
+        self.deadline = time.monotonic() + 60
+
+    def up(self) -> bool:
+        """Healthy yet; RuntimeError with the end of the log if it died or the 60 s are over."""
+        if _healthy(self.app.url):
+            return True
+        if self.proc.poll() is not None or time.monotonic() > self.deadline:
+            self.log.seek(0)
+            raise RuntimeError(f"streamlit did not start (exit {self.proc.poll()}):\n{self.log.read()[-3000:]}")
+        return False
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
 @contextlib.contextmanager
 def running_app(db_path, log_path=None, root=None, extra_args=(), address: str | None = "127.0.0.1"):
     """`streamlit run app.py` on a free loopback port over ``db_path``.
@@ -70,34 +138,26 @@ def running_app(db_path, log_path=None, root=None, extra_args=(), address: str |
     to ``log_path`` (a temporary file by default); if it dies or is not healthy
     within 60 s, RuntimeError carries the end of that log.
     """
-    root = Path(root or Path(__file__).resolve().parent.parent)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         *(("--server.address", address) if address else ()), "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--logger.level", "info",
-         *extra_args],
-        cwd=root, env={**os.environ, "NRR_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    server = _Server(db_path, log_path, root, extra_args, address)
     try:
-        deadline = time.monotonic() + 60
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}):\n{log.read()[-3000:]}")
+        while not server.up():
             time.sleep(0.25)
-        yield RunningApp(url, proc.pid)
+        yield server.app
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+        server.stop()
+
+
+@contextlib.asynccontextmanager
+async def running_app_async(db_path, log_path=None, root=None, extra_args=(), address: str | None = "127.0.0.1"):
+    """running_app for asyncio code: the waits for the server to start and to
+    stop leave the event loop free, so several servers start side by side."""
+    server = _Server(db_path, log_path, root, extra_args, address)
+    try:
+        while not await asyncio.to_thread(server.up):
+            await asyncio.sleep(0.25)
+        yield server.app
+    finally:
+        await asyncio.to_thread(server.stop)
 
 
 def _healthy(url: str) -> bool:

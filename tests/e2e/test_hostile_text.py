@@ -5,8 +5,9 @@ import shutil
 import pytest
 
 from nrr_core.load import load_book
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_for_app
+from tests.browser import each_at_most, running_app, wait_for_app_async
 from tests.conftest import write_csv
+from tests.e2e.conftest import selected
 from ui.view import WORD_JOINER
 
 pytestmark = pytest.mark.browser
@@ -36,25 +37,41 @@ def url(tmp_path_factory):
         yield app.url
 
 
-@pytest.mark.parametrize("account_id", list(NAMES))
-def test_an_untrusted_account_name_shows_as_typed_and_runs_nothing(url, account_id):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(f"{url}/")
-        wait_for_app(page, 60_000)
-        page.goto(f"{url}/accounts?account={account_id}")
-        wait_for_app(page, 60_000)
-        assert page.evaluate("window.__pwned") is None
-        assert page.locator("img[src='x']").count() == 0
-        assert page.locator("a[href*='example.com']").count() == 0
+async def shows_as_typed_and_runs_nothing(browser, url, account_id) -> None:
+    context = await browser.new_context()  # a browser of its own: nothing shared with the other cases
+    try:
+        page = await context.new_page()
+        await page.goto(f"{url}/")
+        await wait_for_app_async(page, 60_000)
+        await page.goto(f"{url}/accounts?account={account_id}")
+        await wait_for_app_async(page, 60_000)
+        assert await page.evaluate("window.__pwned") is None, account_id
+        assert await page.locator("img[src='x']").count() == 0, account_id
+        assert await page.locator("a[href*='example.com']").count() == 0, account_id
         heading = page.locator("[data-testid='stHeading'] h3").first
         # What is shown is the name as typed (ui.view.plain adds only invisible
         # word joiners that stop markdown from turning addresses into links).
-        assert heading.inner_text().replace(WORD_JOINER, "").strip() == NAMES[account_id]
+        assert (await heading.inner_text()).replace(WORD_JOINER, "").strip() == NAMES[account_id]
         # Segment and owner are untrusted too: shown literally in the caption.
-        caption = page.locator("[data-testid='stCaptionContainer']").all_inner_texts()[-1].replace(WORD_JOINER, "")
-        assert "<b>SMB</b>" in caption and "[Owner](http://example.com)" in caption
-        browser.close()
+        captions = await page.locator("[data-testid='stCaptionContainer']").all_inner_texts()
+        caption = captions[-1].replace(WORD_JOINER, "")
+        assert "<b>SMB</b>" in caption and "[Owner](http://example.com)" in caption, account_id
+    finally:
+        await context.close()
+
+
+@pytest.fixture(scope="module")
+def outcomes(request, async_browser, url):
+    """Every selected account's case, all at once, each in its own browser
+    context: {account_id: None, or the case's failure}."""
+    ids = selected(request, "test_an_untrusted_account_name_shows_as_typed_and_runs_nothing", "account_id")
+    return async_browser.run(each_at_most(len(NAMES), {
+        account_id: lambda account_id=account_id: shows_as_typed_and_runs_nothing(async_browser.browser, url,
+                                                                                 account_id)
+        for account_id in ids}))
+
+
+@pytest.mark.parametrize("account_id", list(NAMES))
+def test_an_untrusted_account_name_shows_as_typed_and_runs_nothing(outcomes, account_id):
+    if outcomes[account_id] is not None:
+        raise outcomes[account_id]
