@@ -151,3 +151,30 @@ def test_each_spark_step_waits_for_the_tables_it_reads_and_a_drop_for_every_read
     assert waits[("table", "book")] == set()
     assert all(j < i for i, (_, after) in enumerate(steps) for j in after)
     assert index[("drop", "journey_rows")] > index[("table", "journey_account")]
+
+
+def test_spark_started_here_gets_the_driver_memory_asked_for_or_half_the_machine(monkeypatch):
+    from nrr_core.engines import spark_engine
+
+    monkeypatch.setenv("NRR_SPARK_DRIVER_MEMORY", "6g")
+    assert spark_engine.local_driver_memory() == "6g"
+    monkeypatch.delenv("NRR_SPARK_DRIVER_MEMORY")
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**30
+    assert spark_engine.local_driver_memory() == f"{max(1, half)}g"
+
+
+def test_a_java_heap_exhausted_is_one_message_saying_how_to_give_spark_more_memory():
+    from concurrent.futures import Future
+
+    from nrr_core import NrrError
+    from nrr_core.engines import spark_engine
+
+    failed = Future()
+    failed.set_exception(RuntimeError("An error occurred while calling o272.parquet.\n"
+                                      ": java.lang.OutOfMemoryError: Java heap space"))
+    with pytest.raises(NrrError, match=r"Spark ran out of memory building account_month .*NRR_SPARK_DRIVER_MEMORY"):
+        spark_engine._result_or_memory_advice(failed, "account_month")
+    other = Future()
+    other.set_exception(RuntimeError("a syntax error"))
+    with pytest.raises(RuntimeError, match="syntax"):
+        spark_engine._result_or_memory_advice(other, "account_month")

@@ -44,18 +44,38 @@ CONCURRENT_STATEMENTS = 4
 
 def session(master: str | None = None, **conf):
     """The active SparkSession, or a new one (``master``: e.g. ``local[2]``;
-    under spark-submit the cluster's master and configuration apply)."""
+    under spark-submit the cluster's master and configuration apply).
+
+    Started from this process (``python -m nrr_core build --engine spark``, no
+    spark-submit), Spark runs in local mode with the driver's memory from
+    NRR_SPARK_DRIVER_MEMORY, by default half this machine's memory: Spark's own
+    default of 1g runs out of heap at 100,000 accounts."""
+    import os
+
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:  # no spark-submit launched us: we start the JVM here
+        conf.setdefault("spark.driver.memory", local_driver_memory())
     builder = SparkSession.builder.appName("nrr-book")
     if master:
         builder = builder.master(master)
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def local_driver_memory() -> str:
+    """NRR_SPARK_DRIVER_MEMORY (e.g. ``8g``), or half this machine's memory in whole gigabytes (at least 1g)."""
+    import os
+
+    chosen = os.environ.get("NRR_SPARK_DRIVER_MEMORY", "").strip()
+    if chosen:
+        return chosen
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, total // 2 // 2**30)}g"
 
 
 def _hadoop_path(spark, uri: str):
@@ -124,11 +144,24 @@ def derive(spark, con, params: dict, out: str, tables: dict, progress) -> tuple[
                     running[pool.submit(_run, spark, statement, params, out, work, tables, progress)] = i
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                future.result()  # a failed statement fails the build (the others already started finish first)
+                # A failed statement fails the build (the others already started finish first).
+                _result_or_memory_advice(future, steps[running[future]][0].name)
                 done.add(running.pop(future))
     counts = tuple(spark.table(table).count() for table in ("accounts", "products", "mrr"))
     _remove(spark, work)
     return counts
+
+
+def _result_or_memory_advice(future, name: str) -> None:
+    """``future.result()``; a Java heap exhausted becomes one message saying how to give Spark more memory."""
+    try:
+        future.result()
+    except Exception as exc:
+        if "OutOfMemoryError" not in str(exc):
+            raise
+        raise NrrError(f"Spark ran out of memory building {name} (java.lang.OutOfMemoryError). Give it more: "
+                       f"NRR_SPARK_DRIVER_MEMORY=16g in local mode (now {local_driver_memory()}), or "
+                       f"spark-submit --driver-memory / --executor-memory on a cluster") from None
 
 
 def _steps(statements) -> list[tuple[script.Statement, frozenset[int]]]:
