@@ -19,7 +19,6 @@ from . import data, navigation
 
 CONTEXT_KEY = "_nrr_context"
 DEFAULT_WINDOW = WINDOW_LABELS["quarter"]
-URL_KEYS = (*ATTRIBUTES, "as_of", "window", "start")  # the sidebar widgets bound to the URL
 
 # True only while app.py runs a page (running_page), in that script run. A
 # context variable, not session state: a run that ended, or was stopped by a
@@ -45,7 +44,9 @@ def draw_sidebar() -> Context:
     info: BookInfo = data.get(metrics.book_info)
     values = data.get(metrics.attribute_values)
     months = info.months()[::-1]  # newest first
-    navigation.restore_url_state(URL_KEYS)
+    # What each URL-bound sidebar widget shows when the URL does not say (start: only with a custom window).
+    defaults = {**{name: [] for name in ATTRIBUTES}, "as_of": months[0], "window": DEFAULT_WINDOW, "start": None}
+    navigation.restore_url_state(tuple(defaults))
     sb = st.sidebar
     sb.header("Filters")
     chosen = {}
@@ -68,7 +69,6 @@ def draw_sidebar() -> Context:
         start = sb.selectbox("From month", earlier, index=min(2, len(earlier) - 1), key="start",
                              bind="query-params")
     shown_values = {**chosen, "as_of": as_of, "window": shown, "start": start}
-    defaults = {**{name: [] for name in ATTRIBUTES}, "as_of": months[0], "window": DEFAULT_WINDOW, "start": None}
     navigation.remember_url_state({k: v for k, v in shown_values.items() if v != defaults[k]})
     filters = Filters(**chosen)
     period = Period.within(info.first_month, as_of or info.as_of_month, window or "quarter", start)

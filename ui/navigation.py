@@ -12,8 +12,10 @@ Why a work-around at all: with a ``pages/`` folder beside app.py, Streamlit
 runs the first script runs after a server start through its legacy multipage
 runner, until some run calls ``st.navigation`` (the switch is process-wide,
 ``PagesManager.uses_pages_directory``). That runner runs app.py as its main
-page, or a file of ``pages/`` on its own when the URL names the file. This is
-the app's only use of Streamlit's runtime internals.
+page, or a file of ``pages/`` on its own when the URL names the file. This
+module and its twin, restore_url_state (the frontend can drop the URL-bound
+filters during that switch), hold the app's only uses of Streamlit's runtime
+internals.
 """
 from __future__ import annotations
 

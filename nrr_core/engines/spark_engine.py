@@ -24,6 +24,7 @@ more on DuckDB over empty copies of the staged inputs (a dry run, no rows).
 """
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -50,8 +51,6 @@ def session(master: str | None = None, **conf):
     spark-submit), Spark runs in local mode with the driver's memory from
     NRR_SPARK_DRIVER_MEMORY, by default half this machine's memory: Spark's own
     default of 1g runs out of heap at 100,000 accounts."""
-    import os
-
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -69,8 +68,6 @@ def session(master: str | None = None, **conf):
 
 def local_driver_memory() -> str:
     """NRR_SPARK_DRIVER_MEMORY (e.g. ``8g``), or half this machine's memory in whole gigabytes (at least 1g)."""
-    import os
-
     chosen = os.environ.get("NRR_SPARK_DRIVER_MEMORY", "").strip()
     if chosen:
         return chosen
