@@ -1,11 +1,12 @@
 """Benchmark: the book built on DuckDB against the same book built on Spark in local mode.
 
     python benchmarks/spark_build.py [--accounts 100000] [--months 48] [--cores 2] [--out benchmarks/out]
+                                     [--book DIR] [--driver-memory 8g] [--partitions N]
 
 Generates the seeded demo book (n accounts x 48 months x 3 product lines, with
 signals and churn reasons), then, each in its own process so its peak memory
 is its own: ``build --engine duckdb``, ``build --engine spark`` (local[cores],
-driver memory 8g; peak memory is the Python driver's plus the JVM's), and
+driver memory 8g unless told; peak memory is the largest process's, the JVM's), and
 ``load --parquet`` of the Spark book. Prints wall times, peak memory and the
 size of each Parquet book. Needs pyspark (requirements-spark.txt) and Java 17.
 A benchmark, not a test: nothing asserts times.
@@ -21,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTS = ("Core", "Analytics", "Automation")
 
 
 def _size(folder: Path) -> int:
@@ -50,7 +50,7 @@ sys.path.insert(0, {root!r})
 from nrr_core import engines
 from nrr_core.engines import spark_engine
 t = time.perf_counter()
-spark = spark_engine.session("local[{cores}]", **{{"spark.driver.memory": "8g", "spark.ui.enabled": "false",
+spark = spark_engine.session("local[{cores}]", **{{"spark.driver.memory": "{memory}", "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "{partitions}"}})
 spark.sparkContext.setLogLevel("ERROR")
 print("spark session", round(time.perf_counter() - t, 1), "s", flush=True)
@@ -64,16 +64,20 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=48)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "out"))
+    parser.add_argument("--book", metavar="DIR", help="keep the generated input files in DIR/<accounts> and "
+                                                      "reuse them (the same folders as bench.py --book)")
+    parser.add_argument("--driver-memory", default="8g")
+    parser.add_argument("--partitions", type=int, help="spark.sql.shuffle.partitions (default: 4 per core)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from nrr_core.demo import generate_book
+    from benchmarks.bench import book_files
 
     result = {"accounts": args.accounts, "months": args.months, "cores": args.cores}
     with tempfile.TemporaryDirectory(prefix="nrr-spark-bench-") as tmp:
         tmp = Path(tmp)
-        t = time.perf_counter()
-        files = generate_book(tmp, n_accounts=args.accounts, n_months=args.months, products=PRODUCTS)
-        result["generate_s"] = round(time.perf_counter() - t, 1)
+        files, seconds = book_files(Path(args.book) / str(args.accounts) if args.book else tmp, args.accounts,
+                                    args.months)
+        result["generate_s"] = None if seconds is None else round(seconds, 1)
         inputs = {k: str(files[k]) for k in ("accounts", "mrr", "signals", "churn_reasons") if k in files}
         result["mrr_csv_rows"] = sum(1 for _ in open(files["mrr"], encoding="utf-8")) - 1
         flags = [f for k, v in inputs.items() for f in (f"--{k.replace('_', '-')}", v)]
@@ -81,7 +85,8 @@ def main() -> int:
         result["duckdb_build"] = _timed([py, "-m", "nrr_core", "build", "--quiet", "--out", str(tmp / "duck"),
                                          *flags])
         result["duckdb_build"]["parquet_mb"] = round(_size(tmp / "duck") / 2**20, 1)
-        script = SPARK_RUN.format(root=str(ROOT), cores=args.cores, partitions=max(4, args.cores * 4),
+        script = SPARK_RUN.format(root=str(ROOT), cores=args.cores, memory=args.driver_memory,
+                                  partitions=args.partitions or max(4, args.cores * 4),
                                   out=str(tmp / "spark"), inputs=inputs)
         result["spark_build"] = _timed([py, "-c", script])
         result["spark_build"]["parquet_mb"] = round(_size(tmp / "spark") / 2**20, 1)
