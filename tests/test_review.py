@@ -156,7 +156,8 @@ def test_live_factors_renewal_and_review_age_count_only_on_the_board(tmp_path):
     assert frame.renewal_90.to_dict() == {"SOON": True, "LATER": False, "FAR": False, "PASSED": False}
     assert frame.renewal_180.to_dict() == {"SOON": False, "LATER": True, "FAR": False, "PASSED": False}
     assert frame.no_recent_review.to_dict() == {"SOON": True, "LATER": True, "FAR": False, "PASSED": True}
-    assert review_board._renewal_flag(-32) == "date passed" and review_board._renewal_flag(44) == "≤ 90 days"
+    flags = review_board._renewal_flags(pd.Series([-32, 0, 44, 90, 91, 180, 181, float("nan")]))
+    assert list(flags) == ["date passed", "≤ 90 days", "≤ 90 days", "≤ 90 days", "≤ 180 days", "≤ 180 days", "", ""]
 
 
 def test_no_review_in_180_days_counts_only_once_reviews_have_been_recorded_that_long(tmp_path):

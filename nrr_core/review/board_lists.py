@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..filters import Filters
@@ -81,21 +82,19 @@ def _live_points(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> p
 def _growing_strongly(frame: pd.DataFrame, idx: int) -> pd.Series:
     """12-month NRR of at least ``GROWTH_NRR`` and an expansion or cross-sell
     as the latest movement, in this month or the ``GROWTH_MONTHS`` − 1 before."""
-    recent = frame.last_movement_month.map(lambda m: isinstance(m, str) and idx - parse_month(m) < GROWTH_MONTHS)
+    # A few dozen distinct months among any number of accounts: parse each once.
+    months = frame.last_movement_month
+    ago = {m: idx - parse_month(m) for m in months.dropna().unique() if isinstance(m, str)}
+    recent = months.map(ago).astype("float64") < GROWTH_MONTHS  # no movement: NaN, not recent
     return ((frame.nrr_12m >= GROWTH_NRR).fillna(False).astype(bool)
             & frame.last_movement.isin(["expansion", "cross_sell"]) & recent.astype(bool))
 
 
-def _renewal_flag(days) -> str:
-    if pd.isna(days):
-        return ""
-    if days < 0:
-        return "date passed"
-    if days <= 90:
-        return "≤ 90 days"
-    if days <= 180:
-        return "≤ 180 days"
-    return ""
+def _renewal_flags(days: pd.Series) -> np.ndarray:
+    """Each account's renewal in words: "date passed", "≤ 90 days", "≤ 180 days", or ""
+    (later, or no date)."""
+    return np.select([days < 0, days <= 90, days <= 180], ["date passed", "≤ 90 days", "≤ 180 days"],
+                     default="").astype(object)
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int,
     frame = frame.merge(decided, on="account_id", how="left")
     frame["reviews"] = frame.reviews.fillna(0).astype(int)
     frame["last_movement_label"] = frame.last_movement.map(MOVEMENT_LABELS)
-    frame["renewal_flag"] = frame.days_to_renewal.map(_renewal_flag)
+    frame["renewal_flag"] = _renewal_flags(frame.days_to_renewal)
     status = frame.decision_status.fillna("")
     risky = (frame.risk_score >= frame.risk_threshold) | status.isin(RISK_STATUSES)
     risky &= status != "expansion"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
@@ -120,12 +121,16 @@ def reasons(row, kind: str, limit: int | None = 3, points: dict[str, int] | None
 
 def _reasons_column(frame: pd.DataFrame, kind: str, limit: int = 3,
                     points: dict[str, int] | None = None) -> list[str]:
-    """``reasons`` for every row of ``frame`` (reads the factor columns once)."""
+    """``reasons`` for every row of ``frame`` (reads the factor columns once).
+    A row's words depend only on which factors hold, and a board of any size has
+    few such patterns: each pattern is put in words once."""
     points = points or _judgment_points()
     factors = [f for f in FACTORS if f.kind == kind]
     flags = frame[[f.key for f in factors]].to_numpy(dtype=bool)
-    return [_join_reasons(_ranked([factors[i] for i in row.nonzero()[0]], points), points, limit)
-            for row in flags]
+    codes, row_code = np.unique(flags @ (1 << np.arange(len(factors))), return_inverse=True)
+    words = [_join_reasons(_ranked([f for i, f in enumerate(factors) if code >> i & 1], points), points, limit)
+             for code in codes.tolist()]
+    return [words[i] for i in row_code.reshape(-1)]
 
 
 def contributions(row: dict | pd.Series, kind: str, points: dict[str, int] | None = None) -> pd.DataFrame:
