@@ -133,7 +133,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "mrr_rows": summary.mrr_ro
 def _load(path: Path, files: dict) -> dict:
     """Load the book in a process of its own: (seconds, rows, the loader's peak memory)."""
     done = subprocess.run([sys.executable, "-c", LOAD, str(ROOT), str(path), str(files["accounts"]),
-                           str(files["mrr"]), str(files["signals"])], capture_output=True, text=True, check=True)
+                           str(files["mrr"]), str(files["signals"])], stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -349,7 +349,7 @@ def main() -> int:
         keep = ["--book", str(Path(args.book) / str(n))] if args.book else []
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--months", str(args.months),
                                "--skip", ",".join(skip), "--peer-max", str(args.peer_max), *keep],
-                              cwd=ROOT, check=True, capture_output=True, text=True)
+                              cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)  # its errors show
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"measured {n:,} accounts", file=sys.stderr)
     Path(args.out).mkdir(parents=True, exist_ok=True)

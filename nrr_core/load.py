@@ -107,10 +107,49 @@ DEFAULT_PRODUCT = "Subscription"
 # DuckDB's settings for a load. Without a ceiling DuckDB may take 80 % of the
 # machine's memory, and a 100,000-account book peaked at 1.5 GB: with one, its
 # sorts, joins and windows spill to a folder beside the new file instead
-# (``temp_directory``, removed after the load). The staging keeps the files'
-# order (records are numbered in it); the build, whose tables that need an
-# order have an ORDER BY, does not (``_build`` turns it off), which saves memory.
-LOAD_SETTINGS = {"memory_limit": "600MB", "preserve_insertion_order": True}
+# (``temp_directory``, removed after the load). The ceiling is
+# ``load_memory_limit``'s. The staging keeps the files' order (records are
+# numbered in it); the build, whose tables that need an order have an ORDER BY,
+# does not (``_build`` turns it off), which saves memory.
+LOAD_SETTINGS = {"preserve_insertion_order": True}
+# The least ceiling, and the ceiling per byte of input: a join of every account-month with
+# the one a year later cannot spill all of itself, so a fixed 600 MB that holds 100,000
+# accounts (200 MB of files) fails at a million (2 GB of files).
+LOAD_MEMORY_FLOOR = 600 * 2**20
+LOAD_MEMORY_PER_INPUT_BYTE = 2
+
+
+def machine_memory() -> int:
+    """This machine's physical memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def load_memory_limit(input_bytes: int) -> str:
+    """DuckDB's memory ceiling for a load of ``input_bytes`` of files: NRR_LOAD_MEMORY when
+    set (e.g. ``8GB``); else twice the input's size, at least 600 MB and at most half
+    the machine's memory."""
+    chosen = os.environ.get("NRR_LOAD_MEMORY", "").strip()
+    if chosen:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", chosen, re.IGNORECASE):
+            raise NrrError(f"NRR_LOAD_MEMORY={chosen!r} is not an amount of memory like 8GB or 600MB")
+        return chosen
+    wanted = max(LOAD_MEMORY_FLOOR, LOAD_MEMORY_PER_INPUT_BYTE * input_bytes)
+    return f"{min(wanted, machine_memory() // 2) // 2**20}MB"
+
+
+def _input_bytes(*inputs) -> int:
+    """The size of the input files and folders (a Parquet book) named, None and lists allowed."""
+    total = 0
+    for item in inputs:
+        for path in (item if isinstance(item, (list, tuple)) else [item]):
+            if path is None:
+                continue
+            path = Path(path)
+            if path.is_dir():
+                total += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            elif path.is_file():
+                total += path.stat().st_size
+    return total
 
 
 @dataclass
@@ -572,8 +611,11 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     db.remove_database(tmp)
     spill = tmp.with_name(tmp.name + ".spill")
+    limit = load_memory_limit(_input_bytes(accounts, customers, mrr, subscriptions, invoice_lines, fx, signals,
+                                           owners, churn_reasons, parquet))
     try:
-        con = duckdb.connect(str(tmp), config={**LOAD_SETTINGS, "temp_directory": str(spill)})
+        con = duckdb.connect(str(tmp), config={**LOAD_SETTINGS, "memory_limit": limit,
+                                               "temp_directory": str(spill)})
     except (duckdb.Error, OSError) as exc:
         raise NrrError(f"cannot write the database in {folder}: {str(exc).splitlines()[0]}") from None
     inputs = _Inputs(accounts, customers, mapping, mrr, subscriptions,
@@ -588,6 +630,12 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db_path)
+    except duckdb.OutOfMemoryException:
+        con.close()
+        db.remove_database(tmp)
+        raise NrrError(f"the load ran out of memory (its ceiling is {limit}; nothing was changed). Give it more "
+                       f"with NRR_LOAD_MEMORY, e.g. NRR_LOAD_MEMORY=8GB, up to what this machine has free "
+                       f"({machine_memory() / 2**30:.0f} GB in all)") from None
     except BaseException:
         con.close()
         db.remove_database(tmp)

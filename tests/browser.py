@@ -27,9 +27,14 @@ APP_IDLE_JS = (
     " && !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSpinner']\")"
     " && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))")
 
-# Each page's url_path and the title it shows (ui/navigation.py, pages/*.py).
+# Each page's url_path and the title it shows (ui/navigation.py, pages/*.py): the first
+# five pages (the load test's round), then every page with a title of its own
+# (Present and Data are not views of the book).
 PAGE_TITLES = {"overview": "NRR overview", "churn-vs-expansion": "Churn vs expansion",
                "retention": "Retention curves", "accounts": "Accounts", "review": "Account review"}
+EVERY_PAGE_TITLE = {**PAGE_TITLES, "forecast": "Forecast", "scorecards": "CSM scorecards", "renewals": "Renewals",
+                    "drivers": "What makes customers stick", "definitions": "NRR definitions",
+                    "methodology": "Methodology"}
 
 
 def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:

@@ -671,3 +671,44 @@ def test_a_bad_mapping_file_is_one_error_naming_the_mapping_file(book, content, 
     mapping = _write(book.folder, "mapping.toml", content)
     _refused_lines(book, LINES_HEADER + GOOD_LINE, accounts=accounts, map_file=mapping, file="mapping.toml",
                    line=line, words=words)
+
+
+# --------------------------------------------------------------------------- memory
+
+def test_the_load_memory_ceiling_is_600_mb_or_twice_the_input_at_most_half_the_machine(monkeypatch):
+    from nrr_core import load
+
+    monkeypatch.delenv("NRR_LOAD_MEMORY", raising=False)
+    monkeypatch.setattr(load, "machine_memory", lambda: 24 * 2**30)
+    assert load.load_memory_limit(0) == "600MB"
+    assert load.load_memory_limit(200 * 2**20) == "600MB"  # 100,000 accounts' files
+    assert load.load_memory_limit(2 * 2**30) == "4096MB"  # a million accounts' files
+    assert load.load_memory_limit(20 * 2**30) == "12288MB"
+    monkeypatch.setenv("NRR_LOAD_MEMORY", "8GB")
+    assert load.load_memory_limit(0) == "8GB"
+
+
+def test_the_load_memory_ceiling_counts_every_input_file(tmp_path):
+    from nrr_core.load import _input_bytes
+
+    a, b = _write(tmp_path, "a.csv", "x" * 10), _write(tmp_path, "b.csv", "y" * 5)
+    (tmp_path / "book").mkdir()
+    _write(tmp_path / "book", "t.parquet", "z" * 7)
+    assert _input_bytes(a, None, [b, a], tmp_path / "book") == 10 + 5 + 10 + 7
+
+
+def test_a_load_out_of_memory_says_how_to_give_it_more_and_changes_nothing(book, monkeypatch):
+    monkeypatch.setenv("NRR_LOAD_MEMORY", "1MB")
+    with pytest.raises(NrrError) as err:
+        load_book(book.path, accounts=book.accounts, mrr=book.mrr)
+    message = str(err.value)
+    assert "ran out of memory" in message and "ceiling is 1MB" in message and "NRR_LOAD_MEMORY=8GB" in message
+    assert "\n" not in message
+    book.assert_untouched()
+
+
+def test_a_memory_setting_that_is_not_an_amount_is_one_error_and_changes_nothing(book, monkeypatch):
+    monkeypatch.setenv("NRR_LOAD_MEMORY", "lots")
+    with pytest.raises(NrrError, match="NRR_LOAD_MEMORY='lots' is not an amount of memory like 8GB"):
+        load_book(book.path, accounts=book.accounts, mrr=book.mrr)
+    book.assert_untouched()

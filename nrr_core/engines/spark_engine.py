@@ -34,7 +34,7 @@ from sqlglot import exp
 
 from .. import db
 from ..errors import NrrError
-from ..load import DERIVED_SCRIPTS
+from ..load import DERIVED_SCRIPTS, machine_memory
 from . import parquet, script, spark_sql
 
 WORK = "_work"
@@ -71,8 +71,7 @@ def local_driver_memory() -> str:
     chosen = os.environ.get("NRR_SPARK_DRIVER_MEMORY", "").strip()
     if chosen:
         return chosen
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{max(1, total // 2 // 2**30)}g"
+    return f"{max(1, machine_memory() // 2 // 2**30)}g"
 
 
 def _hadoop_path(spark, uri: str):
