@@ -112,11 +112,12 @@ DEFAULT_PRODUCT = "Subscription"
 # numbered in it); the build, whose tables that need an order have an ORDER BY,
 # does not (``_build`` turns it off), which saves memory.
 LOAD_SETTINGS = {"preserve_insertion_order": True}
-# The least ceiling, and the ceiling per byte of input: a join of every account-month with
-# the one a year later cannot spill all of itself, so a fixed 600 MB that holds 100,000
-# accounts (200 MB of files) fails at a million (2 GB of files).
+# The least ceiling, and the ceiling per byte of input: the windows over every account-month
+# (account_health) and the join of each with the one a year later cannot spill all of
+# themselves, so a fixed 600 MB that holds 100,000 accounts (200 MB of files) fails at a
+# million (2 GB of files), and so does twice the input (4 GB).
 LOAD_MEMORY_FLOOR = 600 * 2**20
-LOAD_MEMORY_PER_INPUT_BYTE = 2
+LOAD_MEMORY_PER_INPUT_BYTE = 3
 
 
 def machine_memory() -> int:
@@ -126,8 +127,8 @@ def machine_memory() -> int:
 
 def load_memory_limit(input_bytes: int) -> str:
     """DuckDB's memory ceiling for a load of ``input_bytes`` of files: NRR_LOAD_MEMORY when
-    set (e.g. ``8GB``); else twice the input's size, at least 600 MB and at most half
-    the machine's memory."""
+    set (e.g. ``8GB``); else three times the input's size, at least 600 MB and at most
+    half the machine's memory."""
     chosen = os.environ.get("NRR_LOAD_MEMORY", "").strip()
     if chosen:
         if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", chosen, re.IGNORECASE):

@@ -675,14 +675,14 @@ def test_a_bad_mapping_file_is_one_error_naming_the_mapping_file(book, content, 
 
 # --------------------------------------------------------------------------- memory
 
-def test_the_load_memory_ceiling_is_600_mb_or_twice_the_input_at_most_half_the_machine(monkeypatch):
+def test_the_load_memory_ceiling_is_600_mb_or_three_times_the_input_at_most_half_the_machine(monkeypatch):
     from nrr_core import load
 
     monkeypatch.delenv("NRR_LOAD_MEMORY", raising=False)
     monkeypatch.setattr(load, "machine_memory", lambda: 24 * 2**30)
     assert load.load_memory_limit(0) == "600MB"
     assert load.load_memory_limit(200 * 2**20) == "600MB"  # 100,000 accounts' files
-    assert load.load_memory_limit(2 * 2**30) == "4096MB"  # a million accounts' files
+    assert load.load_memory_limit(2 * 2**30) == "6144MB"  # a million accounts' files
     assert load.load_memory_limit(20 * 2**30) == "12288MB"
     monkeypatch.setenv("NRR_LOAD_MEMORY", "8GB")
     assert load.load_memory_limit(0) == "8GB"
