@@ -37,7 +37,13 @@ EVERY_PAGE_TITLE = {**PAGE_TITLES, "forecast": "Forecast", "scorecards": "CSM sc
                     "methodology": "Methodology"}
 
 
-def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
+# How long a page may take to become idle. Generous: on CI's two cores three browser
+# files, their app servers and a Spark job can share the machine, and a first visit
+# then took over 30 s once.
+IDLE_TIMEOUT_MS = 60_000
+
+
+def wait_for_app(page, timeout_ms: int = IDLE_TIMEOUT_MS, settle_ms: int = 600) -> None:
     """Wait until the app is connected and idle (APP_IDLE_JS), then ``settle_ms``
     more (transitions finish after the first draw; screenshots want them done)."""
     page.wait_for_selector("[data-test-connection-state='CONNECTED']", timeout=timeout_ms, state="attached")
@@ -46,7 +52,7 @@ def wait_for_app(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
         page.wait_for_timeout(settle_ms)
 
 
-async def wait_for_app_async(page, timeout_ms: int = 30_000, settle_ms: int = 600) -> None:
+async def wait_for_app_async(page, timeout_ms: int = IDLE_TIMEOUT_MS, settle_ms: int = 600) -> None:
     """wait_for_app for a page of Playwright's async API. It looks every 100 ms
     rather than on every animation frame: many pages wait at once, and each
     frame's look costs the CPU the pages are waiting for."""
