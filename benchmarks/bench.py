@@ -152,8 +152,9 @@ def book_files(folder: Path, n_accounts: int, months: int) -> tuple[dict, float 
     from nrr_core.demo import generate_book
 
     stamp, wanted = folder / "book.json", {"accounts": n_accounts, "months": months, "products": list(PRODUCTS)}
-    if stamp.exists() and json.loads(stamp.read_text()).get("book") == wanted:
-        return {k: Path(v) for k, v in json.loads(stamp.read_text())["files"].items()}, None
+    kept = json.loads(stamp.read_text()) if stamp.exists() else {}
+    if kept.get("book") == wanted:
+        return {k: Path(v) for k, v in kept["files"].items()}, None
     t = time.perf_counter()
     files = generate_book(folder, n_accounts=n_accounts, n_months=months, products=PRODUCTS)
     seconds = time.perf_counter() - t
@@ -166,8 +167,10 @@ def one_size(n_accounts: int, months: int, skip: tuple[str, ...] = (), book: str
     from nrr_core import Filters, db, metrics
 
     out: dict = {"accounts": n_accounts, "months": months}
-    # Best of 5 (pages 3); above 100k accounts best of 2, where a slow figure takes seconds a call.
+    # Best of 5 (pages and commands 3); above 100k accounts best of 2, where a slow figure takes
+    # seconds a call.
     rounds = 5 if n_accounts <= 100_000 else 2
+    page_rounds = min(rounds, 3)
     with tempfile.TemporaryDirectory(prefix="nrr-bench-") as tmp:
         folder = Path(book) if book else Path(tmp)
         files, out["generate_s"] = book_files(folder, n_accounts, months)
@@ -222,19 +225,19 @@ def one_size(n_accounts: int, months: int, skip: tuple[str, ...] = (), book: str
                 timings[name + " [Enterprise]"] = best_of(lambda: fn(seg), rounds)
         for name, fn in page_calls(metrics, con, None, info).items():
             if wanted(name):
-                timings[name] = best_of(fn, min(rounds, 3))
+                timings[name] = best_of(fn, page_rounds)
         for name, fn in page_calls(metrics, con, seg, info).items():
             if wanted(name):
-                timings[name + " [Enterprise]"] = best_of(fn, min(rounds, 3))
+                timings[name + " [Enterprise]"] = best_of(fn, page_rounds)
         out["timings"] = timings
         out["rss_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         con.close()
         # The report command as a user runs it: a new process, start-up included.
         cmd = [sys.executable, "-m", "nrr_core", "report", "movements", "--db", str(path)]
-        out["cli_movements_s"] = min(_wall(cmd) for _ in range(min(rounds, 3)))
+        out["cli_movements_s"] = min(_wall(cmd) for _ in range(page_rounds))
         for report in REVIEW_COMMANDS:
             cmd = [sys.executable, "-m", "nrr_core", "report", report, "--db", str(path)]
-            out[f"cli_{report}_s"] = min(_wall(cmd) for _ in range(min(rounds, 3)))
+            out[f"cli_{report}_s"] = min(_wall(cmd) for _ in range(page_rounds))
         # Our whole path from CSV to the reports the peer also computes (not the forecast).
         out["ours_csv_to_report_s"] = out["load_s"] + sum(timings[name] for name in reports
                                                           if name in timings and "forecast" not in name)

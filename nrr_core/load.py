@@ -631,15 +631,13 @@ def load_book(db_path, *, accounts=None, mrr=None, subscriptions=None, customers
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db_path)
-    except duckdb.OutOfMemoryException:
+    except BaseException as exc:
         con.close()
         db.remove_database(tmp)
-        raise NrrError(f"the load ran out of memory (its ceiling is {limit}; nothing was changed). Give it more "
-                       f"with NRR_LOAD_MEMORY, e.g. NRR_LOAD_MEMORY=8GB, up to what this machine has free "
-                       f"({machine_memory() / 2**30:.0f} GB in all)") from None
-    except BaseException:
-        con.close()
-        db.remove_database(tmp)
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            raise NrrError(f"the load ran out of memory (its ceiling is {limit}; nothing was changed). Give it "
+                           f"more with NRR_LOAD_MEMORY, e.g. NRR_LOAD_MEMORY=8GB, up to what this machine has "
+                           f"free ({machine_memory() / 2**30:.0f} GB in all)") from None
         raise
     finally:
         shutil.rmtree(spill, ignore_errors=True)

@@ -159,8 +159,10 @@ def test_spark_started_here_gets_the_driver_memory_asked_for_or_half_the_machine
     monkeypatch.setenv("NRR_SPARK_DRIVER_MEMORY", "6g")
     assert spark_engine.local_driver_memory() == "6g"
     monkeypatch.delenv("NRR_SPARK_DRIVER_MEMORY")
-    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**30
-    assert spark_engine.local_driver_memory() == f"{max(1, half)}g"
+    monkeypatch.setattr(spark_engine, "machine_memory", lambda: 24 * 2**30)
+    assert spark_engine.local_driver_memory() == "12g"
+    monkeypatch.setattr(spark_engine, "machine_memory", lambda: 1 * 2**30)
+    assert spark_engine.local_driver_memory() == "1g"  # never below 1g
 
 
 def test_a_java_heap_exhausted_is_one_message_saying_how_to_give_spark_more_memory():
