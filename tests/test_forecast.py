@@ -14,6 +14,7 @@ import pytest
 from nrr_core import Filters, NrrError, db, forecast, metrics
 from nrr_core.demo import generate_book
 from nrr_core.forecast import model as fm
+from nrr_core.forecast import track as ft
 from nrr_core.forecast.track import t_quantile
 from nrr_core.load import load_book
 from nrr_core.review.decisions import Decision, DecisionStore
@@ -99,6 +100,37 @@ def test_the_t_quantile_matches_the_tables():
         assert t_quantile(0.9, dof) == pytest.approx(table, abs=1e-3)
 
 
+def _track(errors: dict, horizon: int = 2) -> ft.Track:
+    """A track record whose base is 0 and whose actual is the error, per origin."""
+    origins = tuple(sorted(errors))
+    actual = np.array([errors[o] for o in origins], dtype=float)
+    return ft.Track(origins, horizon, np.zeros_like(actual), actual, None)
+
+
+def test_the_band_is_the_recent_forecasts_errors_scaled_by_horizon_worked_out_by_hand():
+    # The forecast at month 13: the errors known by then are 10's at 1 and 2
+    # months, 11's at 1 and 2, 12's at 1; 12's at 2 months (month 14) is not
+    # known yet, so its 5.0 must not count, nor 13's own.
+    record = _track({10: [0.01, 0.02], 11: [-0.01, 0.03], 12: [0.02, 5.0], 13: [9.0, 9.0]})
+    half, sigma, count = record.band(13)
+    g = 2 ** 0.9
+    one_month = np.sqrt((0.01 ** 2 + (0.02 / g) ** 2 + 0.01 ** 2 + (0.03 / g) ** 2 + 0.02 ** 2) / 5)
+    assert sigma.tolist() == pytest.approx([one_month, one_month * g], rel=1e-12)
+    assert count.tolist() == [3, 2]
+    t = (2 * 0.9 - 1) / np.sqrt(2 * 0.9 * 0.1)   # t(0.9) with 2 degrees of freedom (3 forecasts)
+    assert half.tolist() == pytest.approx((t * sigma * np.sqrt(1 + 1 / 3)).tolist(), rel=1e-12)
+
+
+def test_the_band_reads_only_the_twelve_latest_forecasts_and_needs_three():
+    errors = {o: [0.01 * (-1) ** o, 0.02] for o in range(20)}
+    old = {**errors, 5: [0.9, 0.9]}     # month 5 is the 13th latest forecast before month 18
+    assert ft.RECENT == 12
+    assert old != errors and _track(old).band(18)[0].tolist() == _track(errors).band(18)[0].tolist()
+    assert _track({**errors, 6: [0.9, 0.9]}).band(18)[0][0] > _track(errors).band(18)[0][0]
+    assert np.isnan(_track(errors).band(2)[0]).all()     # forecasts at 0 and 1 only: no band
+    assert not np.isnan(_track(errors).band(3)[0]).any()
+
+
 def _book(tmp_path):
     """Four SMB accounts at 100 a month through 2025; D churns in June for good."""
     accounts = [account(a) for a in "ABCD"]
@@ -154,6 +186,24 @@ def test_forecast_calls_in_force_at_the_month_change_the_accounts_expectation(tm
     assert rows.loc["C", "expected_mrr"] == pytest.approx(100 * monthly ** 12 * c12, rel=1e-12)
     # B's renewal month comes from its first month (January): 1 month after December.
     assert rows.loc["B", "months_to_renewal"] == 1
+
+
+def test_the_track_record_is_made_once_per_selection_and_made_again_when_a_call_is_recorded(tmp_path):
+    con = build(tmp_path, [account("A", owner="Bo")] + [account(a) for a in "BCD"],
+                flat("A") + flat("B") + flat("C") + flat("D", months=MONTHS[:5]))
+    store = DecisionStore(tmp_path / "decisions.sqlite")
+    store.record(Decision("A", "healthy", "Ana", book_month="2025-12"), now=NOW)
+    first = forecast.forecast(con, "2025-12", store=store)
+    assert forecast.forecast(con, "2025-12", store=store).model is first.model   # remembered
+    same = forecast.forecast(con, "2025-12", Filters.of(segment="SMB"), store=store)
+    assert same.model is first.model   # a filter that selects every account is the same selection
+    other = forecast.forecast(con, "2025-12", Filters.of(csm_owner="Ana"), store=store)
+    assert other.model is not first.model and len(other.model.start) == 2   # B and C, its own record
+    store.record(Decision("C", "at risk", "Ana", department="Sales", forecast_call="lost", book_month="2025-12"),
+                 now=NOW)
+    after = forecast.forecast(con, "2025-12", store=store)
+    assert after.model is not first.model
+    assert after.table.expected_mrr.iloc[-1] < first.table.expected_mrr.iloc[-1]   # C's call took effect
 
 
 def test_forecast_calls_are_append_only_and_survive_reopening_the_store(tmp_path):
@@ -238,7 +288,8 @@ def test_saving_the_decided_at_risk_accounts_stops_only_their_churn():
     assert saved.mrr[1].tolist() == pytest.approx(fm.project(model).mrr[1].tolist())
 
 
-@pytest.mark.parametrize("size, seed", [(2000, None), (800, 3)], ids=["demo book", "800 accounts, seed 3"])
+@pytest.mark.parametrize("size, seed", [(2000, None), (800, 3), (2000, 21)],
+                         ids=["demo book", "800 accounts, seed 3", "2000 accounts, seed 21"])
 def test_the_backtest_beats_the_naive_forecast_and_its_band_holds_80_percent_at_most_15_points_wide(
         tmp_path, size, seed):
     """The issue's goal on the demo book and on another generated book (36 months, so 12 back-test months)."""

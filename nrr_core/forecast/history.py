@@ -7,6 +7,7 @@ observed by a month T, so a forecast made at T reads nothing after T.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -43,7 +44,9 @@ class History:
     month (then account) and ``month_bounds`` where each month's rows start
     in it (``rows_at``). ``derived``: what is computed from the whole book
     once per load (the rates behind each scorecard), shared by every
-    selection of the same book.
+    selection of the same book. ``selection``: names the selected accounts
+    ("every account", else a digest of which), so what is derived for one
+    selection can be kept beside the book's.
     """
 
     first_idx: int
@@ -70,6 +73,7 @@ class History:
     by_month: np.ndarray
     month_bounds: np.ndarray
     derived: dict = field(default_factory=dict, compare=False, repr=False)
+    selection: str = "every account"
 
     @property
     def months(self) -> int:
@@ -93,7 +97,8 @@ def read_history(con, filters: Filters | None) -> History:
     if picked[book.account].all():
         return book
     return replace(book, selected=picked[book.account],
-                   selected_mrr=np.where(picked[:, None], book.selected_mrr, 0.0))
+                   selected_mrr=np.where(picked[:, None], book.selected_mrr, 0.0),
+                   selection=hashlib.blake2b(picked.tobytes(), digest_size=16).hexdigest())
 
 
 # A book's history is read from the database once per load: at 100,000 accounts

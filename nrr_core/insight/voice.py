@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..filters import Filters
+from ..frames import member_of
 from ..months import parse_month, quarter_label
 from .journey import _run
 
@@ -36,7 +37,7 @@ def comment_feed(con, filters: Filters | None, from_month: str, to_month: str, s
                                             "from_idx": parse_month(from_month), "to_idx": parse_month(to_month),
                                             "search": str(search or "").strip()})
     frame["kind"] = [kind(s) for s in frame.score]
-    frame["at_risk"] = frame.account_id.isin(set(at_risk))
+    frame["at_risk"] = member_of(frame.account_id, at_risk)
     detractor = frame.kind == "detractor"
     frame["priority"] = np.where(detractor & frame.at_risk, 1, np.where(detractor, 2, 3))
     frame = frame.sort_values(["priority", "month_idx", "account_id"], ascending=[True, False, True], kind="stable")

@@ -14,6 +14,7 @@ from ..metrics import MOVEMENT_LABELS
 from ..months import label
 from ._common import _month_idx, _run, today_after
 from .decisions import RISK_STATUSES, DecisionStore, no_decisions
+from ..frames import member_of
 from ..months import parse_month
 from .calibration import Scorecard, calibrate, judgment_scorecard
 from .factors import FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR, REVIEW_STALE_DAYS, _reasons_column
@@ -75,7 +76,7 @@ def _live_points(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> p
         return frame
     recent = {aid for aid, at in zip(latest.account_id, latest.recorded_at)
               if dt.datetime.fromisoformat(at) >= cutoff}
-    frame["no_recent_review"] = ~frame.account_id.isin(recent)
+    frame["no_recent_review"] = ~member_of(frame.account_id, recent)
     return frame
 
 

@@ -42,14 +42,13 @@ selected.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..filters import Filters
+from ..memo import Kept
 from ..metrics import book_info
 from ..months import label
 from ._common import _month_idx, _ratio, _run
@@ -284,17 +283,14 @@ def _rank_figures(con, lo: int, hi: int, horizon: int, card: Scorecard) -> dict:
 # always). So the rows are kept per load and card, and a calibration computes only
 # the months it has not seen: the same figures, without recounting the history
 # for every month of a track record.
-_MONTHLY: OrderedDict = OrderedDict()
-_MONTHLY_LOCK = threading.Lock()
-_MONTHLY_MAX = 256
+_MONTHLY = Kept(256)
 
 
 def _monthly_rows(con, key: tuple, lo: int, hi: int, compute) -> pd.DataFrame:
     """The rows of months lo..hi (a ``month_idx`` column) of the query ``compute(from_idx, to_idx)``,
     remembered under (the book's load id, ``key``); months already seen are not computed again."""
     full_key = (book_info(con).load_id, *key)
-    with _MONTHLY_LOCK:
-        rows, seen = _MONTHLY.get(full_key, (None, frozenset()))
+    rows, seen = _MONTHLY.get(full_key, (None, frozenset()))
     missing = [m for m in range(lo, hi + 1) if m not in seen]
     if missing:
         a, b = missing[0], missing[-1]
@@ -303,11 +299,7 @@ def _monthly_rows(con, key: tuple, lo: int, hi: int, compute) -> pd.DataFrame:
         rows = fresh if kept is None or kept.empty else pd.concat([kept, fresh], ignore_index=True)
         rows = rows.sort_values("month_idx", kind="stable").reset_index(drop=True)
         seen = seen | frozenset(range(a, b + 1))
-        with _MONTHLY_LOCK:
-            _MONTHLY[full_key] = (rows, seen)
-            _MONTHLY.move_to_end(full_key)
-            while len(_MONTHLY) > _MONTHLY_MAX:
-                _MONTHLY.popitem(last=False)
+        _MONTHLY.put(full_key, (rows, seen))
     return rows[(rows.month_idx >= lo) & (rows.month_idx <= hi)].reset_index(drop=True)
 
 
@@ -388,21 +380,9 @@ def comparison_table(comparison: pd.DataFrame, figures: dict[str, tuple[str, str
 # reads it for every past month of its track record and the CSM scorecards for
 # their measured month, so it is kept per process, keyed on the book's load id
 # (a new load is a new id) and the month: the same book and month give the same card.
-_CARDS: OrderedDict = OrderedDict()
-_CARDS_LOCK = threading.Lock()
-_CARDS_MAX = 512
+_CARDS = Kept(512)
 
 
 def scorecard_at(con, load_id: str, month_idx: int) -> Scorecard:
     """``calibrate(con, month_idx).scorecard``, remembered per load."""
-    key = (load_id, int(month_idx))
-    with _CARDS_LOCK:
-        if key in _CARDS:
-            _CARDS.move_to_end(key)
-            return _CARDS[key]
-    card = calibrate(con, int(month_idx)).scorecard
-    with _CARDS_LOCK:
-        _CARDS[key] = card
-        while len(_CARDS) > _CARDS_MAX:
-            _CARDS.popitem(last=False)
-    return card
+    return _CARDS.get_or_make((load_id, int(month_idx)), lambda: calibrate(con, int(month_idx)).scorecard)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import db
 from ..filters import Filters
+from ..frames import member_of
 from ..metrics import MONTHS_PER_YEAR
 from ..months import parse_month, quarter_label
 from ..review._common import today_after
@@ -113,7 +114,7 @@ def assemble_calendar(accounts: pd.DataFrame, month: str, *, at_risk: pd.DataFra
     score = pd.Series(float("nan"), index=rows.index)
     for kind, frame in (("expansion", expansion), ("risk", at_risk)):
         if frame is not None and len(frame):
-            hit = rows.account_id.isin(set(frame.account_id))
+            hit = member_of(rows.account_id, frame.account_id)
             band = band.mask(hit, BANDS[kind])
             if kind == "risk":
                 score = rows.account_id.map(dict(zip(frame.account_id, frame.risk_score))).astype("float64")

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -35,6 +33,8 @@ import pandas as pd
 from .. import db, export
 from ..errors import NrrError
 from ..filters import Filters
+from ..frames import member_of
+from ..memo import Kept
 from ..metrics import MONTHS_PER_YEAR, MOVEMENTS, book_info
 from ..months import label, long_label
 from .periods import SteeringPeriod, parse_period
@@ -176,7 +176,15 @@ def book_accounts(con, period: str, filters: Filters | None = None) -> pd.DataFr
     params = {**dataclasses.replace(f, csm_owner=()).to_params(), "owners": list(f.csm_owner),
               "start_idx": p.first_idx, "end_idx": end}
     has_owner_history(con)
-    return db.run(con, "steering/book_accounts", params)
+    return _BOOKS.get_or_make((book_info(con).load_id, f, p.first_idx, end),
+                              lambda: db.run(con, "steering/book_accounts", params)).copy()
+
+
+# The books' rows of a period depend on the load, the selection and the months
+# alone: 0.4 s of query at 100,000 accounts against 0.1 s for the rest of the
+# scorecards, and the page, its export, the board pack and the forecast hook
+# ask for the same period. Kept per process (each copy handed out is the caller's).
+_BOOKS = Kept(8)
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -207,8 +215,7 @@ def _reviewed(accounts: pd.Series, decisions: pd.DataFrame, p: SteeringPeriod) -
     nxt = p.last_idx + 1
     end = dt.datetime(nxt // 12, nxt % 12 + 1, 1, tzinfo=dt.timezone.utc)
     when = pd.to_datetime(decisions.recorded_at, utc=True)
-    done = set(decisions.account_id[(when >= start) & (when < end)])
-    return accounts.isin(done)
+    return member_of(accounts, decisions.account_id[(when >= start) & (when < end)])
 
 
 def assemble(accounts: pd.DataFrame, period: SteeringPeriod, end_idx: int, complete: bool, book_rule: str, *,
@@ -219,8 +226,7 @@ def assemble(accounts: pd.DataFrame, period: SteeringPeriod, end_idx: int, compl
     (``DecisionStore.every``), the targets in force (``TargetStore.in_force``)
     and the forecast hook ``expected`` (account_id, expected_mrr; optional)."""
     acc = accounts.copy()
-    risky = set(at_risk.account_id) if at_risk is not None else set()
-    acc["at_risk"] = acc.account_id.isin(risky)
+    acc["at_risk"] = member_of(acc.account_id, at_risk.account_id if at_risk is not None else [])
     acc["reviewed"] = _reviewed(acc.account_id, decisions, period)
     acc["arr"] = acc.mrr * MONTHS_PER_YEAR
     acc["in_base"] = acc.base_mrr > 0
@@ -302,9 +308,7 @@ def describe_measure(cards: Scorecards) -> str:
 # The review board's at-risk list at a month: at 100,000 accounts the board takes
 # seconds (and its scorecard a calibration), the rest of a scorecard a fraction of
 # one. Kept per process for the few latest (load, selection, month, decisions).
-_AT_RISK: OrderedDict = OrderedDict()
-_AT_RISK_LOCK = threading.Lock()
-_AT_RISK_MAX = 16
+_AT_RISK = Kept(16)
 
 
 def _at_risk(con, filters: Filters, end_idx: int, store) -> pd.DataFrame:
@@ -316,14 +320,5 @@ def _at_risk(con, filters: Filters, end_idx: int, store) -> pd.DataFrame:
 
     load_id = book_info(con).load_id
     key = (load_id, filters, end_idx, None if store is None else (str(store.path), store.version()))
-    with _AT_RISK_LOCK:
-        if key in _AT_RISK:
-            _AT_RISK.move_to_end(key)
-            return _AT_RISK[key]
-    card = scorecard_at(con, load_id, end_idx)
-    at_risk = review.board(con, filters, label(end_idx), store, scorecard=card).at_risk
-    with _AT_RISK_LOCK:
-        _AT_RISK[key] = at_risk
-        while len(_AT_RISK) > _AT_RISK_MAX:
-            _AT_RISK.popitem(last=False)
-    return at_risk
+    return _AT_RISK.get_or_make(key, lambda: review.board(con, filters, label(end_idx), store,
+                                                          scorecard=scorecard_at(con, load_id, end_idx)).at_risk)
