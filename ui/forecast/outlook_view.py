@@ -20,7 +20,7 @@ def draw(fc, naive_nrr: float | None, currency: str) -> None:
     a.metric(f"Forward NRR by {view.month_name(end.month)}", formatting.percent(end.nrr_base), band,
              delta_color="off", delta_arrow="off", border=True,
              help="Expected MRR of the accounts active at the forecast month, 12 months later, over their MRR "
-                  "then. The band is the 80 % range of the forecast's own past errors.")
+                  "then. The band is the 80 % range of the errors of the 12 latest forecasts made before it.")
     a_start = end.start_mrr * 12
     b.metric(f"Expected ARR by {view.month_name(end.month)}",
              formatting.money(end.expected_arr, currency),
