@@ -10,7 +10,7 @@ from ..filters import Filters
 from ..metrics import book_info
 from ..months import label
 from ._common import _month_idx, _ratio, _run
-from .calibration import FIRST_SCORED, Scorecard, calibrate, factor_counts, factor_rate
+from .calibration import FIRST_SCORED, Scorecard, calibrate, factor_counts, factor_rate, scorecard_at
 from .factors import FACTORS, HORIZON, TOP_K, TOP_SHARE
 
 
@@ -105,7 +105,9 @@ def backtest(con, filters: Filters | None, to_month: str | int, horizon: int = H
     if hi < lo:
         return None
     if scorecard is None:
-        scorecard = calibrate(con, to_month, horizon).scorecard
+        in_force = min(_month_idx(to_month), info.as_of_idx)
+        scorecard = (scorecard_at(con, info.load_id, in_force) if horizon == HORIZON
+                     else calibrate(con, in_force, horizon).scorecard)
     monthly = scored_months(con, filters, lo, hi, horizon, scorecard, top_share, top_k)
     if monthly.empty:
         return None

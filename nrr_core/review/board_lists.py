@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 
 from ..filters import Filters
-from ..metrics import MOVEMENT_LABELS
+from ..metrics import MOVEMENT_LABELS, book_info
 from ..months import label
 from ._common import _month_idx, _run, today_after
 from .decisions import RISK_STATUSES, DecisionStore, no_decisions
 from ..frames import member_of
 from ..months import parse_month
-from .calibration import Scorecard, calibrate, judgment_scorecard
+from .calibration import Scorecard, judgment_scorecard, scorecard_at
 from .factors import FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR, REVIEW_STALE_DAYS, _reasons_column
 
 
@@ -190,7 +190,7 @@ def board(con, filters: Filters | None, month: str | int, store: DecisionStore |
     ``assemble_board``), scored with ``scorecard``; by default the one in
     force at ``month`` (``calibrate``: fitted on the book's history up to
     then, or the judgment points when that is too short)."""
-    card = scorecard or calibrate(con, month).scorecard
+    card = scorecard or scorecard_at(con, book_info(con).load_id, _month_idx(month))
     latest = store.latest() if store is not None else no_decisions()
     return assemble_board(candidates(con, filters, month, card), latest, month, card)
 

@@ -380,9 +380,26 @@ def comparison_table(comparison: pd.DataFrame, figures: dict[str, tuple[str, str
 # reads it for every past month of its track record and the CSM scorecards for
 # their measured month, so it is kept per process, keyed on the book's load id
 # (a new load is a new id) and the month: the same book and month give the same card.
+# A new process reads the cards other processes calibrated for the same load
+# from the file beside the database (``card_file``), once per load.
 _CARDS = Kept(512)
+_FILES_READ = Kept(64)
 
 
 def scorecard_at(con, load_id: str, month_idx: int) -> Scorecard:
-    """``calibrate(con, month_idx).scorecard``, remembered per load."""
-    return _CARDS.get_or_make((load_id, int(month_idx)), lambda: calibrate(con, int(month_idx)).scorecard)
+    """``calibrate(con, month_idx).scorecard``, remembered per load: in this
+    process, and in the file beside the database (``card_file``)."""
+    from . import card_file
+
+    key = (load_id, int(month_idx))
+    card = _CARDS.get(key)
+    if card is None and _FILES_READ.get(load_id) is None:
+        for month, kept in card_file.read(con, load_id).items():
+            _CARDS.put((load_id, month), kept)
+        _FILES_READ.put(load_id, True)
+        card = _CARDS.get(key)
+    if card is None:
+        card = calibrate(con, int(month_idx)).scorecard
+        _CARDS.put(key, card)
+        card_file.write(con, load_id, {int(month_idx): card})
+    return card

@@ -8,8 +8,9 @@ import pandas as pd
 
 from ..errors import NrrError
 from ..filters import Filters
+from ..metrics import book_info
 from ._common import _month_idx, _ratio, _run
-from .calibration import Scorecard, calibrate
+from .calibration import Scorecard, scorecard_at
 from .decisions import RISK_STATUSES, DecisionStore, no_decisions, shown_time
 
 
@@ -37,7 +38,7 @@ def retrospective(con, filters: Filters | None, from_month: str | int, to_month:
     surprise figures say nothing about the reviews: show that instead of them.
     """
     lo, hi = _month_idx(from_month), _month_idx(to_month)
-    card = scorecard or calibrate(con, lo - 1).scorecard
+    card = scorecard or scorecard_at(con, book_info(con).load_id, lo - 1)
     params = {**(filters or Filters()).to_params(), "from_idx": lo, "to_idx": hi, "weights": card.weights()}
     frame = _run(con, "review/churn_retro", params)
     history = store.every() if store is not None else no_decisions()
