@@ -381,3 +381,32 @@ def test_load_invoice_lines_with_a_currency_lacking_a_rate_is_one_error_line_and
     _assert_one_line_error(done, "feb.csv: line 3", "currency 'CHF' has no rate in fx.csv")
     assert book.read_bytes() == before
     assert not list(book.parent.glob("*.tmp-*"))
+
+
+def test_the_csv_writer_formats_every_cell_as_the_one_cell_rule_does():
+    """``write_csv`` formats by column; ``_cell`` is the rule per value."""
+    from nrr_core import cli
+
+    frame = pd.DataFrame({
+        "nrr": [1.0123456789, float("nan"), 0.5],                       # ratio: full precision
+        "accounts": [3.0, float("nan"), 12.0],                          # count held as float
+        "months": pd.array([1, None, 3], dtype="Int64"),                # count, nullable
+        "arr": [1234.5000001, -0.0, float("nan")],                      # amount
+        "start_mrr": [7, 0, -3],                                        # amount held as int
+        "name": ["=HYPERLINK(1)", None, "Açaí · 🚀"],                    # untrusted text
+        "at_risk": [True, False, True],
+        "flag": pd.array([True, None, False], dtype="boolean"),
+        "month": pd.to_datetime(["2026-01-31", None, "2026-03-01"]),
+        "note": pd.Series(["+1", "ok", None], dtype="str"),
+        "risk_score": pd.Series([40, 0, -5], dtype="int32"),            # amount held as int32
+        "products": pd.Series([2, 1, 3], dtype="int64"),
+        "lift": pd.Series([2, 1, 0], dtype="int64"),                    # ratio held as int
+        "nps_latest": pd.array([9, None, 3], dtype="Int32"),
+    })
+    out = io.StringIO()
+    cli.write_csv(frame, list(frame.columns), out)
+    expected = [list(frame.columns)] + [[cli._cell(c, frame[c].astype(object).iloc[i]) for c in frame.columns]
+                                        for i in range(len(frame))]
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == expected
+    assert expected[1][:6] == ["1.0123456789", "3", "1", "1234.5", "7", "'=HYPERLINK(1)"]
+    assert expected[2][:5] == ["", "", "", "0", "0"]

@@ -393,13 +393,12 @@ def scorecard_at(con, load_id: str, month_idx: int) -> Scorecard:
 
     key = (load_id, int(month_idx))
     card = _CARDS.get(key)
-    if card is None and _FILES_READ.get(load_id) is None:
-        for month, kept in card_file.read(con, load_id).items():
-            _CARDS.put((load_id, month), kept)
-        _FILES_READ.put(load_id, True)
-        card = _CARDS.get(key)
+    if card is not None:
+        return card
+    entry = _FILES_READ.get_or_make(load_id, lambda: card_file.entries(con, load_id)).get(int(month_idx))
+    card = card_file.parse(entry) if entry is not None else None
     if card is None:
         card = calibrate(con, int(month_idx)).scorecard
-        _CARDS.put(key, card)
         card_file.write(con, load_id, {int(month_idx): card})
+    _CARDS.put(key, card)
     return card

@@ -83,18 +83,35 @@ def _read_raw(path: Path, load_id: str) -> dict:
     return data["cards"]
 
 
-def read(con, load_id: str) -> dict[int, Scorecard]:
-    """The cards kept for load ``load_id``, by month index ({} when none)."""
+def entries(con, load_id: str) -> dict[int, dict]:
+    """The file's cards for load ``load_id``, unread, by month index ({} when
+    none): a process needs one or a few of them, so each is read (``parse``)
+    when asked for."""
     path = path_for(con)
     if path is None:
         return {}
-    cards = {}
+    out = {}
     for month, data in _read_raw(path, load_id).items():
         try:
-            cards[int(month)] = _from_json(data)
-        except (KeyError, TypeError, ValueError):
-            continue   # a card this version cannot read is calibrated again
-    return cards
+            out[int(month)] = data
+        except ValueError:
+            continue
+    return out
+
+
+def parse(entry) -> Scorecard | None:
+    """One card of ``entries``; None when this version cannot read it (it is
+    then calibrated again)."""
+    try:
+        return _from_json(entry)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def read(con, load_id: str) -> dict[int, Scorecard]:
+    """Every card kept for load ``load_id`` that can be read, by month index."""
+    cards = {month: parse(entry) for month, entry in entries(con, load_id).items()}
+    return {month: card for month, card in cards.items() if card is not None}
 
 
 def write(con, load_id: str, cards: dict[int, Scorecard]) -> bool:
