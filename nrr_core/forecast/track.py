@@ -177,7 +177,7 @@ def calibration(history: History, card, t0: int, horizon: int) -> np.ndarray:
     cohorts = tuple(range(whole.first_idx, t0))
     factor = np.ones(horizon)
     if cohorts:
-        starts = [grouped(start_accounts(whole, state, c, None)) for c in cohorts]
+        starts = [_cohort_start(whole, card, state, c) for c in cohorts]
         sizes = np.array([len(st) for st in starts])
         joined = Start(*(np.concatenate([getattr(st, f.name) for st in starts]) for f in fields(Start)))
         projected = project(with_start(model, joined)).mrr[:, 1:]
@@ -200,6 +200,16 @@ def calibration(history: History, card, t0: int, horizon: int) -> np.ndarray:
                 factor[i] = measured[i]
     whole.derived[key] = factor
     return factor
+
+
+def _cohort_start(whole: History, card, state: np.ndarray, month_idx: int) -> Start:
+    """The whole book's accounts active at ``month_idx`` in ``card``'s states,
+    grouped (``model.grouped``): the same for every later month's calibration
+    with the same card, so kept per load."""
+    key = ("cohort start", _card_key(card), month_idx)
+    if key not in whole.derived:
+        whole.derived[key] = grouped(start_accounts(whole, state, month_idx, None, with_ids=False))
+    return whole.derived[key]
 
 
 def _cohort_mrr(whole: History) -> np.ndarray:
