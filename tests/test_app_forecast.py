@@ -3,6 +3,9 @@ what-if and the accounts behind the forecast show nrr_core's figures for the
 sidebar's filters; and the review form records a forecast call."""
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,6 +15,7 @@ from nrr_core.review.decisions import DecisionStore
 from ui.forecast.track_view import summary_words
 from ui.review.decision_form import field_key
 from tests import app_env
+from tests.test_pack import downloaded, media_managers  # noqa: F401 (a fixture)
 
 PAGE = "pages/forecast_page.py"
 
@@ -68,11 +72,14 @@ def test_a_churn_lever_moves_the_what_if_to_the_scenario_of_nrr_core(book, con):
     assert expected.nrr > expected.base_nrr
 
 
-def test_the_accounts_behind_the_forecast_download_with_every_account(book, con):
+def test_the_accounts_behind_the_forecast_download_with_every_account(book, con, media_managers):
     at = run_page()
-    assert "Download every account (CSV)" in [b.proto.label for b in at.get("download_button")]
+    button = next(b for b in at.get("download_button") if b.proto.label == "Download every account (CSV)")
     rows = forecast.contributions(con)
     assert len(rows) == int(metrics.movements(con).ending_accounts.iloc[-1])
+    # Built on click (the page's reruns do not make the file), and it is every account.
+    got = pd.read_csv(io.BytesIO(downloaded(media_managers[-1], button)), encoding="utf-8-sig")
+    assert len(got) == len(rows) and set(got.account_id.astype(str)) == set(rows.account_id)
 
 
 def test_the_review_form_records_a_forecast_call(book, con):

@@ -465,9 +465,12 @@ def test_every_table_offers_a_csv_download(con):
             assert labels[:2] == ["Board pack (PDF)", "Board deck (PPTX)"], f"{page}: {labels}"
             labels = labels[2:]
         assert labels == ["Download CSV"] * count, f"{page}: {labels}"
+        # Every file is built on click, not on every rerun (megabytes at 100,000 accounts).
+        assert all(b.proto.deferred_file_id for b in at.get("download_button")), page
     at = run_app({"movement": "Churn"}, CHURN)
     assert_clean(at, CHURN)
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV"]
+    assert at.get("download_button")[0].proto.deferred_file_id
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))

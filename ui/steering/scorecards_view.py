@@ -81,7 +81,8 @@ def draw_all(cards: steering.Scorecards, filters, currency: str) -> None:
                selection_mode="single-row")
     st.caption("Pick a row to open that CSM's scorecard. Attainment is actual ÷ target; blank where no target is "
                "set for the owner and period (see Targets).")
-    st.download_button("Download scorecards for the comp team (CSV)", cards.to_csv(filters).encode("utf-8"),
+    st.download_button("Download scorecards for the comp team (CSV)",
+                       lambda: cards.to_csv(filters).encode("utf-8"),
                        file_name=f"csm-scorecards-{cards.period.label}.csv", mime="text/csv",
                        key="scorecards_csv", on_click="ignore", icon=":material/download:", type="tertiary",
                        help="One row per CSM and period, with the definitions as # comment lines at the top; "
