@@ -98,7 +98,7 @@ def _summary(cards: steering.Scorecards, currency: str) -> None:
     c = st.columns(4)
     c[0].metric("Book ARR, all CSMs", formatting.money(s["arr"], currency), border=True)
     c[0].caption(f"{s['owners']:,} CSM owners · {s['accounts']:,} accounts")
-    c[1].metric("CSMs at or above NRR target", f"{s['on_target']} of {s['with_target']}",
+    c[1].metric("CSMs on NRR target", f"{s['on_target']} of {s['with_target']}",
                 border=True, help="Owners with an NRR target for the period whose NRR is at least the target")
     without = s["owners"] - s["with_target"]
     c[1].caption(f"{without} without a target" if without else "every CSM has a target")
