@@ -96,11 +96,16 @@ def open_store(path: Path, what: str, schema: str | None = None, timeout: float 
     return con
 
 
+# The review scorecards calibrated for a database, kept beside it (review/card_file.py).
+CARDS_SUFFIX = ".scorecards.json"
+
+
 def remove_database(path: str | os.PathLike) -> None:
-    """Delete a database file and its write-ahead log, whichever exist (a
-    staging or temporary book that must leave nothing behind)."""
+    """Delete a database file, its write-ahead log and its scorecards file,
+    whichever exist (a staging or temporary book, or a pruned version, that
+    must leave nothing behind)."""
     path = Path(path)
-    for p in (path, path.with_name(path.name + ".wal")):
+    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + CARDS_SUFFIX)):
         try:
             p.unlink()
         except FileNotFoundError:

@@ -11,7 +11,8 @@ import sqlite3
 
 import pytest
 
-from nrr_core import InputError, NrrError, db, metrics, versions
+from nrr_core import InputError, NrrError, db, metrics, review, versions
+from nrr_core.review import card_file
 from nrr_core.review.decisions import Decision, DecisionStore
 
 from .conftest import write_csv
@@ -160,6 +161,12 @@ def test_rollback_restores_the_exact_figures_and_the_app_sees_a_new_data_version
 def test_publish_keeps_the_newest_versions_and_marks_older_ones_pruned(book, tmp_path):
     for i, mrr in enumerate([BOOK_A, BOOK_B, BOOK_A]):
         published(book, tmp_path, mrr, name=f"in{i}", keep=2)
+        if i == 0:   # version 1 was opened, so its scorecards file exists: pruning takes it too
+            con = db.connect_read_only(versions.version_file(book, 1))
+            info = metrics.book_info(con)
+            assert card_file.write(con, info.load_id, {info.as_of_idx: review.judgment_scorecard()})
+            con.close()
+            assert card_file.beside(versions.version_file(book, 1)).is_file()
     rows = versions.history(book)
     assert [(r.version, r.kept) for r in rows] == [(1, False), (2, True), (3, True)]
     assert sorted(p.name for p in versions.versions_dir(book).iterdir()) == ["v0002.duckdb", "v0003.duckdb"]

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import db
 from .calibration import Scorecard
 
-SUFFIX = ".scorecards.json"
+SUFFIX = db.CARDS_SUFFIX
 _TEXT = ("source", "note", "threshold_note")
 
 
