@@ -111,8 +111,8 @@ def _cell(column: str, value) -> str:
 def _column_cells(column: str, series: pd.Series) -> list[str]:
     """``_cell`` of every value of one column. Number columns (most of a
     report) are formatted by the one rule their column takes, without asking
-    each value what it is: 2.5 s → 0.5 s for the board's 26,000 rows at
-    100,000 accounts."""
+    each value what it is: about 2.5 s → 1 s for the board's 26,000 rows
+    at 100,000 accounts (profiled)."""
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         if column in RATIO_COLUMNS:

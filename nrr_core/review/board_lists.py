@@ -10,13 +10,12 @@ import numpy as np
 import pandas as pd
 
 from ..filters import Filters
-from ..metrics import MOVEMENT_LABELS, book_info
-from ..months import label
-from ._common import _month_idx, _run, today_after
-from .decisions import RISK_STATUSES, DecisionStore, no_decisions
 from ..frames import member_of
-from ..months import parse_month
+from ..metrics import MOVEMENT_LABELS, book_info
+from ..months import label, parse_month
+from ._common import _month_idx, _run, today_after
 from .calibration import Scorecard, judgment_scorecard, scorecard_at
+from .decisions import RISK_STATUSES, DecisionStore, no_decisions
 from .factors import FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR, REVIEW_STALE_DAYS, _reasons_column
 
 
