@@ -324,6 +324,35 @@ def test_without_a_browser_the_pack_raises_one_clear_nrr_error(con, period, monk
     assert "apt-get install chromium" in str(caught.value)
 
 
+def test_a_browser_that_cannot_start_fails_every_chart_of_a_pack_once(monkeypatch):
+    import plotly.graph_objects as go
+
+    from nrr_core.pack import images
+
+    images.BROWSER.close()
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    failed = images.BROWSER._failed_starts
+    drawing = images.Drawing()
+    for y in ([1], [2], [3]):
+        drawing.add(go.Figure(go.Bar(y=y)), 200, 100)
+    with pytest.raises(NrrError, match=re.escape(pack.MISSING_BROWSER)):
+        drawing.pngs()
+    # The three charts waited on one start: one failure, not one per chart.
+    assert images.BROWSER._failed_starts == failed + 1
+
+
+def test_the_cjk_font_is_added_only_when_a_text_needs_it():
+    from nrr_core.pack.pdf import new_pdf, para
+
+    pdf = new_pdf("t", "c", "f")
+    pdf.add_page()
+    para(pdf, "Kestrel Academy (A00726)\nEnterprise · Tom Brennan — 106.6 % → ≥ 15 pts")
+    assert "fallback" not in pdf.fonts  # DejaVu has every one of those characters
+    para(pdf, "Sakura 日本")
+    assert ("fallback" in pdf.fonts) == CJK_FONT
+    assert printable("Sakura 日本") in pages_text(bytes(pdf.output()))[0]
+
+
 def test_cli_pack_writes_the_pdf_and_prints_one_summary_line(book, tmp_path, con):
     out = tmp_path / "board pack.pdf"
     done = cli("pack", "--db", book, "--out", out, "--segment", "SMB", "--window", "year", "--no-reviews")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from .. import charts, forecast, metrics, steering, variants
 from ..definitions import DEFAULT_BENCHMARKS
@@ -18,7 +20,7 @@ from ..months import label, parse_month
 from ..period import Period
 from ..review.decisions import DecisionStore
 from .deck import make_deck
-from .images import CHARTS, export_charts, for_print
+from .images import CHARTS, Drawing, for_print
 from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
 from .pdf import new_pdf
 from .reference_pages import definitions_page, reproduce_page, variants_page
@@ -160,15 +162,18 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
                        reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at,
                        decisions=decisions, targets=targets)
     filters, info = ctx["filters"], ctx["info"]
-    figures = _print_figures(ctx)
-    chart_started = time.perf_counter()
-    pngs = dict(zip(figures, export_charts([(f, *CHARTS[k]) for k, f in figures.items()])))
-    chart_seconds = time.perf_counter() - chart_started
+    # Chromium draws each chart while the next is built and the first page is
+    # laid out: the charts are the pack's longest step, and run beside it.
+    drawing, names = Drawing(), []
+    for name, figure in _print_figures(ctx):
+        drawing.add(figure, *CHARTS[name])
+        names.append(name)
 
     caption = f"{TITLE} · {plain(filters.describe())} · {period_words(period)}"
     pdf = new_pdf(TITLE, caption, f"Generated {ctx['generated']} · data as of {info.as_of_month} · "
                                   f"every figure reproducible with python -m nrr_core report (last page)")
     title_page(pdf, ctx)
+    pngs = dict(zip(names, drawing.pngs()))
     trend_page(pdf, ctx, pngs.get("trend"))
     bridge_page(pdf, ctx, pngs.get("bridge"))
     segments_page(pdf, ctx, pngs.get("curves"))
@@ -185,27 +190,27 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     variants_page(pdf, ctx)
     reproduce_page(pdf, ctx)
     data = bytes(pdf.output())
-    return BoardPack(data, pdf.page_no(), time.perf_counter() - started, chart_seconds)
+    return BoardPack(data, pdf.page_no(), time.perf_counter() - started, drawing.seconds)
 
 
-def _print_figures(ctx: dict) -> dict:
-    """The app's own figures restyled for print, by chart name (trend, bridge,
-    curves); a chart with nothing to show is left out."""
-    figures = {}
+def _print_figures(ctx: dict) -> Iterator[tuple[str, go.Figure]]:
+    """The app's own figures restyled for print, as (chart name, figure) in
+    page order (trend, bridge, curves, forecast, track), each yielded as soon
+    as it is built; a chart with nothing to show is left out."""
     if ctx["head"]["nrr"] is not None and not ctx["trend"].empty:
-        figures["trend"] = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"],
-                                                            nrr_name=ctx["head"]["label"]))
-        figures["trend"].update_layout(margin_r=190)  # room for the benchmark labels in print type
+        trend = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"], nrr_name=ctx["head"]["label"]))
+        trend.update_layout(margin_r=190)  # room for the benchmark labels in print type
+        yield "trend", trend
     if ctx["waterfall"].mrr.abs().sum() > 0:
-        figures["bridge"] = for_print(charts.waterfall_chart(ctx["waterfall"], "", ctx["currency"]))
+        bridge = for_print(charts.waterfall_chart(ctx["waterfall"], "", ctx["currency"]))
         # Step names on two lines, level, instead of slanted.
         names = [charts.STEP_LABELS[s] for s in BRIDGE_COLUMNS]
-        figures["bridge"].update_xaxes(tickangle=0, tickmode="array", tickvals=names,
-                                       ticktext=[n.replace(" ", "<br>").replace("-", "-<br>") for n in names])
+        bridge.update_xaxes(tickangle=0, tickmode="array", tickvals=names,
+                            ticktext=[n.replace(" ", "<br>").replace("-", "-<br>") for n in names])
+        yield "bridge", bridge
     if not ctx["curves"].empty:
-        figures["curves"] = for_print(charts.retention_curves_chart(ctx["curves"], "revenue_retention", ""))
-    figures.update(forecast_figures(ctx))
-    return figures
+        yield "curves", for_print(charts.retention_curves_chart(ctx["curves"], "revenue_retention", ""))
+    yield from forecast_figures(ctx)
 
 
 def build_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,

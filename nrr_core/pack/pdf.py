@@ -68,6 +68,17 @@ def new_pdf(title: str, caption: str, footer: str):
                 self.cell(BODY_W, 8, fit(self, self.continued, BODY_W), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 self.ln(2)
 
+        def normalize_text(self, text: str) -> str:
+            # fpdf2 calls this on every text it writes or measures. The CJK
+            # fallback font costs 0.6 s to parse per document, and any fallback
+            # slows every line's layout, so it is added the first time a text
+            # needs a character DejaVu lacks (in the regular or the bold face).
+            if self.fallback_file and not text.isascii() and not self.covered.issuperset(map(ord, text)):
+                self.add_font("fallback", "", str(self.fallback_file))
+                self.set_fallback_fonts(["fallback"], exact_match=False)
+                self.fallback_file = None
+            return super().normalize_text(text)
+
         def footer(self):
             self.set_font("dejavu", "", 9)
             self.set_text_color(*MUTED)
@@ -77,13 +88,14 @@ def new_pdf(title: str, caption: str, footer: str):
 
     pdf = Pdf(orientation="L", unit="mm", format="A4")
     pdf.continued = ""
+    pdf.fallback_file = None
     files = font_files()
     pdf.add_font("dejavu", "", str(files[""]))
     pdf.add_font("dejavu", "B", str(files["B"]))
     pdf.add_font("dejavumono", "", str(files["mono"]))
-    if "fallback" in files:
-        pdf.add_font("fallback", "", str(files["fallback"]))
-        pdf.set_fallback_fonts(["fallback"], exact_match=False)
+    # Control characters (line breaks) are never drawn, so never need a glyph.
+    pdf.covered = set(pdf.fonts["dejavu"].cmap).intersection(pdf.fonts["dejavuB"].cmap).union(range(32))
+    pdf.fallback_file = files.get("fallback")  # added on first need (normalize_text)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
     pdf.set_creator("nrr_core board pack")

@@ -5,6 +5,8 @@ the pack's context (``assembly.steering_context``: the functions the Forecast
 and CSM scorecards pages call); names from the data go through ``plain``."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import plotly.graph_objects as go
 
 from .. import steering
@@ -21,22 +23,25 @@ FORECAST_ROWS = (3, 6, 9, 12)
 SHORT_LABELS = {"nrr": "NRR", "grr": "GRR", "logo_retention": "Logos"}
 
 
-def forecast_figures(ctx: dict) -> dict[str, go.Figure]:
-    """The forecast and track-record charts restyled for print, by chart name;
-    none without a forecast, no track chart without a track record."""
+def forecast_figures(ctx: dict) -> Iterator[tuple[str, go.Figure]]:
+    """The forecast and track-record charts restyled for print, as (chart
+    name, figure); none without a forecast, no track chart without a track
+    record."""
     fc = ctx["forecast"]
     if fc is None:
-        return {}
+        return
     fig = forecast_charts.forecast_chart(fc.table, fc.as_of, ctx["naive_nrr"])
     fig = steering.with_target_line(fig, ctx["forward_targets"], name="NRR target")
-    out = {"forecast": for_print(fig)}
+    yield "forecast", _legend_below(for_print(fig))
     bt = ctx["backtest"]
     if bt is not None and not bt.table.empty:
-        out["track"] = for_print(forecast_charts.track_chart(bt.table, bt.horizon))
-    for fig in out.values():
-        fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-                          margin_b=20)
-    return out
+        yield "track", _legend_below(for_print(forecast_charts.track_chart(bt.table, bt.horizon)))
+
+
+def _legend_below(fig: go.Figure) -> go.Figure:
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+                      margin_b=20)
+    return fig
 
 
 def target_words(landing, currency: str = "$") -> str:
