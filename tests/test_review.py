@@ -2,7 +2,9 @@
 hand-made accounts whose every factor is worked out by hand."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 
 import pandas as pd
 import pytest
@@ -394,3 +396,72 @@ def test_books_built_before_the_review_board_get_a_clear_message(tmp_path):
     old = db.connect_read_only(path)
     with pytest.raises(NrrError, match="older version"):
         review.candidates(old, None, "2025-12")
+
+
+@pytest.fixture(scope="module")
+def scored_book(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scored")
+    files = generate_book(folder / "demo", n_accounts=250, n_months=24)
+    load_book(folder / "book.duckdb", **files)
+    con = db.connect_read_only(folder / "book.duckdb")
+    yield con
+    con.close()
+
+
+def _ranked_by_sorting(con, lo: int, hi: int, weights: dict, filters: Filters, top_share: float, top_k: int,
+                       risk_threshold: int, expansion_threshold: int) -> pd.DataFrame:
+    """The back-test's monthly counts the plain way: every account of every
+    month sorted by score, then MRR (larger first), then account key."""
+    from nrr_core.review.factors import HORIZON
+    rows = con.execute(
+        "SELECT s.account_key, s.month_idx, s.mrr, s.risk_score, s.expansion_score, o.lost, o.churned, "
+        "o.lost_mrr, o.grew, o.gained_mrr, a.segment "
+        "FROM account_scores($lo, $hi, $w) s JOIN score_outcomes($lo, $hi, $h) o USING (account_key, month_idx) "
+        "JOIN accounts a USING (account_key)", {"lo": lo, "hi": hi, "w": weights, "h": HORIZON}).df()
+    if filters.segment:
+        rows = rows[rows.segment.isin(filters.segment)]
+    out = []
+    for month, m in rows.groupby("month_idx"):
+        top_n = max(1, math.ceil(top_share * len(m)))
+        risk = m.sort_values(["risk_score", "mrr", "account_key"], ascending=[False, False, True])
+        exp = m.sort_values(["expansion_score", "mrr", "account_key"], ascending=[False, False, True])
+        top, topk, flagged = risk.iloc[:top_n], risk.iloc[:top_k], m[m.risk_score >= risk_threshold]
+        etop, etopk, eflagged = exp.iloc[:top_n], exp.iloc[:top_k], m[m.expansion_score >= expansion_threshold]
+        out.append({
+            "month_idx": month, "accounts": len(m), "lost_accounts": m.lost.sum(),
+            "churned_accounts": m.churned.sum(), "lost_mrr": m.lost_mrr.sum(),
+            "top_accounts": len(top), "top_lost": top.lost.sum(), "top_churned": top.churned.sum(),
+            "top_lost_mrr": top.lost_mrr.sum(), "topk_accounts": len(topk), "topk_lost": topk.lost.sum(),
+            "flagged_accounts": len(flagged), "flagged_lost": flagged.lost.sum(),
+            "flagged_lost_mrr": flagged.lost_mrr.sum(), "grew_accounts": m.grew.sum(),
+            "exp_top_grew": etop.grew.sum(), "exp_topk_accounts": len(etopk), "exp_topk_grew": etopk.grew.sum(),
+            "exp_flagged_accounts": len(eflagged), "exp_flagged_grew": eflagged.grew.sum(),
+            "gained_mrr": m.gained_mrr.sum(), "exp_top_gained_mrr": etop.gained_mrr.sum()})
+    return pd.DataFrame(out)
+
+
+@pytest.mark.parametrize("points, top_share, top_k", [
+    ("calibrated", 0.10, 50),
+    ("one each", 0.10, 50),    # every factor 1 point: large tied groups, the cuts run through them
+    ("none", 0.25, 7),         # every score 0: one group a month, ranked by MRR alone
+    ("one each", 0.5, 1),
+])
+@pytest.mark.parametrize("segment", [None, "SMB"])
+def test_the_backtests_monthly_counts_equal_ranking_every_account_by_sorting(scored_book, points, top_share,
+                                                                             top_k, segment):
+    from nrr_core.review.backtest import scored_months
+    from nrr_core.review.calibration import FIRST_SCORED, calibrate
+    from nrr_core.review.factors import HORIZON
+
+    info = metrics.book_info(scored_book)
+    card = calibrate(scored_book, info.as_of_month).scorecard
+    if points != "calibrated":
+        card = dataclasses.replace(card, points={k: (1 if points == "one each" else 0) for k in card.points},
+                                   risk_threshold=2, expansion_threshold=2)
+    lo, hi = info.first_idx + FIRST_SCORED, info.as_of_idx - HORIZON
+    filters = Filters(segment=(segment,)) if segment else Filters()
+    got = scored_months(scored_book, filters, lo, hi, HORIZON, card, top_share, top_k)
+    want = _ranked_by_sorting(scored_book, lo, hi, card.weights(), filters, top_share, top_k,
+                              card.risk_threshold, card.expansion_threshold)
+    assert len(got) == hi - lo + 1 and got.accounts.min() > 10
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False, rtol=1e-9)
