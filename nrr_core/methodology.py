@@ -51,7 +51,7 @@ def statement_creating(file: str, target: str) -> str:
     leading comments and with its closing semicolon. Raises KeyError if none does."""
     for query, _ in db._statements(file):
         if created_name(query) == target:
-            return strip_leading_comments(query).strip() + ";"
+            return strip_leading_comments(query).strip().rstrip(";").rstrip() + ";"
     raise KeyError(f"no statement in {file}.sql creates {target}")
 
 

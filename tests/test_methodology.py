@@ -9,7 +9,8 @@ def test_every_metric_names_sql_that_exists_and_computes_it():
         pieces = methodology.sql_for(metric)
         assert len(pieces) == len(methodology.METRIC_SQL[metric])
         for title, sql in pieces:
-            assert sql.strip() and ("SELECT" in sql or "select" in sql), title
+            assert "SELECT" in sql.upper(), title
+            assert sql.endswith(";") and not sql.endswith(";;"), title
     titles = [t for t, _ in methodology.sql_for("movements")]
     assert titles[0] == "build_book.sql: account_month (at load time)"
     assert "lag(month_idx)" in methodology.sql_for("movements")[0][1]
