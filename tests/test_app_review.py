@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from nrr_core import Filters, formatting, metrics, review
-from nrr_core.review.decisions import DecisionStore
+from nrr_core.review.decisions import Decision, DecisionStore
 from nrr_core.cli import write_demo
 from ui.review.decision_form import field_key
 from tests import app_env
@@ -184,14 +184,28 @@ def test_rollups_show_sponsor_coverage_and_the_retrospective(con, as_of, store):
     assert len(lost) == summary["accounts"] > 0
 
 
-def test_decision_log_lists_recorded_decisions_with_a_csv_download(store):
+def test_decision_log_lists_recorded_decisions_with_a_csv_download(store, con, as_of):
+    # A decision of its own, so the log is never empty whichever tests ran
+    # first: "healthy" on an account on neither list changes no list.
+    on_board = set(review.board(con, Filters(), as_of, store).queue())
+    account = next(a for a in metrics.account_list(con, Filters(), as_of, "").account_id if a not in on_board)
+    store.record(Decision(account, "healthy", "Log test", note="recorded for the decision log"))
     at = run_page({"view": "Decisions"})
     log = store.every()
-    if log.empty:
-        assert any("No decision recorded yet" in i.value for i in at.info)
-    else:
-        assert len(at.dataframe[0].value) == len(log)
+    assert len(at.dataframe[0].value) == len(log) > 0
     assert any(b.proto.label.startswith("Download CSV") for b in at.get("download_button"))
+
+
+def test_decision_log_says_so_when_nothing_was_recorded(tmp_path, monkeypatch):
+    # Another store is another deployment: the app's cached store is let go.
+    monkeypatch.setenv("NRR_DECISIONS", str(tmp_path / "empty.sqlite"))
+    app_env.clear_caches()
+    try:
+        at = run_page({"view": "Decisions"})
+    finally:
+        app_env.clear_caches()
+    assert any("No decision recorded yet" in i.value for i in at.info)
+    assert not at.dataframe
 
 
 @pytest.mark.parametrize("params", [
