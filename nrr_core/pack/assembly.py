@@ -58,6 +58,19 @@ def pack_context(con, filters: Filters | None, period: Period, *, currency: str 
     the scorecards read (None: none); ``targets``: the targets in force
     (``TargetStore.in_force``; None: none set). Raises NrrError for a window
     outside the data."""
+    ctx = _book_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
+                        reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at)
+    return {**ctx, **_steering(con, ctx, decisions, targets)}
+
+
+def _steering(con, ctx: dict, decisions: DecisionStore | None, targets: pd.DataFrame | None) -> dict:
+    return steering_context(con, ctx["filters"], ctx["period"], decisions,
+                            steering.no_targets() if targets is None else targets)
+
+
+def _book_context(con, filters: Filters | None, period: Period, *, currency: str, benchmarks: dict | None,
+                  headline: str, reviews, retrospective, db_path, generated_at: datetime | None) -> dict:
+    """``pack_context`` but the steering pages' keys."""
     filters = filters or Filters()
     benchmarks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
     info = metrics.book_info(con)
@@ -84,7 +97,6 @@ def pack_context(con, filters: Filters | None, period: Period, *, currency: str 
         "reviews": reviews,
         "retrospective": retrospective,
         "commands": reproduce_commands(filters, period, str(db_path)),
-        **steering_context(con, filters, period, decisions, steering.no_targets() if targets is None else targets),
     }
 
 
@@ -158,16 +170,22 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     ``decisions`` and ``targets``: see ``pack_context``.
     """
     started = time.perf_counter()
-    ctx = pack_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
-                       reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at,
-                       decisions=decisions, targets=targets)
-    filters, info = ctx["filters"], ctx["info"]
-    # Chromium draws each chart while the next is built and the first page is
-    # laid out: the charts are the pack's longest step, and run beside it.
+    # Chromium draws each chart while the next is built, the steering pages'
+    # figures are computed and the first page is laid out: the charts are the
+    # pack's longest step, and run beside the rest.
     drawing, names = Drawing(), []
-    for name, figure in _print_figures(ctx):
-        drawing.add(figure, *CHARTS[name])
-        names.append(name)
+
+    def draw(figures) -> None:
+        for name, figure in figures:
+            drawing.add(figure, *CHARTS[name])
+            names.append(name)
+
+    ctx = _book_context(con, filters, period, currency=currency, benchmarks=benchmarks, headline=headline,
+                        reviews=reviews, retrospective=retrospective, db_path=db_path, generated_at=generated_at)
+    draw(_book_figures(ctx))
+    ctx.update(_steering(con, ctx, decisions, targets))
+    draw(forecast_figures(ctx))
+    filters, info = ctx["filters"], ctx["info"]
 
     caption = f"{TITLE} · {plain(filters.describe())} · {period_words(period)}"
     pdf = new_pdf(TITLE, caption, f"Generated {ctx['generated']} · data as of {info.as_of_month} · "
@@ -193,10 +211,11 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     return BoardPack(data, pdf.page_no(), time.perf_counter() - started, drawing.seconds)
 
 
-def _print_figures(ctx: dict) -> Iterator[tuple[str, go.Figure]]:
-    """The app's own figures restyled for print, as (chart name, figure) in
-    page order (trend, bridge, curves, forecast, track), each yielded as soon
-    as it is built; a chart with nothing to show is left out."""
+def _book_figures(ctx: dict) -> Iterator[tuple[str, go.Figure]]:
+    """The app's own figures of the book's pages restyled for print, as (chart
+    name, figure) in page order (trend, bridge, curves), each yielded as soon
+    as it is built; a chart with nothing to show is left out. The steering
+    pages' are ``forecast_figures``."""
     if ctx["head"]["nrr"] is not None and not ctx["trend"].empty:
         trend = for_print(charts.nrr_trend_chart(ctx["trend"], ctx["benchmarks"], nrr_name=ctx["head"]["label"]))
         trend.update_layout(margin_r=190)  # room for the benchmark labels in print type
@@ -210,7 +229,6 @@ def _print_figures(ctx: dict) -> Iterator[tuple[str, go.Figure]]:
         yield "bridge", bridge
     if not ctx["curves"].empty:
         yield "curves", for_print(charts.retention_curves_chart(ctx["curves"], "revenue_retention", ""))
-    yield from forecast_figures(ctx)
 
 
 def build_pack(con, filters: Filters | None, period: Period, *, currency: str = "$", benchmarks: dict | None = None,
