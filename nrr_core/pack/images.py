@@ -70,7 +70,7 @@ class _Browser:
     def __init__(self) -> None:
         self._thread_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._session_lock: asyncio.Lock | None = None  # made on the loop: starting and closing
+        self._session_lock: asyncio.Lock | None = None  # made on the loop: one start at a time
         self._kaleido = None
         self._failed_starts = 0
         self._start_error: BaseException | None = None
