@@ -287,7 +287,8 @@ def pack_times(rounds: int = 3) -> dict:
     build in the same process (the scorecard calibrations and kaleido's page
     are then in place). Best of ``rounds``: with the process's browser kept
     (``pack.images.BROWSER``), and with a new browser for every pack (how each
-    pack drew its charts before), with the charts' share of each."""
+    pack drew its charts before), with the charts' own time (``BoardPack.chart_seconds``:
+    drawn beside the other steps, so not a share of the total)."""
     from nrr_core import Filters, db, metrics, pack, review
     from nrr_core.cli import write_demo
     from nrr_core.pack.images import BROWSER

@@ -32,7 +32,9 @@ from .text import period_words, plain
 
 @dataclass(frozen=True)
 class BoardPack:
-    """A built pack: the PDF bytes, its page count and how long it took (s)."""
+    """A built pack: the PDF bytes, its page count and how long it took (s);
+    ``chart_seconds``: from the first chart handed to Chromium until the last
+    one was drawn (it overlaps the pack's other steps)."""
 
     pdf: bytes
     pages: int
