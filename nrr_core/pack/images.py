@@ -72,7 +72,7 @@ class _Browser:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session_lock: asyncio.Lock | None = None  # made on the loop: one start at a time
         self._kaleido = None
-        self._failed_starts = 0
+        self.failed_starts = 0  # how many starts failed (a Drawing notes it when made)
         self._start_error: BaseException | None = None
         self.starts = 0  # how many times a browser was started (tests read it)
 
@@ -83,28 +83,29 @@ class _Browser:
                 threading.Thread(target=self._loop.run_forever, name="nrr-pack-browser", daemon=True).start()
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
-    def submit(self, figure: go.Figure, width: int, height: int, timeout: float) -> concurrent.futures.Future:
+    def submit(self, figure: go.Figure, width: int, height: int, timeout: float,
+               failed_before: int) -> concurrent.futures.Future:
         """The PNG bytes of ``figure`` (``width`` x ``height`` px, drawn at
-        twice that) as a future; the browser starts on the first call."""
-        return self._call(self._draw(figure, width, height, timeout))
+        twice that) as a future; the browser starts on the first call. When a
+        start has failed since ``failed_before`` (``failed_starts`` when the
+        caller's batch began), the future fails with that start's error: one
+        failure for a whole pack, not another attempt (and wait) per chart."""
+        return self._call(self._draw(figure, width, height, timeout, failed_before))
 
-    async def _session(self, timeout: float):
+    async def _session(self, timeout: float, failed_before: int):
         import kaleido
 
         if self._session_lock is None:
             self._session_lock = asyncio.Lock()
-        failed_before = self._failed_starts
         async with self._session_lock:
-            if self._failed_starts != failed_before:
-                # The start this figure waited on failed: one failure for the
-                # whole pack, not another attempt (and wait) per chart.
+            if self.failed_starts != failed_before:
                 raise self._start_error
             if self._kaleido is None:
                 try:
                     k = kaleido.Kaleido(n=self.TABS, timeout=timeout, mathjax=False)
                     await k.open()
                 except BaseException as exc:
-                    self._failed_starts += 1
+                    self.failed_starts += 1
                     self._start_error = exc
                     raise
                 self._kaleido = k
@@ -115,9 +116,9 @@ class _Browser:
                     atexit.register(self.close)
             return self._kaleido
 
-    async def _draw(self, figure: go.Figure, width: int, height: int, timeout: float) -> bytes:
+    async def _draw(self, figure: go.Figure, width: int, height: int, timeout: float, failed_before: int) -> bytes:
         try:
-            k = await self._session(timeout)
+            k = await self._session(timeout, failed_before)
             return await k.calc_fig(figure, opts={"format": "png", "width": width, "height": height, "scale": 2})
         except BaseException:
             await self._close()
@@ -156,6 +157,7 @@ class Drawing:
         self._futures: list[concurrent.futures.Future] = []
         self._started: float | None = None
         self._finished = 0.0
+        self._failed_before = BROWSER.failed_starts
 
     def add(self, figure: go.Figure, width: int, height: int) -> None:
         if self._started is None:
@@ -164,7 +166,7 @@ class Drawing:
             except ImportError as exc:  # pragma: no cover - requirements.txt installs it
                 raise NrrError(f"The board pack needs kaleido for its charts: pip install -r requirements.txt ({exc})")
             self._started = time.perf_counter()
-        future = BROWSER.submit(figure, width, height, self.timeout)
+        future = BROWSER.submit(figure, width, height, self.timeout, self._failed_before)
         future.add_done_callback(self._note_finish)
         self._futures.append(future)
 
