@@ -52,6 +52,9 @@ def new_pdf(title: str, caption: str, footer: str):
     from fpdf.enums import XPos, YPos
 
     class Pdf(FPDF):
+        continued = ""        # the heading a table that runs over repeats on the next page
+        fallback_file = None  # the CJK font's file, until a text needs it (normalize_text)
+
         def header(self):
             if self.page_no() == 1:
                 return
@@ -87,15 +90,13 @@ def new_pdf(title: str, caption: str, footer: str):
             self.cell(30, 5, f"{self.page_no()} / {{nb}}", align="R")
 
     pdf = Pdf(orientation="L", unit="mm", format="A4")
-    pdf.continued = ""
-    pdf.fallback_file = None
     files = font_files()
     pdf.add_font("dejavu", "", str(files[""]))
     pdf.add_font("dejavu", "B", str(files["B"]))
     pdf.add_font("dejavumono", "", str(files["mono"]))
     # Control characters (line breaks) are never drawn, so never need a glyph.
     pdf.covered = set(pdf.fonts["dejavu"].cmap).intersection(pdf.fonts["dejavuB"].cmap).union(range(32))
-    pdf.fallback_file = files.get("fallback")  # added on first need (normalize_text)
+    pdf.fallback_file = files.get("fallback")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
     pdf.set_creator("nrr_core board pack")
