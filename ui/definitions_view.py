@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nrr_core import charts, export, formatting, variants
+from nrr_core import charts, formatting, variants
 from nrr_core.filters import ATTRIBUTE_LABELS
 
 from . import data, view
@@ -90,10 +90,8 @@ def _bridge(f, month: str, table, cur: str) -> None:
                                                                  "the step"),
             "points": st.column_config.NumberColumn("Points", format="%+.3f"),
         }, key="reconciliation_accounts", height=300)
-    # A callable: the CSV is made when the button is clicked, not on every rerun.
-    st.download_button("Download every step's accounts (CSV)", lambda: export.to_csv_bytes(rec.accounts),
-                       file_name=f"nrr-reconciliation-{month}.csv", mime="text/csv", key="download_reconciliation",
-                       on_click="ignore", icon=":material/download:", type="tertiary")
+    view.frame_download("Download every step's accounts (CSV)", rec.accounts, f"nrr-reconciliation-{month}.csv",
+                        "download_reconciliation")
 
 
 def _benchmarks(f, month: str, sets, cur: str) -> None:

@@ -6,6 +6,7 @@ Text from the data (account names, owners) is always passed as plain text
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -68,11 +69,21 @@ def table(frame: pd.DataFrame, columns: dict, key: str, height="auto", download:
     result = st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True,
                           key=key, height=height, placeholder="–", **kwargs)
     if download:
-        # Built on click, not on every rerun: at 100,000 accounts a table's CSV is megabytes.
-        st.download_button("Download CSV", lambda: export.to_csv_bytes(frame[[c for c in columns if c in frame]]),
-                           file_name=f"{download}.csv", mime="text/csv", key=f"download_{key}",
-                           on_click="ignore", icon=":material/download:", type="tertiary")
+        frame_download("Download CSV", frame[[c for c in columns if c in frame]], f"{download}.csv",
+                       f"download_{key}")
     return result
+
+
+def csv_download(label: str, make: Callable[[], bytes], file_name: str, key: str, help: str | None = None) -> None:
+    """A button that saves the CSV ``make()`` returns. The file is made when the
+    button is clicked, not on every rerun: at 100,000 accounts it is megabytes."""
+    st.download_button(label, make, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
+                       icon=":material/download:", type="tertiary", help=help)
+
+
+def frame_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """``csv_download`` of ``frame``, safe to open in a spreadsheet (``export.to_csv_bytes``)."""
+    csv_download(label, lambda: export.to_csv_bytes(frame), file_name, key)
 
 
 def month_name(month: str) -> str:

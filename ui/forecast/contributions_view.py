@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nrr_core import export, forecast
+from nrr_core import forecast
 
 from .. import view
 
@@ -53,7 +53,5 @@ def draw(fc: forecast.Forecast, names, currency: str) -> None:
         "calibration": view.change_column("Calibration (MRR)", currency),
         "account_id": st.column_config.TextColumn("Account id"),
     }, key="forecast_contributions", height=420)
-    st.download_button("Download every account (CSV)", lambda: export.to_csv_bytes(rows),
-                       file_name=f"forecast-accounts-{fc.as_of}.csv",
-                       mime="text/csv", key="download_forecast_accounts", on_click="ignore",
-                       icon=":material/download:", type="tertiary")
+    view.frame_download("Download every account (CSV)", rows, f"forecast-accounts-{fc.as_of}.csv",
+                        "download_forecast_accounts")

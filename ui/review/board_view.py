@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from nrr_core import export, formatting, review
+from nrr_core import formatting, review
 
 from .. import view
 from . import navigation
@@ -42,9 +42,8 @@ def _draw_list(frame: pd.DataFrame, arr: float, key: str, empty: str, currency: 
     ids = list(frame.account_id[:SHOWN])
     view.table(frame[:SHOWN], board_columns(currency), key=key, height=HEIGHT,
                on_select=lambda: _open_picked(key, ids), selection_mode="single-row")
-    st.download_button("Download CSV (all rows, every column)", lambda: export.to_csv_bytes(frame),
-                       file_name=f"{key.replace('_table', '')}-{month}.csv", mime="text/csv",
-                       key=f"download_{key}", on_click="ignore", icon=":material/download:", type="tertiary")
+    view.frame_download("Download CSV (all rows, every column)", frame, f"{key.replace('_table', '')}-{month}.csv",
+                        f"download_{key}")
 
 
 def _tiles(board: review.Board, currency: str) -> None:

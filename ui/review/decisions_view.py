@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nrr_core import export, stores
+from nrr_core import stores
 
 from .. import data, view
 from .tables import decision_columns, fit_height
@@ -24,6 +24,4 @@ def draw(f) -> None:
         **decision_columns(),
     }, key="decision_log", height=fit_height(len(log), most=15))
     # The file keeps the exact UTC time of each decision (recorded_at), for sorting and audit.
-    st.download_button("Download CSV", lambda: export.to_csv_bytes(log), file_name="review-decisions.csv",
-                       mime="text/csv", key="download_decision_log", on_click="ignore",
-                       icon=":material/download:", type="tertiary")
+    view.frame_download("Download CSV", log, "review-decisions.csv", "download_decision_log")

@@ -81,12 +81,10 @@ def draw_all(cards: steering.Scorecards, filters, currency: str) -> None:
                selection_mode="single-row")
     st.caption("Pick a row to open that CSM's scorecard. Attainment is actual ÷ target; blank where no target is "
                "set for the owner and period (see Targets).")
-    st.download_button("Download scorecards for the comp team (CSV)",
-                       lambda: cards.to_csv(filters).encode("utf-8"),
-                       file_name=f"csm-scorecards-{cards.period.label}.csv", mime="text/csv",
-                       key="scorecards_csv", on_click="ignore", icon=":material/download:", type="tertiary",
-                       help="One row per CSM and period, with the definitions as # comment lines at the top; "
-                            "ratios as fractions, amounts as ARR.")
+    view.csv_download("Download scorecards for the comp team (CSV)", lambda: cards.to_csv(filters).encode("utf-8"),
+                      f"csm-scorecards-{cards.period.label}.csv", "scorecards_csv",
+                      help="One row per CSM and period, with the definitions as # comment lines at the top; "
+                           "ratios as fractions, amounts as ARR.")
     with st.expander("Definitions"):
         for key, text in steering.DEFINITIONS.items():
             st.markdown(f"- **{view.plain(key)}**: {view.plain(text)}")
