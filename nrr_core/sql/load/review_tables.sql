@@ -25,43 +25,45 @@
 --   nps_latest         the latest NPS response in this and the 5 previous months
 --   top_account        among the accounts making up the top 80 % of the book's
 --                      MRR in the month (largest first)
+-- The revenue and signal months are joined first, so every window below is one
+-- pass over one sort (RANGE frames count calendar months, and a month with no
+-- signal or no revenue row only adds NULLs, which the aggregates skip).
 CREATE TABLE account_health AS
-WITH active AS (
-    SELECT m.account_key, m.month_idx, m.mrr, m.products,
-           sum(m.contraction) OVER recent3 AS contraction_3m,
-           sum(m.expansion + m.cross_sell) OVER recent6 AS expansion_6m,
-           max(m.products) OVER before6 AS products_before
-    FROM account_month m
-    WINDOW recent3 AS (PARTITION BY m.account_key ORDER BY m.month_idx RANGE BETWEEN 2 PRECEDING AND CURRENT ROW),
-           recent6 AS (PARTITION BY m.account_key ORDER BY m.month_idx RANGE BETWEEN 5 PRECEDING AND CURRENT ROW),
-           before6 AS (PARTITION BY m.account_key ORDER BY m.month_idx RANGE BETWEEN 6 PRECEDING AND 1 PRECEDING)
-    QUALIFY m.mrr > 0
-), sig AS (
-    SELECT account_key, month_idx, active_users,
-           CASE WHEN seats_licensed > 0 THEN active_users / seats_licensed END AS utilisation,
+WITH months AS (
+    SELECT account_key, month_idx, m.mrr, m.products, m.contraction, m.expansion + m.cross_sell AS gain,
+           s.active_users, s.support_tickets, s.nps,
+           CASE WHEN s.seats_licensed > 0 THEN s.active_users / s.seats_licensed END AS utilisation
+    FROM account_month m FULL JOIN signals s USING (account_key, month_idx)
+), windowed AS (
+    SELECT account_key, month_idx, mrr, products, utilisation, active_users,
+           sum(contraction) OVER recent3 AS contraction_3m,
+           sum(gain) OVER recent6 AS expansion_6m,
+           max(products) OVER before1_6 AS products_before,
+           first(utilisation) OVER ago3 AS utilisation_before,
+           first(active_users) OVER ago3 AS users_before,
            sum(support_tickets) OVER recent3 AS tickets_3m,
            count(support_tickets) OVER recent3 AS ticket_months_3m,
-           sum(support_tickets) OVER before6 / 2.0 AS tickets_before,
-           count(support_tickets) OVER before6 AS ticket_months_before,
+           sum(support_tickets) OVER before3_8 / 2.0 AS tickets_before,
+           count(support_tickets) OVER before3_8 AS ticket_months_before,
            arg_max(nps, month_idx) FILTER (WHERE nps IS NOT NULL) OVER recent6 AS nps_latest
-    FROM signals
+    FROM months
     WINDOW recent3 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 2 PRECEDING AND CURRENT ROW),
            recent6 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 5 PRECEDING AND CURRENT ROW),
-           before6 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 8 PRECEDING AND 3 PRECEDING)
+           before1_6 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 6 PRECEDING AND 1 PRECEDING),
+           before3_8 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 8 PRECEDING AND 3 PRECEDING),
+           ago3 AS (PARTITION BY account_key ORDER BY month_idx RANGE BETWEEN 3 PRECEDING AND 3 PRECEDING)
+    QUALIFY mrr > 0
 ), book_month AS (
     SELECT month_idx, count(DISTINCT product_key) AS products_sold FROM mrr GROUP BY ALL
 ), ranked AS (
-    SELECT a.*, s.utilisation, s.active_users, s.tickets_3m, s.ticket_months_3m, s.tickets_before,
-           s.ticket_months_before, s.nps_latest,
-           CASE WHEN p.utilisation > 0 THEN s.utilisation / p.utilisation - 1 END AS utilisation_change,
-           CASE WHEN p.active_users > 0 THEN s.active_users / p.active_users - 1 END AS users_change,
-           sum(a.mrr) OVER (PARTITION BY a.month_idx ORDER BY a.mrr DESC, a.account_key
-                            ROWS UNBOUNDED PRECEDING) - a.mrr
-               < 0.8 * sum(a.mrr) OVER (PARTITION BY a.month_idx) AS top_account,
+    SELECT w.*,
+           CASE WHEN w.utilisation_before > 0 THEN w.utilisation / w.utilisation_before - 1 END AS utilisation_change,
+           CASE WHEN w.users_before > 0 THEN w.active_users / w.users_before - 1 END AS users_change,
+           sum(w.mrr) OVER (PARTITION BY w.month_idx ORDER BY w.mrr DESC, w.account_key
+                            ROWS UNBOUNDED PRECEDING) - w.mrr
+               < 0.8 * sum(w.mrr) OVER (PARTITION BY w.month_idx) AS top_account,
            b.products_sold
-    FROM active a
-    LEFT JOIN sig s USING (account_key, month_idx)
-    LEFT JOIN sig p ON p.account_key = a.account_key AND p.month_idx = a.month_idx - 3
+    FROM windowed w
     JOIN book_month b USING (month_idx)
 )
 SELECT r.account_key, r.month_idx, r.mrr, r.products, r.utilisation,
