@@ -314,6 +314,47 @@ def test_filter_args_quote_untrusted_values_for_the_shell():
 
 # ---------------------------------------------------------------- no browser
 
+def test_each_chart_image_is_placed_on_the_page_of_its_title_at_its_size(plain_pack):
+    # The pages are laid out before the charts are drawn, and each image is placed afterwards
+    # in the slot its page kept: the page of its title, at twice its size in pixels.
+    titles = {"trend": "trailing 12 months, by month", "bridge": "From starting to ending MRR, by movement",
+              "curves": "Revenue retained, by months since start",
+              "forecast": "Forward NRR of today's accounts, with its 80 % band"}
+    pages = PdfReader(io.BytesIO(plain_pack.pdf)).pages
+    placed = {}
+    for number, page in enumerate(pages):
+        images = [image.image.size for image in page.images]
+        named = [name for name, title in titles.items() if title in squash(page.extract_text())]
+        assert len(images) == len(named), f"page {number + 1}: {named} with {len(images)} images"
+        placed.update({name: (number, size) for name, size in zip(named, images)})
+    assert set(placed) == set(titles)
+    assert [number for number, _ in placed.values()] == [1, 2, 3, 4]
+    assert {name: size for name, (_, size) in placed.items()} == {
+        name: (2 * pack.CHARTS[name][0], 2 * pack.CHARTS[name][1]) for name in titles}
+
+
+def test_the_pack_browser_draws_one_figure_after_another_without_reloading_plotly_and_the_same_bytes(
+        monkeypatch):
+    import plotly.graph_objects as go
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    from nrr_core.pack import images
+
+    reloads = []
+    reload = _KaleidoTab.reload
+
+    async def counted(self):
+        reloads.append(self)
+        return await reload(self)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted)
+    first = go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2], name="first"))
+    other = go.Figure(go.Bar(x=["a", "b"], y=[5, 7]), layout={"title": "other", "paper_bgcolor": "#fde"})
+    before, between, after = images.export_charts([(first, 300, 200), (other, 300, 200), (first, 300, 200)])
+    assert reloads == []  # plotly.js stays loaded: a reload costs as much as a chart
+    assert before == after != between  # nothing of the figure between is left in the tab
+
+
 def test_without_a_browser_the_pack_raises_one_clear_nrr_error(con, period, monkeypatch):
     from nrr_core.pack import images
 

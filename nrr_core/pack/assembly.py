@@ -2,6 +2,7 @@
 as images, the pages in order, and the PDF bytes (``make_pack``)."""
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from ..review.decisions import DecisionStore
 from .deck import make_deck
 from .images import CHARTS, Drawing, for_print
 from .pages import TITLE, bridge_page, segments_page, title_page, trend_page
-from .pdf import new_pdf
+from .pdf import new_pdf, place_charts
 from .reference_pages import definitions_page, reproduce_page, variants_page
 from .reproduce import DB_PLACEHOLDER, reproduce_commands
 from .review_pages import retrospective_page, review_page
@@ -173,8 +174,8 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     """
     started = time.perf_counter()
     # Chromium draws each chart while the next is built, the steering pages'
-    # figures are computed and the first page is laid out: the charts are the
-    # pack's longest step, and run beside the rest.
+    # figures are computed and every page is laid out (the images are placed
+    # last): the charts are the pack's longest step, and run beside the rest.
     drawing, names = Drawing(), []
 
     def draw(figures) -> None:
@@ -193,7 +194,7 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     pdf = new_pdf(TITLE, caption, f"Generated {ctx['generated']} · data as of {info.as_of_month} · "
                                   f"every figure reproducible with python -m nrr_core report (last page)")
     title_page(pdf, ctx)
-    pngs = dict(zip(names, drawing.pngs()))
+    pngs = {name: functools.partial(drawing.png, i) for i, name in enumerate(names)}
     trend_page(pdf, ctx, pngs.get("trend"))
     bridge_page(pdf, ctx, pngs.get("bridge"))
     segments_page(pdf, ctx, pngs.get("curves"))
@@ -209,6 +210,7 @@ def make_pack(con, filters: Filters | None, period: Period, *, currency: str = "
     definitions_page(pdf, ctx)
     variants_page(pdf, ctx)
     reproduce_page(pdf, ctx)
+    place_charts(pdf)
     data = bytes(pdf.output())
     return BoardPack(data, pdf.page_no(), time.perf_counter() - started, drawing.seconds)
 

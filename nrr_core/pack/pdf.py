@@ -6,6 +6,7 @@ written as plain text (``markdown=False``), never interpreted.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import NrrError
@@ -90,6 +91,7 @@ def new_pdf(title: str, caption: str, footer: str):
             self.cell(30, 5, f"{self.page_no()} / {{nb}}", align="R")
 
     pdf = Pdf(orientation="L", unit="mm", format="A4")
+    pdf.charts = []  # (png, page, x, y, w, h) of each chart image not yet placed (chart, place_charts)
     files = font_files()
     pdf.add_font("dejavu", "", str(files[""]))
     pdf.add_font("dejavu", "B", str(files["B"]))
@@ -135,16 +137,33 @@ def para(pdf, text: str, size: float = 12, color=INK, width: float = BODY_W, hei
     pdf.multi_cell(width, height or size * 0.48, text, align="L", new_x="LEFT", new_y="NEXT")
 
 
-def chart(pdf, png: bytes | None, title: str, x: float, y: float, w: float, h_px: int, w_px: int) -> float:
-    """The chart's title (PDF text) and its image below; returns the bottom y."""
+def chart(pdf, png: bytes | Callable[[], bytes] | None, title: str, x: float, y: float, w: float, h_px: int,
+          w_px: int) -> float:
+    """The chart's title (PDF text) and the place of its image below; returns
+    the bottom y. ``png``: the image's bytes, or a call that gives them once
+    drawn (the pages after this one are laid out meanwhile), or None for no
+    image. The image goes in its place in ``place_charts``."""
     pdf.set_xy(x, y)
     pdf.set_font("dejavu", "B", 13)
     pdf.set_text_color(*INK)
     pdf.cell(w, 6, fit(pdf, title, w))
     height = w * h_px / w_px
-    if png:
-        pdf.image(io.BytesIO(png), x=x, y=y + 7, w=w, h=height)
+    if png is not None:
+        pdf.charts.append((png, pdf.page, x, y + 7, w, height))
     return y + 7 + height
+
+
+def place_charts(pdf) -> None:
+    """Draw every chart image in the place ``chart`` kept for it, on its page
+    (waiting for a chart still being drawn); then back to the last page."""
+    last = pdf.page
+    for png, page, x, y, w, h in pdf.charts:
+        data = png() if callable(png) else png
+        if data:
+            pdf.page = page
+            pdf.image(io.BytesIO(data), x=x, y=y, w=w, h=h)
+    pdf.page = last
+    pdf.charts.clear()
 
 
 def table(pdf, header: list[str], rows: list[list[str]], widths: list[float], aligns: list[str],
