@@ -564,10 +564,10 @@ def _review_report(con, filters: Filters, args):
         board = review.board(con, filters, month, _decision_store(args))
         return pd.concat([board.at_risk.assign(list="at risk"), board.expansion.assign(list="expansion")],
                          ignore_index=True)
-    bt = review.backtest(con, filters, month)
-    if bt is None:
+    monthly = review.backtest_by_month(con, filters, month)
+    if monthly is None:
         raise NrrError(f"no month to back-test: it needs 6 months of data before and {review.HORIZON} after")
-    return bt.monthly
+    return monthly
 
 
 def _insight_report(con, filters: Filters, args):

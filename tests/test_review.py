@@ -250,6 +250,16 @@ def test_backtest_with_the_top_half_catches_the_churned_account(backtest_book):
 
 def test_backtest_needs_months_with_a_future(backtest_book):
     assert review.backtest(backtest_book, None, "2025-09") is None
+    assert review.backtest_by_month(backtest_book, None, "2025-09") is None
+
+
+@pytest.mark.parametrize("top_share, top_k", [(0.1, 50), (0.5, 1)])
+def test_the_backtest_by_month_is_the_backtests_monthly_table(backtest_book, top_share, top_k):
+    whole = review.backtest(backtest_book, None, "2025-10", top_share=top_share, top_k=top_k)
+    alone = review.backtest_by_month(backtest_book, None, "2025-10", top_share=top_share, top_k=top_k)
+    pd.testing.assert_frame_equal(alone, whole.monthly)
+    assert list(alone.columns) == ["month", "accounts", "base_rate", "top_rate", "precision_at_k", "caught_share",
+                                   "lift"]
 
 
 def test_outcomes_kept_at_load_are_what_followed_in_the_next_three_months_and_others_are_computed(tmp_path):

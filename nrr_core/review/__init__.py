@@ -7,7 +7,7 @@ and their charts (``charts``).
 feature's public interface.
 """
 from ._common import today_after
-from .backtest import Backtest, backtest
+from .backtest import Backtest, backtest, backtest_by_month
 from . import columns
 from .calibration import Calibration, Scorecard, calibrate, comparison_table, judgment_scorecard
 from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, candidates,
@@ -22,7 +22,7 @@ __all__ = [
     "BOARD_COLUMNS", "DECISION_COLUMNS", "DEPARTMENTS", "DETAIL_COLUMNS", "EXPANSION_THRESHOLD", "FACTORS",
     "FACTOR_BY_KEY", "GROWTH_EXTRA_POINTS", "GROWTH_MONTHS", "GROWTH_NRR", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
     "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Calibration", "Decision", "DecisionStore", "Factor", "Scorecard",
-    "account_signals", "assemble_board", "calibrate", "columns", "comparison_table", "at_risk_rollup", "backtest", "board", "candidates", "contributions",
+    "account_signals", "assemble_board", "calibrate", "columns", "comparison_table", "at_risk_rollup", "backtest", "backtest_by_month", "board", "candidates", "contributions",
     "decision_log", "decision_summary", "factor_table", "judgment_scorecard", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
     "today_after",
 ]
