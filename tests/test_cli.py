@@ -402,6 +402,9 @@ def test_the_csv_writer_formats_every_cell_as_the_one_cell_rule_does():
         "products": pd.Series([2, 1, 3], dtype="int64"),
         "lift": pd.Series([2, 1, 0], dtype="int64"),                    # ratio held as int
         "nps_latest": pd.array([9, None, 3], dtype="Int32"),
+        "formula": pd.Series(["@SUM(1)", "-2+3", "\tcmd"], dtype="str"),  # every formula start is neutralised
+        "decision_status": pd.Series([None, None, None], dtype=object),   # nothing decided
+        "renewal_date": pd.to_datetime(["2027-02-28", "2026-12-01", None]),
     })
     out = io.StringIO()
     cli.write_csv(frame, list(frame.columns), out)
@@ -410,3 +413,4 @@ def test_the_csv_writer_formats_every_cell_as_the_one_cell_rule_does():
     assert list(csv.reader(io.StringIO(out.getvalue()))) == expected
     assert expected[1][:6] == ["1.0123456789", "3", "1", "1234.5", "7", "'=HYPERLINK(1)"]
     assert expected[2][:5] == ["", "", "", "0", "0"]
+    assert expected[1][-3:] == ["'@SUM(1)", "", "2027-02-28"] and expected[3][-3:] == ["'\tcmd", "", ""]
