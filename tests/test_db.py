@@ -57,3 +57,26 @@ def test_a_missing_or_foreign_database_is_one_clear_error(tmp_path):
     junk.write_text("not a database")
     with pytest.raises(Exception, match="not a readable NRR database"):
         db.connect_read_only(junk)
+
+
+def test_query_files_split_from_many_threads_at_once_give_each_its_own_statements():
+    # One parser serves the process (opening one per file cost 30-60 ms each); it is shared
+    # by the app's threads, so the files are split under a lock.
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = {}
+    scratch = duckdb.connect()
+    for path in sorted(db.SQL_DIR.rglob("*.sql")):
+        name = str(path.relative_to(db.SQL_DIR).with_suffix(""))
+        try:
+            expected[name] = tuple((s.query, frozenset(s.named_parameters))
+                                   for s in scratch.extract_statements(db.sql_text(name)))
+        except duckdb.ParserException:
+            continue  # the decision stores' scripts are SQLite's and PostgreSQL's
+    scratch.close()
+    names = list(expected)
+    db._statements.cache_clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = dict(zip(names, pool.map(db._statements, names)))
+    assert got == expected
+    assert len(names) > 40 and all(got[name] for name in names)
