@@ -38,7 +38,7 @@ def sql_text(name: str) -> str:
 
 # The in-memory DuckDB that splits query files into statements, opened once per
 # process: opening one takes 30-60 ms, which every file paid before (a load reads
-# about forty files, a report command three to five).
+# some twenty files, a report command three to five).
 _PARSER: list = []
 _PARSER_LOCK = threading.Lock()
 

@@ -11,7 +11,7 @@ from ..formatting import money, percent
 from ..metrics import BRIDGE_COLUMNS, MOVEMENTS
 from ..months import label, parse_month
 from .images import BRIDGE_CHART_MM, CHARTS, CURVES_CHART_MM
-from .pdf import ACCENT, BODY_W, INK, MARGIN, MUTED, PAGE_W, RULE, chart, fit, heading, para, table
+from .pdf import ACCENT, BODY_W, INK, MARGIN, MUTED, PAGE_W, RULE, ChartImage, chart, fit, heading, para, table
 from .text import change_since, headline_name, month_words, period_words, plain, span, step_text
 
 TITLE = "Net revenue retention — board pack"
@@ -89,7 +89,7 @@ def title_page(pdf, ctx: dict) -> None:
     para(pdf, note, size=11, color=MUTED, height=5.5)
 
 
-def trend_page(pdf, ctx: dict, png: bytes | None) -> None:
+def trend_page(pdf, ctx: dict, png: ChartImage | None) -> None:
     """NRR and GRR by month against the benchmark bands, or why there is no
     12-month figure yet."""
     pdf.add_page()
@@ -117,7 +117,7 @@ def trend_page(pdf, ctx: dict, png: bytes | None) -> None:
               f"({benchmark_words(b)}), not our data.", size=10, color=MUTED, height=5)
 
 
-def bridge_page(pdf, ctx: dict, png: bytes | None) -> None:
+def bridge_page(pdf, ctx: dict, png: ChartImage | None) -> None:
     """The period's MRR bridge: chart, step table, net new MRR and the net
     retention of the accounts active before the period."""
     pdf.add_page()
@@ -149,7 +149,7 @@ def bridge_page(pdf, ctx: dict, png: bytes | None) -> None:
               size=11.5, width=width, x=x, height=5.6)
 
 
-def segments_page(pdf, ctx: dict, png: bytes | None) -> None:
+def segments_page(pdf, ctx: dict, png: ChartImage | None) -> None:
     """Retention curves by segment beside the segment table at the period's last month."""
     pdf.add_page()
     split, cur, to = ctx["breakdown"], ctx["currency"], ctx["period"].to_month

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Union
 
 from ..errors import NrrError
 
@@ -17,6 +18,10 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
              Path("/usr/local/share/fonts/dejavu"), Path("/usr/share/fonts/TTF"))
 FALLBACK_FONTS = (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
                   Path("/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf"))
+
+# A chart's image as the pages take it: its PNG bytes, or a call that gives them
+# once Chromium has drawn it (``chart`` keeps its place, ``place_charts`` fills it).
+ChartImage = Union[bytes, Callable[[], bytes]]
 
 # Page geometry (mm): landscape A4.
 PAGE_W, PAGE_H = 297.0, 210.0
@@ -137,8 +142,7 @@ def para(pdf, text: str, size: float = 12, color=INK, width: float = BODY_W, hei
     pdf.multi_cell(width, height or size * 0.48, text, align="L", new_x="LEFT", new_y="NEXT")
 
 
-def chart(pdf, png: bytes | Callable[[], bytes] | None, title: str, x: float, y: float, w: float, h_px: int,
-          w_px: int) -> float:
+def chart(pdf, png: ChartImage | None, title: str, x: float, y: float, w: float, h_px: int, w_px: int) -> float:
     """The chart's title (PDF text) and the place of its image below; returns
     the bottom y. ``png``: the image's bytes, or a call that gives them once
     drawn (the pages after this one are laid out meanwhile), or None for no

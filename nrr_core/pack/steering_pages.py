@@ -14,7 +14,7 @@ from ..forecast import charts as forecast_charts
 from ..forecast import swing_words, track_words
 from ..formatting import money, percent, points
 from .images import CHARTS, FORECAST_CHART_MM, for_print
-from .pdf import BODY_W, MARGIN, MUTED, PAGE_W, chart, heading, para, table
+from .pdf import BODY_W, MARGIN, MUTED, PAGE_W, ChartImage, chart, heading, para, table
 from .text import month_words, plain
 
 # The forecast months the pack's table lists (months ahead).
@@ -53,7 +53,7 @@ def target_words(landing, currency: str = "$") -> str:
             f"{points(abs(landing.gap))[1:]} {side} it.")
 
 
-def forecast_page(pdf, ctx: dict, png: bytes | None) -> None:
+def forecast_page(pdf, ctx: dict, png: ChartImage | None) -> None:
     """Forward NRR low, base and high for the next 12 months with the target
     line, the quarterly table, and the swing factors."""
     pdf.add_page()
@@ -112,7 +112,7 @@ def no_track_record(ctx: dict) -> tuple[str, str]:
             ctx["forecast_problem"] or "It needs months with 12 months of data before them and 12 after.")
 
 
-def track_page(pdf, ctx: dict, png: bytes | None) -> None:
+def track_page(pdf, ctx: dict, png: ChartImage | None) -> None:
     """The back-test: the forecast made 12 months earlier against what
     happened, its mean absolute error against the naive forecast's, and how
     often the band held the actual."""
