@@ -130,8 +130,7 @@ def _column_cells(column: str, series: pd.Series) -> list[str]:
             return [str(v) for v in values]
         return [format_amount(v) for v in values]
     if isinstance(series.dtype, pd.StringDtype):
-        text = series.fillna("")
-        return ("'" + text).where(text.str.startswith(export.FORMULA_STARTS), text).tolist()  # export.neutralise
+        return export.neutralised(series).fillna("").tolist()
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return series.dt.strftime("%Y-%m-%d").fillna("").tolist()
     if series.isna().all():  # e.g. the latest decision's fields when nothing was decided

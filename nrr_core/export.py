@@ -26,11 +26,20 @@ def neutralise(value):
     return value
 
 
+def neutralised(text: pd.Series) -> pd.Series:
+    """``neutralise`` of every cell of a text column (pandas' string dtype) at
+    once; missing cells stay missing. Column by column, not cell by cell: the
+    review board's CSV at 100,000 accounts has a quarter of a million text cells."""
+    return text.where(~text.str.startswith(FORMULA_STARTS, na=False), "'" + text)
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell neutralised; numeric columns untouched."""
     out = frame.copy()
     for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
+        if isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = neutralised(out[col])
+        elif not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
