@@ -154,10 +154,10 @@ def test_live_factors_renewal_and_review_age_count_only_on_the_board(tmp_path):
     assert review.today_after("2025-12") == dt.date(2026, 1, 1)
     # The most any of them scores is SOON's 15 + 5 = 20, below the threshold of 40.
     assert board.at_risk.empty and everyone.empty
-    frame = review_board._live_points(scored.reset_index(), store.latest(), dt.date(2026, 1, 1)).set_index("account_id")
-    assert frame.renewal_90.to_dict() == {"SOON": True, "LATER": False, "FAR": False, "PASSED": False}
-    assert frame.renewal_180.to_dict() == {"SOON": False, "LATER": True, "FAR": False, "PASSED": False}
-    assert frame.no_recent_review.to_dict() == {"SOON": True, "LATER": True, "FAR": False, "PASSED": True}
+    assert scored.renewal_90.to_dict() == {"SOON": True, "LATER": False, "FAR": False, "PASSED": False}
+    assert scored.renewal_180.to_dict() == {"SOON": False, "LATER": True, "FAR": False, "PASSED": False}
+    frame = review_board._review_age_factor(scored.reset_index(), store.latest(), dt.date(2026, 1, 1))
+    assert frame.set_index("account_id").no_recent_review.to_dict() == {"SOON": True, "LATER": True, "FAR": False, "PASSED": True}
     flags = review_board._renewal_flags(pd.Series([-32, 0, 44, 90, 91, 180, 181, float("nan")]))
     assert list(flags) == ["date passed", "≤ 90 days", "≤ 90 days", "≤ 90 days", "≤ 180 days", "≤ 180 days", "", ""]
 
@@ -168,16 +168,16 @@ def test_no_review_in_180_days_counts_only_once_reviews_have_been_recorded_that_
     scored = review.candidates(con, None, "2025-12")
     today = dt.date(2026, 1, 1)
     # A fresh install: nobody could have been reviewed, so no account gets the points.
-    fresh = review_board._live_points(scored.copy(), review.no_decisions(), today)
+    fresh = review_board._review_age_factor(scored.copy(), review.no_decisions(), today)
     assert not fresh.no_recent_review.any()
     store = DecisionStore(tmp_path / "decisions.sqlite")
     store.record(Decision("A", "healthy", "Ana"), now=dt.datetime(2025, 7, 6, tzinfo=dt.timezone.utc))
-    young = review_board._live_points(scored.copy(), store.latest(), today)  # first review 179 days ago: too young
+    young = review_board._review_age_factor(scored.copy(), store.latest(), today)  # first review 179 days ago: too young
     assert not young.no_recent_review.any()
     store.record(Decision("B", "healthy", "Ana"), now=dt.datetime(2025, 12, 1, tzinfo=dt.timezone.utc))
     old_store = DecisionStore(tmp_path / "old.sqlite")
     old_store.record(Decision("A", "healthy", "Ana"), now=dt.datetime(2025, 7, 4, tzinfo=dt.timezone.utc))
-    aged = review_board._live_points(scored.copy(), old_store.latest(), today).set_index("account_id")
+    aged = review_board._review_age_factor(scored.copy(), old_store.latest(), today).set_index("account_id")
     assert aged.no_recent_review.to_dict() == {"A": True, "B": True}  # A's review is 181 days old
 
 
@@ -197,6 +197,32 @@ def test_board_lists_at_risk_by_arr_with_latest_decision_and_reasons(factor_book
                             "One product line only (cross-sell) (+15) · 2 more")
     assert list(board.at_risk.columns) == review.BOARD_COLUMNS + review.DETAIL_COLUMNS
     assert board.queue() == ["PLAIN", "GROW"]
+
+
+@pytest.mark.parametrize("thresholds", [(40, 45), (20, 30), (1000, 1000)])
+def test_the_board_made_from_its_shortlist_is_the_board_made_from_every_account(factor_book, tmp_path, thresholds):
+    from dataclasses import replace
+    card = replace(review.judgment_scorecard(), risk_threshold=thresholds[0], expansion_threshold=thresholds[1])
+    store = DecisionStore(tmp_path / "d.sqlite")
+    # Recorded for over 180 days, so "no review in 180 days" counts: LOW's 15 + 5 reaches 20.
+    store.record(Decision("BIG", "healthy", "Ana"), now=dt.datetime(2025, 1, 6, tzinfo=dt.timezone.utc))
+    store.record(Decision("PLAIN", "watch", "Ana", department="Support"))     # listed by decision only
+    store.record(Decision("BIGSPONSOR", "expansion", "Bo"))
+    store.record(Decision("DROP", "healthy", "Bo"))                           # a decision that lists nobody
+    latest = store.latest()
+    every = review.candidates(factor_book, None, "2025-12", card)
+    shortlist = review.candidates(factor_book, None, "2025-12", card, review.listed_ids(latest))
+    assert review.listed_ids(latest) == ("BIGSPONSOR", "PLAIN")
+    assert len(shortlist) < len(every) == 11
+    whole = review.assemble_board(every, latest, "2025-12", card)
+    board = review.board(factor_book, None, "2025-12", store, scorecard=card)
+    pd.testing.assert_frame_equal(board.at_risk, whole.at_risk)
+    pd.testing.assert_frame_equal(board.expansion, whole.expansion)
+    assert (board.scored_accounts, board.has_signals) == (whole.scored_accounts, whole.has_signals) == (11, True)
+    if thresholds == (20, 30):
+        assert set(board.at_risk.account_id) == {"DROP", "DETRACT", "LOW", "PLAIN", "CONTRACT"}
+    if thresholds == (1000, 1000):  # nobody reaches a threshold: only the decisions list, and the counts still arrive
+        assert board.queue() == ["PLAIN", "BIGSPONSOR"]
 
 
 def test_board_follows_the_filters(factor_book):

@@ -101,10 +101,14 @@ def decisions() -> DecisionStore:
 
 
 def board(filters, month: str) -> review.Board:
-    """The review board: cached scores of the data version (with the scorecard
-    in force at ``month``) plus the latest decisions."""
+    """The review board: the latest decisions (read fresh) over the cached
+    scores of the data version (with the scorecard in force at ``month``) of
+    the accounts that can be on it with them (a new at-risk, watch or
+    expansion decision shortlists anew)."""
     card = get(review.calibrate, month).scorecard
-    return review.assemble_board(get(review.candidates, filters, month, card), decisions().latest(), month, card)
+    latest = decisions().latest()
+    listable = get(review.candidates, filters, month, card, review.listed_ids(latest))
+    return review.assemble_board(listable, latest, month, card)
 
 
 def retrospective(filters, from_month: str, to_month: str):

@@ -11,7 +11,7 @@ from .backtest import Backtest, backtest, backtest_by_month
 from . import columns
 from .calibration import Calibration, Scorecard, calibrate, comparison_table, judgment_scorecard
 from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, candidates,
-                    decision_summary)
+                    decision_summary, listed_ids)
 from .decisions import DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions
 from .factors import (EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR,
                       HORIZON, POINT_IN_TIME, REVIEW_STALE_DAYS, RISK_THRESHOLD, TOP_K, TOP_SHARE, Factor,
@@ -23,6 +23,6 @@ __all__ = [
     "FACTOR_BY_KEY", "GROWTH_EXTRA_POINTS", "GROWTH_MONTHS", "GROWTH_NRR", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
     "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Calibration", "Decision", "DecisionStore", "Factor", "Scorecard",
     "account_signals", "assemble_board", "calibrate", "columns", "comparison_table", "at_risk_rollup", "backtest", "backtest_by_month", "board", "candidates", "contributions",
-    "decision_log", "decision_summary", "factor_table", "judgment_scorecard", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
+    "decision_log", "decision_summary", "factor_table", "judgment_scorecard", "listed_ids", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
     "today_after",
 ]

@@ -18,6 +18,9 @@ from .calibration import Scorecard, judgment_scorecard, scorecard_at
 from .decisions import RISK_STATUSES, DecisionStore, no_decisions
 from .factors import FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR, REVIEW_STALE_DAYS, _reasons_column
 
+# A latest decision with one of these statuses puts the account on a list.
+LISTING_STATUSES = RISK_STATUSES + ("expansion",)
+
 
 BOARD_COLUMNS = [
     "account_id", "name", "segment", "region", "industry", "csm_owner", "executive_sponsor", "arr", "nrr_12m",
@@ -37,7 +40,8 @@ DETAIL_COLUMNS = [f.key for f in FACTORS] + ["utilisation", "usage_change", "tic
                                              "nps_latest", "products", "growing_strongly", "risk_threshold"]
 
 
-def candidates(con, filters: Filters | None, month: str | int, scorecard: Scorecard | None = None) -> pd.DataFrame:
+def candidates(con, filters: Filters | None, month: str | int, scorecard: Scorecard | None = None,
+               listed: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every selected account with revenue in ``month``, with its point-in-time
     scores and factors: one row per account, largest MRR first.
 
@@ -45,29 +49,45 @@ def candidates(con, filters: Filters | None, month: str | int, scorecard: Scorec
     executive_sponsor, mrr, arr, nrr_12m, last_movement, last_movement_month,
     renewal_date, days_to_renewal (from the day after ``month``; NaN if no
     date), risk_score, expansion_score (point-in-time only), one boolean per
-    point-in-time factor, and their inputs: utilisation, usage_change,
-    tickets_3m, tickets_before, nps_latest, products. Scores with
-    ``scorecard``'s points (default: judgment).
+    point-in-time factor and per renewal factor (renewal_90, renewal_180: live,
+    not in risk_score), and the point-in-time factors' inputs: utilisation, usage_change,
+    tickets_3m, tickets_before, nps_latest, products; scored_accounts and
+    any_signals (how many selected accounts were scored, and whether any has
+    usage or NPS data: the same on every row). Scores with ``scorecard``'s
+    points (default: judgment).
+
+    ``listed``: the accounts whose latest decision puts them on a list
+    (``listed_ids``); when given, only the accounts that can be on the board
+    (``assemble_board``): those, and those with a point-in-time risk score
+    that the live factors could lift to the risk threshold (their renewal's
+    points and, whatever the store, the review's) or an expansion
+    score at its threshold, plus the selected account with the lowest key (so
+    the counts arrive when nobody can be listed). At 100,000 accounts that is
+    about a third of the rows, and the board made from them is the same.
     """
     idx = _month_idx(month)
     card = scorecard or judgment_scorecard()
+    # Growing strongly only raises an account's threshold, so the scorecard's threshold
+    # less the review's points is the lowest that can list it with its renewal's points.
+    review_points = max(int(card.points["no_recent_review"]), 0)
     params = {**(filters or Filters()).to_params(), "month_idx": idx, "weights": card.weights(),
-              "today": today_after(idx)}
+              "today": today_after(idx), "shortlist": listed is not None, "listed": list(listed or ()),
+              "risk_floor": int(card.risk_threshold) - review_points,
+              "expansion_floor": int(card.expansion_threshold), "renewal_90_points": int(card.points["renewal_90"]),
+              "renewal_180_points": int(card.points["renewal_180"])}
     frame = _run(con, "review/board", params)
     frame["days_to_renewal"] = frame.days_to_renewal.astype("float64")  # NaN, not pd.NA, where no date
     return frame
 
 
-def _live_points(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """Add the live factors (renewal, review age) as boolean columns.
+def _review_age_factor(frame: pd.DataFrame, latest: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Add the live review factor as a boolean column (the renewal ones come
+    with ``candidates``).
 
     "No review in 180 days" holds only once the decisions store has recorded
     reviews for that long (its first decision at least ``REVIEW_STALE_DAYS``
     before ``today``): on a new install no review was possible, so it says
     nothing about an account."""
-    days = frame.days_to_renewal
-    frame["renewal_90"] = days.between(0, 90).fillna(False).astype(bool)
-    frame["renewal_180"] = days.between(91, 180).fillna(False).astype(bool)
     cutoff = dt.datetime.combine(today - dt.timedelta(days=REVIEW_STALE_DAYS), dt.time(), dt.timezone.utc)
     since = latest.store_since.min() if "store_since" in latest and len(latest) else None
     if since is None or dt.datetime.fromisoformat(since) > cutoff:
@@ -155,7 +175,7 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int,
     card = scorecard or judgment_scorecard()
     idx = _month_idx(month)
     today = today_after(idx)
-    frame = _live_points(scored.copy(), latest, today)
+    frame = _review_age_factor(scored.copy(), latest, today)
     live = [f for f in FACTORS if f.live]
     frame["risk_score"] = frame.risk_score + sum(frame[f.key].astype(int) * card.points[f.key] for f in live)
     frame["growing_strongly"] = _growing_strongly(frame, idx)
@@ -178,8 +198,9 @@ def assemble_board(scored: pd.DataFrame, latest: pd.DataFrame, month: str | int,
         part = part.sort_values(["arr", "score", "account_id"], ascending=[False, False, True])
         return part[BOARD_COLUMNS + DETAIL_COLUMNS].reset_index(drop=True)
 
-    has_signals = bool(frame.utilisation.notna().any() or frame.nps_latest.notna().any())
-    return Board(label(idx), one_list(risky, "risk"), one_list(growing, "expansion"), len(frame), has_signals,
+    scored_accounts = int(frame.scored_accounts.iloc[0]) if len(frame) else 0
+    has_signals = bool(frame.any_signals.iloc[0]) if len(frame) else False  # of every scored account
+    return Board(label(idx), one_list(risky, "risk"), one_list(growing, "expansion"), scored_accounts, has_signals,
                  card)
 
 
@@ -191,7 +212,13 @@ def board(con, filters: Filters | None, month: str | int, store: DecisionStore |
     then, or the judgment points when that is too short)."""
     card = scorecard or scorecard_at(con, book_info(con).load_id, _month_idx(month))
     latest = store.latest() if store is not None else no_decisions()
-    return assemble_board(candidates(con, filters, month, card), latest, month, card)
+    return assemble_board(candidates(con, filters, month, card, listed_ids(latest)), latest, month, card)
+
+
+def listed_ids(latest: pd.DataFrame) -> tuple[str, ...]:
+    """The accounts whose latest decision (``DecisionStore.latest``) puts them
+    on a list (at risk, watch, expansion), sorted: ``candidates``' ``listed``."""
+    return tuple(sorted(latest.account_id[latest.status.isin(LISTING_STATUSES)].astype(str)))
 
 
 def decision_summary(row: dict) -> str:
