@@ -46,6 +46,9 @@ def measure(db: Path, rounds: int, pages: list[str]) -> dict:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             t = time.perf_counter()
             page.goto(url + "/")
+            # Until plotly.js has loaded, the overview has no chart element for the
+            # idle check to wait on: wait for its first chart drawn as well.
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
             wait_for_app(page, 120_000, settle_ms=0)
             first = time.perf_counter() - t
             times: dict[str, list[float]] = {name: [] for name in pages}
