@@ -18,7 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"NRR overview": None, "Churn vs expansion": "pages/churn_vs_expansion_page.py",
-         "Retention curves": "pages/retention_page.py", "Accounts": "pages/accounts_page.py"}
+         "Retention curves": "pages/retention_page.py", "Accounts": "pages/accounts_page.py",
+         "Account review": "pages/review_page.py", "Forecast": "pages/forecast_page.py",
+         "CSM scorecards": "pages/scorecards_page.py", "Renewals": "pages/renewals_page.py",
+         "What makes customers stick": "pages/drivers_page.py", "NRR definitions": "pages/definitions_page.py",
+         "Methodology": "pages/methodology_page.py"}
 
 
 def main() -> int:
@@ -26,6 +30,7 @@ def main() -> int:
     parser.add_argument("--db", default=str(ROOT / "data" / "nrr.duckdb"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--query", default="", help="URL filters, e.g. segment=Enterprise")
+    parser.add_argument("--pages", default="", help="comma-separated titles (default: every page above)")
     args = parser.parse_args()
     os.environ["NRR_DB"] = str(Path(args.db).resolve())
     os.chdir(ROOT)
@@ -34,7 +39,8 @@ def main() -> int:
     from streamlit.testing.v1 import AppTest
 
     print("| page | cold | warm (median) |\n| --- | --- | --- |")
-    for title, path in PAGES.items():
+    wanted = [t.strip() for t in args.pages.split(",") if t.strip()] or list(PAGES)
+    for title, path in ((t, PAGES[t]) for t in wanted):
         st.cache_data.clear()
         times = []
         for i in range(args.runs + 1):

@@ -131,6 +131,17 @@ def test_recording_a_decision_stores_it_shows_it_and_moves_on(con, as_of, store)
     assert risk_table.loc[account, "decision_status"] == "at risk"
 
 
+def test_a_decision_recorded_in_another_session_shows_on_the_next_rerun(con, as_of, store):
+    at = run_page()
+    before = int(tiles(at)["Expansion candidates"].replace(",", ""))
+    every = review.candidates(con, None, as_of)
+    quiet = next(a for a in every.sort_values(["expansion_score", "account_id"]).account_id
+                 if a not in review.board(con, Filters(), as_of, store).queue())
+    store.record(Decision(quiet, "expansion", "Bo Other"))   # as another session would
+    at.run()
+    assert int(tiles(at)["Expansion candidates"].replace(",", "")) == before + 1
+
+
 def test_an_at_risk_decision_without_a_department_is_refused_and_nothing_is_written(con, as_of, store):
     account = review.board(con, Filters(), as_of, store).queue()[0]
     before = len(store.every())

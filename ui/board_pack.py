@@ -47,7 +47,7 @@ def _board_pack(_con, data_version, filters, period, currency: str, benchmarks: 
                 decisions_version: int = 0, targets=None) -> pack.BoardPack:
     return pack.make_pack(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
                           reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)),
-                          decisions=forecast.stored_decisions(decisions_path), targets=targets)
+                          decisions=review.stored_decisions(decisions_path), targets=targets)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -56,7 +56,7 @@ def _board_deck(_con, data_version, filters, period, currency: str, benchmarks: 
                 decisions_version: int = 0, targets=None) -> bytes:
     return pack.build_deck(_con, filters, period, currency=currency, benchmarks=dict(benchmarks), headline=headline,
                            reviews=(at_risk, expansion), retrospective=(retro_frame, dict(retro_summary)),
-                           decisions=forecast.stored_decisions(decisions_path), targets=targets)
+                           decisions=review.stored_decisions(decisions_path), targets=targets)
 
 
 def pdf_maker(filters, period) -> Callable[[], bytes]:

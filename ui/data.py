@@ -101,14 +101,13 @@ def decisions() -> DecisionStore:
 
 
 def board(filters, month: str) -> review.Board:
-    """The review board: the latest decisions (read fresh) over the cached
-    scores of the data version (with the scorecard in force at ``month``) of
-    the accounts that can be on it with them (a new at-risk, watch or
-    expansion decision shortlists anew)."""
-    card = get(review.calibrate, month).scorecard
-    latest = decisions().latest()
-    listable = get(review.candidates, filters, month, card, review.listed_ids(latest))
-    return review.assemble_board(listable, latest, month, card)
+    """The review board with the latest decisions, cached on the data version
+    and the decisions store's version: a decision recorded in any session
+    shows on the next rerun, and a rerun without one reads the board made
+    before (at 100,000 accounts, putting it together took a third of a
+    second on every rerun of the review, renewals and scorecards pages)."""
+    store = decisions()
+    return get(review.board_at, filters, month, str(store.path), store.version())
 
 
 def retrospective(filters, from_month: str, to_month: str):

@@ -12,7 +12,7 @@ from .calls import in_force
 from .model import (CALLS, MIN_HISTORY, MOVES, PARTS, STATE_LABELS, ForecastModel, Levers, Projection, Start,
                     build_model, project)
 from .track import (HORIZON, Backtest, Forecast, Track, account_names, backtest, backtest_at, contribution_table,
-                    contributions, forecast, forecast_at, stored_decisions, track_words)
+                    contributions, forecast, forecast_at, track_words)
 from .whatif import Needed, Scenario, needed, scenario
 from .outlook import (DECIDED_AT_RISK, SWING_COLUMNS, Landing, expected_mrr, expected_mrr_at, forward_targets, landing,
                       swing_words)
@@ -21,7 +21,7 @@ __all__ = [
     "CALLS", "HORIZON", "MIN_HISTORY", "MOVES", "PARTS", "STATE_LABELS", "Backtest", "Forecast", "ForecastModel",
     "Levers", "Needed", "Projection", "Scenario", "Start", "Track", "account_names", "backtest", "backtest_at",
     "build_model", "contribution_table", "contributions", "forecast", "forecast_at", "in_force", "needed",
-    "project", "scenario", "stored_decisions", "track_words",
+    "project", "scenario", "track_words",
     "DECIDED_AT_RISK", "SWING_COLUMNS", "Landing", "expected_mrr", "expected_mrr_at", "forward_targets", "landing",
     "swing_words",
 ]

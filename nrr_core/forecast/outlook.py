@@ -21,9 +21,9 @@ from ..errors import NrrError
 from ..filters import Filters
 from ..formatting import money
 from ..months import parse_month
-from ..review.decisions import DecisionStore
+from ..review.decisions import DecisionStore, stored_decisions
 from .model import STATE_LABELS, Levers
-from .track import Forecast, account_names, contribution_table, forecast, stored_decisions
+from .track import Forecast, account_names, contribution_table, forecast
 from .whatif import scenario
 
 # The review statuses whose accounts "have a decision" to save (``Levers.save_decided_at_risk``).

@@ -46,7 +46,7 @@ from ..memo import Kept
 from ..metrics import nrr_trend
 from ..months import label
 from ..review.calibration import scorecard_at
-from ..review.decisions import DecisionStore
+from ..review.decisions import DecisionStore, stored_decisions
 from ._common import month_index
 from .calls import decisions_of, in_force
 from .history import History, read_history
@@ -389,14 +389,6 @@ def account_names(con, filters: Filters | None = None) -> pd.DataFrame:
     from .. import db
 
     return db.run(con, "review/account_names", (filters or Filters()).to_params())
-
-
-def stored_decisions(path: str | None) -> DecisionStore | None:
-    """The decisions store at ``path`` (a file or a PostgreSQL URL) when it
-    exists (a file is never created here)."""
-    from .. import stores
-
-    return DecisionStore(path) if stores.exists(path) else None
 
 
 def forecast_at(con, month: str | None, filters: Filters | None, horizon: int, decisions_path: str | None,

@@ -10,9 +10,10 @@ from ._common import today_after
 from .backtest import Backtest, backtest, backtest_by_month
 from . import columns
 from .calibration import Calibration, Scorecard, calibrate, comparison_table, judgment_scorecard
-from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, candidates,
-                    decision_summary, listed_ids)
-from .decisions import DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions
+from .board_lists import (BOARD_COLUMNS, DECISION_COLUMNS, DETAIL_COLUMNS, Board, assemble_board, board, board_at,
+                    candidates, decision_summary, listed_ids)
+from .decisions import (DEPARTMENTS, RISK_STATUSES, STATUSES, Decision, DecisionStore, no_decisions,
+                        stored_decisions)
 from .factors import (EXPANSION_THRESHOLD, FACTOR_BY_KEY, FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR,
                       HORIZON, POINT_IN_TIME, REVIEW_STALE_DAYS, RISK_THRESHOLD, TOP_K, TOP_SHARE, Factor,
                       contributions, factor_table, reasons)
@@ -22,7 +23,7 @@ __all__ = [
     "BOARD_COLUMNS", "DECISION_COLUMNS", "DEPARTMENTS", "DETAIL_COLUMNS", "EXPANSION_THRESHOLD", "FACTORS",
     "FACTOR_BY_KEY", "GROWTH_EXTRA_POINTS", "GROWTH_MONTHS", "GROWTH_NRR", "HORIZON", "POINT_IN_TIME", "REVIEW_STALE_DAYS", "RISK_STATUSES", "RISK_THRESHOLD",
     "STATUSES", "TOP_K", "TOP_SHARE", "Backtest", "Board", "Calibration", "Decision", "DecisionStore", "Factor", "Scorecard",
-    "account_signals", "assemble_board", "calibrate", "columns", "comparison_table", "at_risk_rollup", "backtest", "backtest_by_month", "board", "candidates", "contributions",
+    "account_signals", "assemble_board", "calibrate", "columns", "comparison_table", "at_risk_rollup", "backtest", "backtest_by_month", "board", "board_at", "candidates", "contributions",
     "decision_log", "decision_summary", "factor_table", "judgment_scorecard", "listed_ids", "no_decisions", "reasons", "retrospective", "sponsor_coverage",
-    "today_after",
+    "stored_decisions", "today_after",
 ]

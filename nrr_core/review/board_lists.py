@@ -15,7 +15,7 @@ from ..metrics import MOVEMENT_LABELS, book_info
 from ..months import label, parse_month
 from ._common import _month_idx, _run, today_after
 from .calibration import Scorecard, judgment_scorecard, scorecard_at
-from .decisions import RISK_STATUSES, DecisionStore, no_decisions
+from .decisions import RISK_STATUSES, DecisionStore, no_decisions, stored_decisions
 from .factors import FACTORS, GROWTH_EXTRA_POINTS, GROWTH_MONTHS, GROWTH_NRR, REVIEW_STALE_DAYS, _reasons_column
 
 # A latest decision with one of these statuses puts the account on a list.
@@ -213,6 +213,16 @@ def board(con, filters: Filters | None, month: str | int, store: DecisionStore |
     card = scorecard or scorecard_at(con, book_info(con).load_id, _month_idx(month))
     latest = store.latest() if store is not None else no_decisions()
     return assemble_board(candidates(con, filters, month, card, listed_ids(latest)), latest, month, card)
+
+
+def board_at(con, filters: Filters | None, month: str | int, decisions_path: str | None,
+             decisions_version: int = 0) -> Board:
+    """``board`` with the decisions of the store at ``decisions_path`` (none
+    when it does not exist); the app caches on ``decisions_version``
+    (``DecisionStore.version``, which grows with every decision), so a new
+    decision shows on the next rerun and a rerun without one reads the board
+    made before."""
+    return board(con, filters, month, stored_decisions(decisions_path))
 
 
 def listed_ids(latest: pd.DataFrame) -> tuple[str, ...]:

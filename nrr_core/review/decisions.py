@@ -165,6 +165,12 @@ class DecisionStore:
         return int(self._frame("version").iloc[0, 0])
 
 
+def stored_decisions(path: str | None) -> DecisionStore | None:
+    """The decisions store at ``path`` (a file or a PostgreSQL URL) when it
+    exists (a file is never created here)."""
+    return DecisionStore(path) if stores.exists(path) else None
+
+
 def migrate_sqlite(con: sqlite3.Connection) -> None:
     """A SQLite store made before forecast calls gains the column (the
     PostgreSQL schema has had it from the start)."""
