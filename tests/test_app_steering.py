@@ -173,6 +173,19 @@ def test_the_renewals_page_shows_the_calendar_and_drills_from_a_month_to_its_acc
     assert list(at.dataframe[0].value.bucket) == list(cal.by_quarter.bucket)
 
 
+def test_a_month_with_more_renewals_than_are_shown_lists_the_largest_and_says_so(con, stores, monkeypatch):
+    from ui import view
+
+    monkeypatch.setattr(view, "SHOWN_ROWS", 5)
+    expected = steering.renewal_calendar(con, Filters(), AS_OF, store=stores[0]).month_accounts("2027-01")
+    assert len(expected) > 5
+    at = run_page("pages/renewals_page.py", "Renewals")
+    at.selectbox(key="renewal_bucket").set_value("2027-01").run()
+    assert list(at.dataframe[1].value.account_id) == list(expected.account_id[:5])
+    assert any(f"{len(expected):,} renewals in 2027\\-01" in m.value and "the 5 largest shown (the CSV has all)" in m.value
+               for m in at.markdown)
+
+
 def test_the_overview_shows_the_company_target_under_the_tiles_and_as_a_line_on_the_trend(con):
     at = run_page("pages/overview_page.py", "NRR overview")
     texts = captions(at)

@@ -53,6 +53,10 @@ def percent_column(label: str, help: str | None = None):
     return st.column_config.NumberColumn(label, format=_PERCENT, help=help)
 
 
+# Rows of a long account list sent to the browser (largest first); its CSV has every row.
+SHOWN_ROWS = 200
+
+
 def table(frame: pd.DataFrame, columns: dict, key: str, height="auto", download: str | None = None, **kwargs):
     """A read-only table showing ``columns`` (name -> column config) in that order.
 

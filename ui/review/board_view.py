@@ -21,7 +21,7 @@ from .tables import board_columns
 if TYPE_CHECKING:
     import pandas as pd
 
-SHOWN = 200  # rows per list sent to the browser; the CSV has every row
+SHOWN = view.SHOWN_ROWS
 HEIGHT = 460
 
 

@@ -86,7 +86,9 @@ def draw(cal: steering.Calendar, currency: str) -> None:
 
 
 def _accounts(cal: steering.Calendar, bucket: str, currency: str) -> None:
-    rows = cal.month_accounts(bucket)
+    every = cal.month_accounts(bucket)
+    # A month of a large book renews thousands of accounts: the largest go to the browser, the CSV has all.
+    rows = every.head(view.SHOWN_ROWS)
     rows = rows.assign(open=[links.account_link(a, on_board=band != steering.renewals.BANDS[None])
                              for a, band in zip(rows.account_id, rows.risk_band)])
     columns = {
@@ -108,6 +110,9 @@ def _accounts(cal: steering.Calendar, bucket: str, currency: str) -> None:
     columns.update({"csm_owner": st.column_config.TextColumn("CSM owner"),
                     "segment": st.column_config.TextColumn("Segment"),
                     "account_id": st.column_config.TextColumn("ID")})
-    st.markdown(f"**{len(rows):,} renewals in {view.plain(bucket)}**, "
-                f"{view.plain(formatting.money(rows.arr.sum(), currency))} ARR, largest first")
-    view.table(rows, columns, key="renewal_accounts", download=f"renewals-{bucket}")
+    st.markdown(f"**{len(every):,} renewals in {view.plain(bucket)}**, "
+                f"{view.plain(formatting.money(every.arr.sum(), currency))} ARR, largest first"
+                + (f" · the {view.SHOWN_ROWS} largest shown (the CSV has all)" if len(every) > view.SHOWN_ROWS else ""))
+    view.table(rows, columns, key="renewal_accounts")
+    view.frame_download("Download CSV", every[[c for c in columns if c in every]], f"renewals-{bucket}.csv",
+                        "download_renewal_accounts")
