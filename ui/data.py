@@ -100,14 +100,21 @@ def decisions() -> DecisionStore:
     return DecisionStore(settings().decisions_path)
 
 
+def decisions_key() -> tuple[str, int]:
+    """(path, version) of the decisions store: the arguments that key a cached
+    result on what people recorded (``review.board_at``, ``forecast.forecast_at``),
+    so a new decision or call shows on the next rerun."""
+    store = decisions()
+    return str(store.path), store.version()
+
+
 def board(filters, month: str) -> review.Board:
     """The review board with the latest decisions, cached on the data version
     and the decisions store's version: a decision recorded in any session
     shows on the next rerun, and a rerun without one reads the board made
     before (at 100,000 accounts, putting it together took a third of a
     second on every rerun of the review, renewals and scorecards pages)."""
-    store = decisions()
-    return get(review.board_at, filters, month, str(store.path), store.version())
+    return get(review.board_at, filters, month, *decisions_key())
 
 
 def retrospective(filters, from_month: str, to_month: str):

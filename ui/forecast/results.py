@@ -10,19 +10,14 @@ from .. import data
 HORIZON = forecast.HORIZON
 
 
-def _decisions() -> tuple[str, int]:
-    store = data.decisions()
-    return str(store.path), store.version()
-
-
 def forecast_of(filters: Filters, month: str) -> forecast.Forecast:
     """``forecast.forecast`` at ``month`` (data up to it) with the decisions in force."""
-    return data.get(forecast.forecast_at, month, filters, HORIZON, *_decisions())
+    return data.get(forecast.forecast_at, month, filters, HORIZON, *data.decisions_key())
 
 
 def backtest_of(filters: Filters) -> forecast.Backtest:
     """``forecast.backtest`` of the whole book's history with the decisions store."""
-    return data.get(forecast.backtest_at, filters, HORIZON, *_decisions())
+    return data.get(forecast.backtest_at, filters, HORIZON, *data.decisions_key())
 
 
 def names_of(filters: Filters):

@@ -26,8 +26,7 @@ def expected_mrr(filters: Filters, month: str, made_at: str) -> pd.DataFrame | N
     """``forecast.expected_mrr`` (account_id, expected_mrr at ``month`` by the
     forecast made at ``made_at``; None when there is nothing to forecast),
     cached on the data version and the decisions store's version."""
-    store = data.decisions()
-    return data.get(forecast.expected_mrr_at, filters, month, made_at, str(store.path), store.version())
+    return data.get(forecast.expected_mrr_at, filters, month, made_at, *data.decisions_key())
 
 
 def targets() -> TargetStore:
