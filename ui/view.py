@@ -57,14 +57,17 @@ def percent_column(label: str, help: str | None = None):
 SHOWN_ROWS = 200
 
 
-def table(frame: pd.DataFrame, columns: dict, key: str, height="auto", download: str | None = None, **kwargs):
+def table(frame: pd.DataFrame, columns: dict, key: str, height="auto", download: str | None = None,
+          every_row: pd.DataFrame | None = None, **kwargs):
     """A read-only table showing ``columns`` (name -> column config) in that order.
 
     Percent columns are scaled to percent on a copy, so every ratio shows with
     one decimal (Streamlit's own percent format varies the decimals). With
     ``download`` (a file name without .csv), a button below saves the same
     columns as CSV: ratios as fractions and amounts unrounded, as the command
-    line writes them, and text made safe to open in a spreadsheet."""
+    line writes them, and text made safe to open in a spreadsheet.
+    ``every_row``: the rows the CSV holds when ``frame`` is only the first
+    ``SHOWN_ROWS`` of them (default: ``frame``)."""
     shown = frame
     scaled = [name for name, cfg in columns.items()
               if isinstance(cfg, dict) and (cfg.get("type_config") or {}).get("format") == _PERCENT]
@@ -73,8 +76,8 @@ def table(frame: pd.DataFrame, columns: dict, key: str, height="auto", download:
     result = st.dataframe(shown, column_order=list(columns), column_config=columns, hide_index=True,
                           key=key, height=height, placeholder="–", **kwargs)
     if download:
-        frame_download("Download CSV", frame[[c for c in columns if c in frame]], f"{download}.csv",
-                       f"download_{key}")
+        rows = frame if every_row is None else every_row
+        frame_download("Download CSV", rows[[c for c in columns if c in rows]], f"{download}.csv", f"download_{key}")
     return result
 
 

@@ -113,6 +113,4 @@ def _accounts(cal: steering.Calendar, bucket: str, currency: str) -> None:
     st.markdown(f"**{len(every):,} renewals in {view.plain(bucket)}**, "
                 f"{view.plain(formatting.money(every.arr.sum(), currency))} ARR, largest first"
                 + (f" · the {view.SHOWN_ROWS} largest shown (the CSV has all)" if len(every) > view.SHOWN_ROWS else ""))
-    view.table(rows, columns, key="renewal_accounts")
-    view.frame_download("Download CSV", every[[c for c in columns if c in every]], f"renewals-{bucket}.csv",
-                        "download_renewal_accounts")
+    view.table(rows, columns, key="renewal_accounts", download=f"renewals-{bucket}", every_row=every)
