@@ -59,11 +59,11 @@ class _Browser:
     no faster on two cores, where the pack's own work needs the other core,
     and a new browser loads plotly.js once. ``submit`` hands one figure to
     the loop and returns at once, so the caller goes on (builds the next
-    figure, lays out pages) while Chromium draws. A failed export closes the browser, so the next one
-    starts afresh. The loop runs on a daemon thread, apart from any loop of
-    the caller (Streamlit, notebooks); ``close`` (also run at exit) ends the
-    browser: a short-lived process such as the command line calls it when
-    done."""
+    figure, lays out pages) while Chromium draws. A failed export closes the
+    browser, so the next one starts afresh. The loop runs on a daemon thread,
+    apart from any loop of the caller (Streamlit, notebooks); ``close`` (also
+    run at exit) ends the browser: a short-lived process such as the command
+    line calls it when done."""
 
     TABS = 1
 
