@@ -16,8 +16,9 @@
 WITH scored AS (
     SELECT s.*, a.account_id, a.name, a.segment, a.region, a.industry, a.csm_owner,
            a.executive_sponsor, a.renewal_date,
-           coalesce(date_diff('day', CAST($today AS DATE), a.renewal_date) BETWEEN 0 AND 90, false) AS renewal_90,
-           coalesce(date_diff('day', CAST($today AS DATE), a.renewal_date) BETWEEN 91 AND 180, false) AS renewal_180,
+           date_diff('day', CAST($today AS DATE), a.renewal_date) AS days_to_renewal,
+           coalesce(days_to_renewal BETWEEN 0 AND 90, false) AS renewal_90,
+           coalesce(days_to_renewal BETWEEN 91 AND 180, false) AS renewal_180,
            count(*) OVER () AS scored_accounts,
            bool_or(s.utilisation IS NOT NULL OR s.nps_latest IS NOT NULL) OVER () AS any_signals
     FROM account_scores($month_idx, $month_idx, $weights) s
@@ -38,7 +39,7 @@ SELECT s.account_id, s.name, s.segment, s.region, s.industry, s.csm_owner, s.exe
        s.mrr, s.mrr * 12 AS arr,
        CASE WHEN g.mrr > 0 THEN s.mrr / g.mrr END AS nrr_12m,
        l.last_movement, month_label(l.last_movement_idx) AS last_movement_month,
-       s.renewal_date, date_diff('day', CAST($today AS DATE), s.renewal_date) AS days_to_renewal,
+       s.renewal_date, s.days_to_renewal,
        s.risk_score, s.expansion_score,
        s.usage_drop, s.low_utilisation, s.recent_contraction, s.product_dropped, s.detractor,
        s.ticket_spike, s.top_without_sponsor, s.renewal_90, s.renewal_180,
