@@ -29,7 +29,9 @@ def books(draw):
                     rows.append((account, p, f"{2023 + m // 12}-{m % 12 + 1:02d}", amount))
     if not any(r[3] > 0 for r in rows):
         rows.append((accounts[0][0], "Core", "2023-01", 10))
-    # always span n_months so the data range is known
+    # always span n_months so the data range is known: a month with no row at either end would
+    # shorten it (13 months drawn from 2023-08 on left 6, and no month with a year behind it)
+    rows.insert(0, (accounts[0][0], "Core", "2023-01", 0))
     rows.append((accounts[0][0], "Core", f"{2023 + (n_months - 1) // 12}-{(n_months - 1) % 12 + 1:02d}", 0))
     return accounts, rows
 
