@@ -288,11 +288,13 @@ def test_saving_the_decided_at_risk_accounts_stops_only_their_churn():
     assert saved.mrr[1].tolist() == pytest.approx(fm.project(model).mrr[1].tolist())
 
 
-@pytest.mark.parametrize("size, seed", [(2000, None), (800, 3), (2000, 21)],
-                         ids=["demo book", "800 accounts, seed 3", "2000 accounts, seed 21"])
+@pytest.mark.parametrize("size, seed", [(2000, None), (800, 3), (2000, 21), (900, 17)],
+                         ids=["demo book", "800 accounts, seed 3", "2000 accounts, seed 21", "900 accounts, seed 17"])
 def test_the_backtest_beats_the_naive_forecast_and_its_band_holds_80_percent_at_most_15_points_wide(
         tmp_path, size, seed):
-    """The issue's goal on the demo book and on another generated book (36 months, so 12 back-test months)."""
+    """The issue's goal on the demo book and on other generated books (36 months, so 12 back-test months).
+    On 900 accounts seed 17 the band was 15.1 points wide while a state's cell was pulled towards its
+    segment with 30 account-months (``model.SHRINK_MONTHS``), 14.7 with 1,000."""
     files = generate_book(tmp_path / "csv", n_accounts=size, n_months=36,
                           **({} if seed is None else {"seed": seed}))
     load_book(tmp_path / "book.duckdb", **files)
