@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_MARKER_STYLE
 
 from nrr_core import Filters, forecast, metrics, pack, review, steering
 from nrr_core.formatting import money, percent
 from nrr_core.months import label, parse_month
+from nrr_core.pack.steering_pages import target_words
 from nrr_core.pack.text import month_words
 from nrr_core.review.decisions import Decision, DecisionStore
 from tests.test_deck import charts_of, slide_texts
@@ -77,7 +79,8 @@ def test_the_forecast_page_prints_the_forward_nrr_band_target_and_quarterly_rows
     gap = end.nrr_base - 1.08
     assert f"NRR target {ahead}: 108.0%; the base forecast is {abs(gap) * 100:.1f} pts {'above' if gap >= 0 else 'below'} it." in page
     for row in fc.table[fc.table.horizon.isin([3, 6, 9, 12])].itertuples():
-        target = percent(target_at(stores[1], row.month))
+        # a year's target beside the 12-month forecast only (forecast.forward_targets)
+        target = percent(target_at(stores[1], row.month) if row.horizon == 12 else None)
         assert (f"{month_words(row.month)} {percent(row.nrr_low)} {percent(row.nrr_base)} {percent(row.nrr_high)} "
                 f"{target}") in page, row.month
 
@@ -136,8 +139,28 @@ def test_the_deck_forecast_chart_holds_low_base_high_and_target_as_native_data(b
     assert series["Base forecast"] == pytest.approx([1.0, *fc.table.nrr_base])
     assert series["Low (80 % band)"][1:] == pytest.approx(list(fc.table.nrr_low), nan_ok=True)
     assert series["High (80 % band)"][1:] == pytest.approx(list(fc.table.nrr_high), nan_ok=True)
-    assert series["NRR target"][1:] == [target_at(stores[1], m) for m in fc.table.month]
+    assert series["NRR target"][1:] == [None] * 11 + [target_at(stores[1], fc.table.month.iloc[11])]
+    assert chart.plots[0].series[3].marker.style == XL_MARKER_STYLE.DIAMOND  # one point: a marker, not a line
 
+
+def test_a_target_is_held_to_the_twelve_month_forecast_only(con, stores, fc, tmp_path):
+    """The forward NRR at h months is the accounts of the as-of month h months on: a year's NRR (metrics.md's
+    headline, which targets are set on) only at h = 12. A target applying earlier is not set beside it."""
+    year_on = fc.table.month.iloc[11]
+    assert forecast.forward_targets(fc, Filters(), stores[1]).to_dict("records") == [
+        {"month": year_on, "target": 1.08, "period": str(parse_month(year_on) // 12)}]
+    names = forecast.account_names(con, Filters())
+    land = forecast.landing(fc, names, Filters(), stores[1])
+    assert (land.target, land.gap) == (1.08, pytest.approx(fc.table.nrr_base.iloc[11] - 1.08))
+    # The quarter after the as-of month has a target; the forecast's first three months fall in it.
+    soon = steering.TargetStore(tmp_path / "targets.sqlite")
+    soon.record([steering.Target("company", "", steering.period_containing(parse_month(fc.table.month.iloc[0])).label,
+                                 "nrr", 1.02)], "Board")
+    assert forecast.forward_targets(fc, Filters(), soon.in_force()).empty
+    land = forecast.landing(fc, names, Filters(), soon.in_force())
+    assert (land.target, land.target_period, land.gap) == (None, None, None)
+    assert target_words(land) == (f"No NRR target applies to this selection at {month_words(year_on)}, the one month "
+                                  f"where the forward NRR is a year's NRR.")
 
 def test_the_deck_targets_and_scorecard_slides_are_native_tables_with_the_pack_figures(con, period, built):
     pdf, deck = built

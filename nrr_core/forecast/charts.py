@@ -64,7 +64,7 @@ def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame,
     """The presentation's "where we will land": the forward NRR at the horizon
     as one large number (with its gap to the target as the delta, when a
     target applies) and its band, the months ahead with the band and the
-    target line beside it, and the swing factors (``Landing.swings``) as large
+    target at twelve months beside it (``forward_targets``), and the swing factors (``Landing.swings``) as large
     lines below. Account names are data: escaped, never read as markup."""
     from ..formatting import percent
     from ..months import long_label, parse_month

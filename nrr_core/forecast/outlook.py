@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import NrrError
 from ..filters import Filters
 from ..formatting import money
+from ..metrics import MONTHS_PER_YEAR
 from ..months import parse_month
 from ..review.decisions import DecisionStore, stored_decisions
 from .model import STATE_LABELS, Levers
@@ -39,8 +40,9 @@ class Landing:
     """The forecast made at ``as_of`` at its horizon's ``month``: ``base``,
     ``low``, ``high`` (forward NRR; the band NaN while unmeasured),
     ``start_arr`` and ``expected_arr``; ``target`` and ``target_period`` (the
-    NRR target applying at ``month``, else at the latest forecast month that
-    has one; None without), ``gap`` (base − target, None without a target);
+    NRR target applying at ``month`` when it is twelve months after
+    ``as_of``, ``forward_targets``; None otherwise), ``gap`` (base − target,
+    None without a target);
     ``swings`` (``SWING_COLUMNS``, largest first by size in points): key
     "at_risk" (the accounts starting in the high risk band) or
     "decided_at_risk" (those whose latest review status is at risk or watch),
@@ -64,15 +66,20 @@ class Landing:
 
 
 def forward_targets(fc: Forecast, filters: Filters | None, in_force: pd.DataFrame) -> pd.DataFrame:
-    """The NRR target applying at each forecast month for the scope the
-    filters select (``steering.target_series``: month, target, period);
-    empty where no target applies."""
+    """The NRR target for the scope the filters select that the forecast can
+    be held to (``steering.target_series``: month, target, period): the one
+    applying twelve months after the as-of month, where the forward NRR is
+    metrics.md's headline NRR (the accounts active a year earlier, measured a
+    year later). At an earlier month the forward NRR covers fewer months than
+    a target's trailing year, so no target is set beside it. Empty with no
+    such target or a horizon under 12 months."""
     from .. import steering
 
     scope = steering.scope_of(filters)
-    if scope is None or in_force is None or in_force.empty:
+    year_on = fc.table.month[fc.table.horizon == MONTHS_PER_YEAR].tolist()
+    if scope is None or in_force is None or in_force.empty or not year_on:
         return pd.DataFrame(columns=["month", "target", "period"])
-    return steering.target_series(in_force, *scope, "nrr", list(fc.table.month))
+    return steering.target_series(in_force, *scope, "nrr", year_on)
 
 
 def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
@@ -82,7 +89,7 @@ def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
     (``TargetStore.in_force``; None: no targets)."""
     end = fc.table.iloc[-1]
     targets = forward_targets(fc, filters, in_force)
-    hit = targets.iloc[-1] if len(targets) else None
+    hit = targets.iloc[0] if len(targets) and targets.month.iloc[0] == end.month else None
     target = None if hit is None else float(hit.target)
     base = float(end.nrr_base)
     rows = []

@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 from pptx.chart.data import CategoryChartData
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Inches, Pt
 
@@ -34,8 +34,9 @@ def _percent_axis(chart, values=(), step: float = 0.02) -> None:
 
 
 def forecast_slide(prs, ctx: dict) -> None:
-    """Forward NRR low, base and high by month (and the target) as a line
-    chart beside the quarterly table and the swing factors."""
+    """Forward NRR low, base and high by month (and the target at twelve
+    months, ``forecast.forward_targets``) as a line chart beside the quarterly
+    table and the swing factors."""
     fc, land, cur = ctx["forecast"], ctx["landing"], ctx["currency"]
     if fc is None:
         _slide(prs, "Forecast: none for this selection", ctx["forecast_problem"])
@@ -62,7 +63,12 @@ def forecast_slide(prs, ctx: dict) -> None:
         series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         series.format.line.width = Pt(1.5)
     if len(plot) > 3:
-        plot[3].format.line.dash_style = MSO_LINE_DASH_STYLE.LONG_DASH
+        # The target is held to the 12-month point only (``forecast.forward_targets``): a marker, not a line.
+        plot[3].marker.style = XL_MARKER_STYLE.DIAMOND
+        plot[3].marker.size = 11
+        plot[3].marker.format.fill.solid()
+        plot[3].marker.format.fill.fore_color.rgb = TARGET
+        plot[3].marker.format.line.color.rgb = TARGET
     _percent_axis(chart, [1.0, *fc.table.nrr_low, *fc.table.nrr_high, *fc.table.nrr_base, *list(targets)])
     _skip_category_labels(chart, 2)
     x = MARGIN + width + Inches(0.3)

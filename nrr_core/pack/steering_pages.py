@@ -47,7 +47,8 @@ def _legend_below(fig: go.Figure) -> go.Figure:
 def target_words(landing, currency: str = "$") -> str:
     """The forecast against the NRR target applying at its horizon, in one sentence."""
     if landing.target is None:
-        return "No NRR target applies to this selection over the forecast months."
+        return (f"No NRR target applies to this selection at {month_words(landing.month)}, the one month where the "
+                f"forward NRR is a year's NRR.")
     side = "above" if landing.gap >= 0 else "below"
     return (f"NRR target {landing.target_period}: {percent(landing.target)}; the base forecast is "
             f"{points(abs(landing.gap))[1:]} {side} it.")

@@ -12,7 +12,8 @@ TARGET_COLOR = "#B8860B"
 def with_target_line(fig: go.Figure, series: pd.DataFrame, name: str = "NRR target") -> go.Figure:
     """``fig`` (a trend over months) with the target of each month as a dashed
     step line; ``series`` is ``targets.target_series`` (month, target, period).
-    Months without a target leave a gap; ``fig``'s value axis is widened to
+    Months without a target leave a gap; a target of one month is a large
+    marker; ``fig``'s value axis is widened to
     show the line. Returns ``fig``, unchanged when
     ``series`` is empty."""
     if series.empty:
@@ -22,7 +23,7 @@ def with_target_line(fig: go.Figure, series: pd.DataFrame, name: str = "NRR targ
                          .strftime("%Y-%m")}).merge(series, on="month", how="left")
     fig.add_scatter(x=pd.to_datetime(full.month), y=full.target, name=name, mode="lines+markers",
                     line={"color": TARGET_COLOR, "width": 2, "dash": "dash", "shape": "hv"}, connectgaps=False,
-                    marker={"size": 5, "color": TARGET_COLOR},
+                    marker={"size": 5 if len(series) > 1 else 12, "color": TARGET_COLOR},
                     customdata=full[["period"]].fillna(""),
                     hovertemplate="%{x|%b %Y}<br>" + name + " %{y:.1%} (%{customdata[0]})<extra></extra>")
     low, high = fig.layout.yaxis.range or (None, None)
