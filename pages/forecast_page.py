@@ -1,6 +1,7 @@
 """Forecast: the forward NRR of the accounts active at the as-of month for the
-next 12 months with its band, the forecast's track record against the naive
-forecast, what-if levers, and the accounts behind it.
+next 12 months with its band and the NRR target it is held to, the forecast's
+track record against the naive forecast, what-if levers, and the accounts
+behind it.
 
 This page only reads the context and hands the cached results to the views
 in ui/forecast/."""
@@ -11,6 +12,7 @@ require_frame()  # stops here unless app.py's frame runs this page
 from nrr_core import metrics
 from ui import data
 from ui.forecast import contributions_view, outlook_view, results, track_view, whatif_view
+from ui.steering import data as steering_data
 from ui.frame import context, page_header
 from ui.view import nothing
 
@@ -25,7 +27,8 @@ else:
     if not len(fc.model.start):
         nothing("No selected account had revenue in the as-of month: nothing to forecast.")
     else:
-        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur)
+        in_force = steering_data.targets_in_force()
+        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur, f, in_force)
         track_view.draw(results.backtest_of(f))
-        whatif_view.draw(fc, cur)
+        whatif_view.draw(fc, cur, f, in_force)
         contributions_view.draw(fc, results.names_of(f), cur)

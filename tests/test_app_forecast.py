@@ -94,6 +94,38 @@ def test_the_review_form_records_a_forecast_call(book, con):
     assert latest.account_id.tolist() == [account] and latest.forecast_call.tolist() == ["commit"]
 
 
+def test_the_page_holds_the_forecast_to_the_target_of_its_twelfth_month_and_starts_what_if_there(book, con):
+    import base64
+    import json
+
+    import numpy as np
+
+    from nrr_core import steering
+
+    at = run_page()
+    no_target = "No NRR target applies to this selection at Oct 2027, the one month where the forward NRR is a year's NRR."
+    assert no_target in [c.value for c in at.caption]
+    assert "NRR target" not in at.get("plotly_chart")[0].proto.spec
+    targets = steering.TargetStore(book.with_name("targets.sqlite"))
+    # This year's target (applying in the forecast's first two months) is not held against it; next year's is.
+    targets.record([steering.Target("company", "", "2026", "nrr", 1.2), steering.Target("company", "", "2027", "nrr", 1.1)],
+                   "Board")
+    try:
+        at = run_page()
+        fc = forecast.forecast(con, None, Filters(), 12, None)
+        base = fc.table.nrr_base.iloc[-1]
+        gap = (base - 1.1) * 100
+        assert (f"NRR target 2027: 110.0%; the base forecast is {abs(gap):.1f} pts {'above' if gap >= 0 else 'below'} "
+                f"it.") in [c.value for c in at.caption]
+        (marker,) = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t.get("name") == "NRR target"]
+        y = marker["y"]  # plotly 7 writes numbers as a typed array
+        assert [x[:10] for x in marker["x"]] == ["2027-10-01"]
+        assert np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist() == [1.1]
+        assert at.number_input(key="whatif_target").value == 110.0
+    finally:
+        book.with_name("targets.sqlite").unlink()
+
+
 def test_the_presentation_lands_the_forecast_against_the_target_with_its_swing_factors(book, con):
     import json
 

@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..errors import NrrError
 from ..filters import Filters
-from ..formatting import money
+from ..formatting import money, percent, points
 from ..metrics import MONTHS_PER_YEAR
-from ..months import parse_month
+from ..months import long_label, parse_month
 from ..review.decisions import DecisionStore, stored_decisions
 from .model import STATE_LABELS, Levers
 from .track import Forecast, account_names, contribution_table, forecast
@@ -88,9 +88,7 @@ def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
     ``account_names`` of the same filters, ``in_force`` the targets in force
     (``TargetStore.in_force``; None: no targets)."""
     end = fc.table.iloc[-1]
-    targets = forward_targets(fc, filters, in_force)
-    hit = targets.iloc[0] if len(targets) and targets.month.iloc[0] == end.month else None
-    target = None if hit is None else float(hit.target)
+    target, period = held_target(fc, filters, in_force)
     base = float(end.nrr_base)
     rows = []
     table = contribution_table(fc, names)
@@ -113,8 +111,29 @@ def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
         swings = swings.assign(_size=swings.nrr_points.abs()).sort_values("_size", ascending=False, kind="stable")
         swings = swings.drop(columns="_size").reset_index(drop=True)
     return Landing(fc.as_of, str(end.month), base, float(end.nrr_low), float(end.nrr_high),
-                   float(end.start_mrr * 12), float(end.expected_arr), target,
-                   None if hit is None else str(hit.period), None if target is None else base - target, swings)
+                   float(end.start_mrr * 12), float(end.expected_arr), target, period,
+                   None if target is None else base - target, swings)
+
+
+def held_target(fc: Forecast, filters: Filters | None, in_force: pd.DataFrame | None) -> tuple:
+    """(target, period) of the NRR target the forecast's last month is held
+    to (``forward_targets``: only when that month is twelve months after the
+    as-of month), else (None, None)."""
+    targets = forward_targets(fc, filters, in_force)
+    if not len(targets) or targets.month.iloc[0] != fc.table.month.iloc[-1]:
+        return None, None
+    return float(targets.target.iloc[0]), str(targets.period.iloc[0])
+
+
+def target_words(month: str, base: float, target: float | None, period: str | None) -> str:
+    """The forecast ``base`` at ``month`` against its target (``held_target``)
+    in one sentence: the Forecast page, the board pack and the deck print it."""
+    if target is None:
+        return (f"No NRR target applies to this selection at {long_label(parse_month(month))}, the one month where "
+                f"the forward NRR is a year's NRR.")
+    gap = base - target
+    return (f"NRR target {period}: {percent(target)}; the base forecast is {points(abs(gap))[1:]} "
+            f"{'above' if gap >= 0 else 'below'} it.")
 
 
 def _names(rows: pd.DataFrame) -> list[str]:

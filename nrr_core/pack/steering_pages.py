@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 
 from .. import steering
+from .. import forecast
 from ..forecast import charts as forecast_charts
 from ..forecast import swing_words, track_words
-from ..formatting import money, percent, points
+from ..formatting import money, percent
 from .images import CHARTS, FORECAST_CHART_MM, for_print
 from .pdf import BODY_W, MARGIN, MUTED, PAGE_W, ChartImage, chart, heading, para, table
 from .text import month_words, plain
@@ -45,13 +46,8 @@ def _legend_below(fig: go.Figure) -> go.Figure:
 
 
 def target_words(landing, currency: str = "$") -> str:
-    """The forecast against the NRR target applying at its horizon, in one sentence."""
-    if landing.target is None:
-        return (f"No NRR target applies to this selection at {month_words(landing.month)}, the one month where the "
-                f"forward NRR is a year's NRR.")
-    side = "above" if landing.gap >= 0 else "below"
-    return (f"NRR target {landing.target_period}: {percent(landing.target)}; the base forecast is "
-            f"{points(abs(landing.gap))[1:]} {side} it.")
+    """The forecast against the NRR target applying at its horizon, in one sentence (``forecast.target_words``)."""
+    return forecast.target_words(landing.month, landing.base, landing.target, landing.target_period)
 
 
 def forecast_page(pdf, ctx: dict, png: ChartImage | None) -> None:

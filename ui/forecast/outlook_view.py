@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nrr_core import formatting
+from nrr_core import forecast, formatting, steering
 from nrr_core.forecast import charts as forecast_charts
 
 from .. import view
 
 
-def draw(fc, naive_nrr: float | None, currency: str) -> None:
+def draw(fc, naive_nrr: float | None, currency: str, filters, in_force) -> None:
     """Tiles and the band chart of ``fc`` (``forecast.Forecast``);
-    ``naive_nrr``: the trailing 12-month NRR at its month (None if none)."""
+    ``naive_nrr``: the trailing 12-month NRR at its month (None if none);
+    the NRR target of the filters' scope from ``in_force`` (the targets in
+    force) where the forecast is held to one (``forecast.forward_targets``)."""
     end = fc.table.iloc[-1]
     a, b, c = st.columns(3)
     band = ("band not measured yet (too little history)" if end.nrr_low != end.nrr_low else
@@ -29,8 +31,10 @@ def draw(fc, naive_nrr: float | None, currency: str) -> None:
              help="12 × expected MRR of the accounts active at the forecast month; new logos are not in it.")
     c.metric("Last 12 months' NRR (the naive forecast)", formatting.percent(naive_nrr),
              border=True, help="Trailing 12-month NRR at the forecast month: next year like the last.")
-    st.plotly_chart(forecast_charts.forecast_chart(fc.table, fc.as_of, naive_nrr), key="forecast_band",
-                    width="stretch")
+    st.caption(forecast.target_words(str(end.month), float(end.nrr_base), *forecast.held_target(fc, filters, in_force)))
+    fig = forecast_charts.forecast_chart(fc.table, fc.as_of, naive_nrr)
+    fig = steering.with_target_line(fig, forecast.forward_targets(fc, filters, in_force), name="NRR target")
+    st.plotly_chart(fig, key="forecast_band", width="stretch")
     parts = {k: float(end[k]) * 12 for k in ("churn", "contraction", "expansion", "cross_sell", "reactivation",
                                              "calibration")}
     st.caption(
