@@ -28,7 +28,8 @@ else:
         nothing("No selected account had revenue in the as-of month: nothing to forecast.")
     else:
         in_force = steering_data.targets_in_force()
-        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur, f, in_force)
+        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur, f, in_force,
+                          results.period_end_of(f, as_of, in_force))
         track_view.draw(results.backtest_of(f))
         whatif_view.draw(fc, cur, f, in_force)
         contributions_view.draw(fc, results.names_of(f), cur)

@@ -115,8 +115,10 @@ def test_the_page_holds_the_forecast_to_the_target_of_its_twelfth_month_and_star
         fc = forecast.forecast(con, None, Filters(), 12, None)
         base = fc.table.nrr_base.iloc[-1]
         gap = (base - 1.1) * 100
+        soon = forecast.period_end(con, fc, Filters(), targets.in_force())  # 2026's, measured at Dec 2026
+        assert (soon.period, soon.month, soon.target, soon.known_months) == ("2026", "2026-12", 1.2, 10)
         assert (f"NRR target 2027: 110.0%; the base forecast is {abs(gap):.1f} pts {'above' if gap >= 0 else 'below'} "
-                f"it.") in [c.value for c in at.caption]
+                f"it. {forecast.period_end_words(soon)}") in [c.value for c in at.caption]
         (marker,) = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t.get("name") == "NRR target"]
         y = marker["y"]  # plotly 7 writes numbers as a typed array
         assert [x[:10] for x in marker["x"]] == ["2027-10-01"]
@@ -132,7 +134,8 @@ def test_the_presentation_lands_the_forecast_against_the_target_with_its_swing_f
     from nrr_core import steering
 
     targets = steering.TargetStore(book.with_name("targets.sqlite"))
-    targets.record([steering.Target("company", "", "2027", "nrr", 1.1)], "Board")
+    targets.record([steering.Target("company", "", "2027", "nrr", 1.1), steering.Target("company", "", "2026", "nrr", 1.2)],
+                   "Board")
     try:
         at = run_page({"slide": "5"}, page="pages/present_page.py")
         assert at.header[0].value == "5 / 5 · Where we will land"
@@ -150,6 +153,9 @@ def test_the_presentation_lands_the_forecast_against_the_target_with_its_swing_f
             f"Where we will land: {formatting.percent(land.base)} NRR by Oct 2027 · target 2027 110.0% · "
             f"gap {'+' if gap >= 0 else '−'}{abs(gap):.1f} pts")
         text = spec["layout"]["annotations"][-1]["text"]
+        soon = forecast.period_end(con, fc, Filters(), targets.in_force())
+        assert text.startswith(f"<b>The 2026 target</b> 120.0%, measured at Dec 2026: {formatting.percent(soon.expected)} "
+                               f"expected (−{abs(soon.gap) * 100:.1f} pts; 10 of 12 months known)<br>")
         for row in land.swings.head(2).to_dict("records"):
             assert forecast.swing_words(row) in text
         assert spec["layout"]["font"]["size"] >= 26  # the projector style

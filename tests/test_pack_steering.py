@@ -78,6 +78,11 @@ def test_the_forecast_page_prints_the_forward_nrr_band_target_and_quarterly_rows
     ahead = str((parse_month(period.to_month) + 12) // 12)
     gap = end.nrr_base - 1.08
     assert f"NRR target {ahead}: 108.0%; the base forecast is {abs(gap) * 100:.1f} pts {'above' if gap >= 0 else 'below'} it." in page
+    # The as-of quarter's target is measured at the quarter's end, within the forecast: under the table.
+    soon = forecast.period_end(con, fc, Filters(), stores[1])
+    quarter = steering.period_containing(parse_month(period.to_month))
+    assert (soon.target, soon.period, soon.month) == (1.04, quarter.label, quarter.last_month)
+    assert f"The {soon.period} target {forecast.period_end_words(soon)}" in page
     for row in fc.table[fc.table.horizon.isin([3, 6, 9, 12])].itertuples():
         # a year's target beside the 12-month forecast only (forecast.forward_targets)
         target = percent(target_at(stores[1], row.month) if row.horizon == 12 else None)
@@ -132,8 +137,10 @@ def test_the_scorecards_page_has_one_row_per_csm_with_the_forecast_of_the_period
     assert cards.owner(OWNER)["nrr_target"] == 1.05
 
 
-def test_the_deck_forecast_chart_holds_low_base_high_and_target_as_native_data(built, fc, stores):
+def test_the_deck_forecast_chart_holds_low_base_high_and_target_as_native_data(con, built, fc, stores):
     deck = built[1]
+    assert forecast.period_end_words(forecast.period_end(con, fc, Filters(), stores[1])) in " ".join(
+        slide_texts(deck.slides[4]))
     (chart,) = charts_of(deck.slides[4])
     series = {s.name: list(s.values) for s in chart.plots[0].series}
     assert series["Base forecast"] == pytest.approx([1.0, *fc.table.nrr_base])
@@ -161,6 +168,46 @@ def test_a_target_is_held_to_the_twelve_month_forecast_only(con, stores, fc, tmp
     assert (land.target, land.target_period, land.gap) == (None, None, None)
     assert target_words(land) == (f"No NRR target applies to this selection at {month_words(year_on)}, the one month "
                                   f"where the forward NRR is a year's NRR.")
+
+
+@pytest.mark.parametrize("segment", [None, "SMB"])
+def test_a_target_period_ending_within_the_year_gets_the_nrr_the_forecast_expects_at_its_end(con, fc, tmp_path,
+                                                                                             segment):
+    """The next quarter's NRR, as the forecast expects it at the quarter's last month, against an independent
+    reading: the accounts with MRR a year before that month (SQL on the mrr table), their MRR then, and the
+    expected MRR a forecast made with that horizon gives each of them (0 for those not active at the as-of)."""
+    filters = Filters.of(segment=segment) if segment else Filters()
+    made = forecast.forecast(con, fc.as_of, filters, forecast.HORIZON)  # no decisions, as the shorter one below
+    quarter = steering.period_containing(parse_month(fc.as_of) + 1)
+    scope = ("segment", segment) if segment else ("company", "")
+    store = steering.TargetStore(tmp_path / "targets.sqlite")
+    store.record([steering.Target(*scope, quarter.label, "nrr", 1.03)], "Board")
+    end = forecast.period_end(con, made, filters, store.in_force())
+    h = quarter.last_idx - parse_month(fc.as_of)
+    base = con.execute(
+        "select a.account_id, sum(m.mrr) as mrr from mrr m join accounts a using (account_key) "
+        "where m.month_idx = ? and (? is null or a.segment = ?) group by all having sum(m.mrr) > 0",
+        [quarter.last_idx - 12, segment, segment]).df()
+    shorter = forecast.contribution_table(forecast.forecast(con, fc.as_of, filters, h),
+                                          forecast.account_names(con, filters))
+    expected = base.merge(shorter[["account_id", "expected_mrr"]], on="account_id", how="left").expected_mrr.fillna(0)
+    assert (end.month, end.period, end.target, end.known_months) == (quarter.last_month, quarter.label, 1.03, 12 - h)
+    assert end.expected == pytest.approx(expected.sum() / base.mrr.sum(), rel=1e-12)
+    assert forecast.period_end_words(end) == (
+        f"The {quarter.label} NRR target (103.0%) is measured at {month_words(quarter.last_month)} on the accounts "
+        f"active a year earlier: with {12 - h} of its 12 months in the data, the forecast expects "
+        f"{percent(end.expected)}, {abs(end.gap) * 100:.1f} pts {'above' if end.gap >= 0 else 'below'} it.")
+    # At twelve months the expected NRR is the forward NRR itself.
+    assert forecast.expected_nrr_at(con, made, filters, made.table.month.iloc[11]) == pytest.approx(
+        made.table.nrr_base.iloc[11], rel=1e-12)
+
+
+def test_a_csm_owner_has_no_period_end_here_since_the_scorecards_freeze_its_book(con, fc, tmp_path):
+    store = steering.TargetStore(tmp_path / "targets.sqlite")
+    quarter = steering.period_containing(parse_month(fc.as_of) + 1)
+    store.record([steering.Target("csm_owner", OWNER, quarter.label, "nrr", 1.03)], "Board")
+    owned = forecast.forecast(con, fc.as_of, Filters.of(csm_owner=OWNER), forecast.HORIZON)
+    assert forecast.period_end(con, owned, Filters.of(csm_owner=OWNER), store.in_force()) is None
 
 def test_the_deck_targets_and_scorecard_slides_are_native_tables_with_the_pack_figures(con, period, built):
     pdf, deck = built

@@ -14,8 +14,10 @@ from .model import (CALLS, MIN_HISTORY, MOVES, PARTS, STATE_LABELS, ForecastMode
 from .track import (HORIZON, Backtest, Forecast, Track, account_names, backtest, backtest_at, contribution_table,
                     contributions, forecast, forecast_at, track_words)
 from .whatif import Needed, Scenario, needed, scenario
-from .outlook import (DECIDED_AT_RISK, SWING_COLUMNS, Landing, expected_mrr, expected_mrr_at, forward_targets,
-                      held_target, landing, swing_words, target_words)
+from .outlook import (DECIDED_AT_RISK, SWING_COLUMNS, Landing, PeriodEnd, expected_mrr, expected_mrr_at,
+                      expected_nrr_at, forward_targets, held_target, landing, period_end, period_end_at,
+                      period_end_words,
+                      swing_words, target_words)
 
 __all__ = [
     "CALLS", "HORIZON", "MIN_HISTORY", "MOVES", "PARTS", "STATE_LABELS", "Backtest", "Forecast", "ForecastModel",
@@ -23,5 +25,6 @@ __all__ = [
     "build_model", "contribution_table", "contributions", "forecast", "forecast_at", "in_force", "needed",
     "project", "scenario", "track_words",
     "DECIDED_AT_RISK", "SWING_COLUMNS", "Landing", "expected_mrr", "expected_mrr_at", "forward_targets",
-    "held_target", "landing", "swing_words", "target_words",
+    "held_target", "landing", "swing_words", "target_words", "PeriodEnd", "expected_nrr_at", "period_end",
+    "period_end_at", "period_end_words",
 ]

@@ -60,12 +60,15 @@ def track_chart(table: pd.DataFrame, horizon: int) -> go.Figure:
     return _layout(fig, "Track record: the forecast against what happened", height=400)
 
 
-def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame, currency: str = "$") -> go.Figure:
+def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame, currency: str = "$",
+                   period_end=None) -> go.Figure:
     """The presentation's "where we will land": the forward NRR at the horizon
     as one large number (with its gap to the target as the delta, when a
     target applies) and its band, the months ahead with the band and the
-    target at twelve months beside it (``forward_targets``), and the swing factors (``Landing.swings``) as large
-    lines below. Account names are data: escaped, never read as markup."""
+    target at twelve months beside it (``forward_targets``), then as large
+    lines below: a target period ending sooner (``period_end``, when given)
+    and the swing factors (``Landing.swings``). Account names are data:
+    escaped, never read as markup."""
     from ..formatting import percent
     from ..months import long_label, parse_month
     from ..steering.charts import with_target_line
@@ -90,8 +93,14 @@ def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame,
              for row in land.swings.head(2).to_dict("records")]
     if not lines:
         lines = ["No account starts in the high risk band and none has an at-risk decision."]
+    sooner = ""
+    if period_end is not None:
+        gap = period_end.gap * 100
+        sooner = (f"<b>The {period_end.period} target</b> {percent(period_end.target)}, measured at "
+                  f"{long_label(parse_month(period_end.month))}: {percent(period_end.expected)} expected "
+                  f"({'+' if gap >= 0 else '−'}{abs(gap):.1f} pts; {period_end.known_months} of 12 months known)<br>")
     fig.add_annotation(xref="paper", yref="paper", x=0, y=0.27, xanchor="left", yanchor="top", showarrow=False,
-                       align="left", text="<b>What could move it</b><br>" + "<br>".join(lines),
+                       align="left", text=sooner + "<b>What could move it</b><br>" + "<br>".join(lines),
                        font={"size": 26, "color": "#222"})
     if land.target is None:
         title = f"Where we will land: {percent(land.base)} NRR by {month} · no target set for it"

@@ -15,16 +15,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..errors import NrrError
 from ..filters import Filters
 from ..formatting import money, percent, points
 from ..metrics import MONTHS_PER_YEAR
-from ..months import long_label, parse_month
+from ..months import label, long_label, parse_month
 from ..review.decisions import DecisionStore, stored_decisions
 from .model import STATE_LABELS, Levers
-from .track import Forecast, account_names, contribution_table, forecast
+from .track import Forecast, account_names, contribution_table, forecast, forecast_at
 from .whatif import scenario
 
 # The review statuses whose accounts "have a decision" to save (``Levers.save_decided_at_risk``).
@@ -134,6 +135,88 @@ def target_words(month: str, base: float, target: float | None, period: str | No
     gap = base - target
     return (f"NRR target {period}: {percent(target)}; the base forecast is {points(abs(gap))[1:]} "
             f"{'above' if gap >= 0 else 'below'} it.")
+
+
+@dataclass(frozen=True)
+class PeriodEnd:
+    """A target period that ends within the forecast's first eleven months,
+    and where its NRR is expected to land: ``month`` (the period's last month,
+    where its NRR is measured), ``period`` and ``target`` (the NRR target of
+    the filters' scope applying then), ``expected`` (``expected_nrr_at``) and
+    ``known_months`` (how many of the twelve months behind ``month`` are in
+    the data)."""
+
+    month: str
+    period: str
+    target: float
+    expected: float
+    known_months: int
+
+    @property
+    def gap(self) -> float:
+        return self.expected - self.target
+
+
+def expected_nrr_at(con, fc: Forecast, filters: Filters | None, month: str) -> float:
+    """metrics.md's headline NRR at ``month`` (1 to ``fc.horizon`` months
+    after ``fc.as_of``, and at most 12) as the forecast ``fc`` of the same
+    filters expects it: over the selected accounts active twelve months
+    before ``month``, Σ expected MRR at ``month`` ÷ Σ MRR then. An account
+    active at the as-of month expects its forecast MRR; one that churned
+    between the two months expects 0 (the forecast projects returns only of
+    MRR churned after the as-of month). At twelve months it is the forward
+    NRR. NaN without MRR a year before ``month``."""
+    from .history import read_history
+
+    history = read_history(con, filters)
+    h = parse_month(month) - parse_month(fc.as_of)
+    col = parse_month(month) - MONTHS_PER_YEAR - history.first_idx
+    if not 1 <= h <= min(fc.horizon, MONTHS_PER_YEAR) or col < 0:
+        raise NrrError(f"{month} is not 1 to 12 months after the forecast's month {fc.as_of}, a year into the data")
+    base = history.selected_mrr[:, col]
+    if base.sum() <= 0:
+        return float("nan")
+    in_base = np.isin(fc.model.start.account_id, history.account_ids[np.flatnonzero(base > 0)])
+    return float(fc.projection.mrr[in_base, h].sum() / base.sum())
+
+
+def period_end(con, fc: Forecast, filters: Filters | None, in_force: pd.DataFrame | None) -> PeriodEnd | None:
+    """The first target period of the company or a segment (``steering.scope_of``)
+    whose last month falls 1 to 11 months after ``fc.as_of``, with its NRR
+    target applying then (``steering.target_for``: its quarter's, else its
+    year's) and the NRR expected then (``PeriodEnd``). None without one, and
+    for a CSM owner, whose period-end forecast the CSM scorecards give on the
+    owner's frozen book."""
+    from .. import steering
+
+    scope = steering.scope_of(filters)
+    if scope is None or scope[0] == "csm_owner" or in_force is None or in_force.empty:
+        return None
+    as_of = parse_month(fc.as_of)
+    for month in range(as_of + 1, as_of + min(fc.horizon + 1, MONTHS_PER_YEAR)):
+        hit = steering.target_for(in_force, *scope, "nrr", month)
+        if hit and steering.parse_period(hit["period"]).last_idx == month:
+            return PeriodEnd(label(month), hit["period"], float(hit["target"]),
+                             expected_nrr_at(con, fc, filters, label(month)), MONTHS_PER_YEAR - (month - as_of))
+    return None
+
+
+def period_end_at(con, month: str | None, filters: Filters | None, horizon: int, decisions_path: str | None,
+                  decisions_version: int, in_force: pd.DataFrame | None) -> PeriodEnd | None:
+    """``period_end`` of ``forecast_at``'s forecast (the app caches on the
+    decisions store's version and the targets in force)."""
+    return period_end(con, forecast_at(con, month, filters, horizon, decisions_path, decisions_version), filters,
+                      in_force)
+
+
+def period_end_words(end: PeriodEnd | None) -> str:
+    """``period_end`` in one sentence ("" for None)."""
+    if end is None:
+        return ""
+    return (f"The {end.period} NRR target ({percent(end.target)}) is measured at {long_label(parse_month(end.month))} "
+            f"on the accounts active a year earlier: with {end.known_months} of its 12 months in the data, the "
+            f"forecast expects {percent(end.expected)}, {points(abs(end.gap))[1:]} "
+            f"{'above' if end.gap >= 0 else 'below'} it.")
 
 
 def _names(rows: pd.DataFrame) -> list[str]:

@@ -112,8 +112,8 @@ def steering_context(con, filters: Filters, period: Period, decisions: DecisionS
       ahead, the decisions in force), or None with forecast_problem saying why;
       backtest (``forecast.backtest`` of the whole history, None without a
       forecast); naive_nrr (``metrics.headline``'s NRR at the month);
-      landing (``forecast.landing``) and forward_targets
-      (``forecast.forward_targets``);
+      landing (``forecast.landing``), forward_targets
+      (``forecast.forward_targets``) and period_end (``forecast.period_end``);
     * target_rows: ``steering.vs_targets`` at the period's last month for the
       scope the filters select (``steering.scope_of``) and, with no filter,
       each segment of ``metrics.breakdown``;
@@ -124,7 +124,7 @@ def steering_context(con, filters: Filters, period: Period, decisions: DecisionS
     to = period.to_month
     idx = parse_month(to)
     out = {"forecast": None, "forecast_problem": None, "backtest": None, "naive_nrr": None, "landing": None,
-           "forward_targets": None, "scorecards": None, "scorecards_problem": None}
+           "forward_targets": None, "period_end": None, "scorecards": None, "scorecards_problem": None}
     try:
         fc = forecast.forecast(con, to, filters, forecast.HORIZON, decisions)
     except NrrError as exc:
@@ -135,7 +135,8 @@ def steering_context(con, filters: Filters, period: Period, decisions: DecisionS
         out.update(forecast=fc, backtest=forecast.backtest(con, filters, forecast.HORIZON, decisions),
                    naive_nrr=metrics.headline(con, filters, to)["nrr"],
                    landing=forecast.landing(fc, forecast.account_names(con, filters), filters, targets),
-                   forward_targets=forecast.forward_targets(fc, filters, targets))
+                   forward_targets=forecast.forward_targets(fc, filters, targets),
+                   period_end=forecast.period_end(con, fc, filters, targets))
     scope = steering.scope_of(filters)
     figures = [] if scope is None else [(*scope, metrics.headline(con, filters, to))]
     if filters.is_empty():

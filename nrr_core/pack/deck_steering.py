@@ -13,7 +13,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Inches, Pt
 
 from .. import steering
-from ..forecast import swing_words, track_words
+from ..forecast import period_end_words, swing_words, track_words
 from ..formatting import money, percent
 from .deck import (ACCENT, BODY_W, HIGH, MARGIN, MUTED, SERIES, WIDE, _axes_text, _number, _skip_category_labels,
                    _slide, _style_series, _table, _text)
@@ -77,7 +77,8 @@ def forecast_slide(prs, ctx: dict) -> None:
              percent(targets.get(r.month))] for r in fc.table.itertuples() if r.horizon in FORECAST_ROWS]
     _table(slide, ["Month", "Low", "Base", "High", "Target"], rows, x, top, [1.25, 0.95, 0.95, 0.95, 0.95], size=12,
            right={1, 2, 3, 4})
-    lines = ["What could move it"] + [
+    lines = ([period_end_words(ctx["period_end"]), ""] if ctx.get("period_end") else []) + [
+        "What could move it"] + [
         f"{swing_words(r, cur)}. Largest: {short('; '.join(plain(n) for n in r['names']), 90)}"
         for r in land.swings.to_dict("records")]
     if land.swings.empty:

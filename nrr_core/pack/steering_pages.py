@@ -77,6 +77,10 @@ def forecast_page(pdf, ctx: dict, png: ChartImage | None) -> None:
     table(pdf, ["Month", "Low", "Base", "High", "Target"], rows, [width * f for f in (0.28, 0.18, 0.18, 0.18, 0.18)],
           ["LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"], size=10.5, x=x, line_height=5.4, padding=(1.4, 1.5))
     pdf.ln(4)
+    if ctx.get("period_end"):
+        para(pdf, f"The {ctx['period_end'].period} target", size=12, width=width, x=x, bold=True)
+        para(pdf, forecast.period_end_words(ctx["period_end"]), size=9.5, width=width, x=x, height=4.5)
+        pdf.ln(2)
     para(pdf, "What could move it", size=12, width=width, x=x, bold=True)
     pdf.ln(1)
     if land.swings.empty:

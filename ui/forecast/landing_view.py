@@ -27,7 +27,7 @@ def draw(ctx, chart_options: dict) -> None:
     in_force = steering_data.targets_in_force()
     land = forecast.landing(fc, results.names_of(f), f, in_force)
     fig = forecast_charts.landing_figure(fc.table, fc.as_of, land, forecast.forward_targets(fc, f, in_force),
-                                         ctx.currency)
+                                         ctx.currency, results.period_end_of(f, as_of, in_force))
     fig = charts.for_projector(fig, height=760)
     # The band's edges stay invisible (the projector style thickens every line).
     fig.update_traces(selector={"fill": "tonexty"}, line_width=0)

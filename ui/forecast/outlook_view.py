@@ -10,11 +10,13 @@ from nrr_core.forecast import charts as forecast_charts
 from .. import view
 
 
-def draw(fc, naive_nrr: float | None, currency: str, filters, in_force) -> None:
+def draw(fc, naive_nrr: float | None, currency: str, filters, in_force, period_end=None) -> None:
     """Tiles and the band chart of ``fc`` (``forecast.Forecast``);
     ``naive_nrr``: the trailing 12-month NRR at its month (None if none);
     the NRR target of the filters' scope from ``in_force`` (the targets in
-    force) where the forecast is held to one (``forecast.forward_targets``)."""
+    force) where the forecast is held to one (``forecast.forward_targets``),
+    and ``period_end`` (``forecast.period_end``: a target period ending
+    sooner, and the NRR expected at its end; None without one)."""
     end = fc.table.iloc[-1]
     a, b, c = st.columns(3)
     band = ("band not measured yet (too little history)" if end.nrr_low != end.nrr_low else
@@ -31,7 +33,8 @@ def draw(fc, naive_nrr: float | None, currency: str, filters, in_force) -> None:
              help="12 × expected MRR of the accounts active at the forecast month; new logos are not in it.")
     c.metric("Last 12 months' NRR (the naive forecast)", formatting.percent(naive_nrr),
              border=True, help="Trailing 12-month NRR at the forecast month: next year like the last.")
-    st.caption(forecast.target_words(str(end.month), float(end.nrr_base), *forecast.held_target(fc, filters, in_force)))
+    st.caption(forecast.target_words(str(end.month), float(end.nrr_base), *forecast.held_target(fc, filters, in_force))
+               + (" " + forecast.period_end_words(period_end) if period_end else ""))
     fig = forecast_charts.forecast_chart(fc.table, fc.as_of, naive_nrr)
     fig = steering.with_target_line(fig, forecast.forward_targets(fc, filters, in_force), name="NRR target")
     st.plotly_chart(fig, key="forecast_band", width="stretch")

@@ -20,6 +20,11 @@ def backtest_of(filters: Filters) -> forecast.Backtest:
     return data.get(forecast.backtest_at, filters, HORIZON, *data.decisions_key())
 
 
+def period_end_of(filters: Filters, month: str, in_force):
+    """``forecast.period_end`` of ``forecast_of``'s forecast against ``in_force`` (the targets in force)."""
+    return data.get(forecast.period_end_at, month, filters, HORIZON, *data.decisions_key(), in_force)
+
+
 def names_of(filters: Filters):
     return data.get(forecast.account_names, filters)
 
