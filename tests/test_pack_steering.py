@@ -202,6 +202,21 @@ def test_a_target_period_ending_within_the_year_gets_the_nrr_the_forecast_expect
         made.table.nrr_base.iloc[11], rel=1e-12)
 
 
+
+def test_a_target_period_ending_before_a_year_of_data_has_no_expected_nrr(con, tmp_path):
+    """A forecast made 6 months into the data: a quarter ending 1 to 3 months later has no NRR (no year behind
+    it), so nothing is compared; the next one a year in is."""
+    first = parse_month(metrics.book_info(con).first_month)
+    early = forecast.forecast(con, label(first + forecast.MIN_HISTORY), Filters(), forecast.HORIZON)
+    store = steering.TargetStore(tmp_path / "targets.sqlite")
+    too_soon = steering.period_containing(first + forecast.MIN_HISTORY + 1)
+    later = steering.period_containing(max(first + 12, too_soon.last_idx + 1))
+    store.record([steering.Target("company", "", too_soon.label, "nrr", 1.03),
+                  steering.Target("company", "", later.label, "nrr", 1.05)], "Board")
+    end = forecast.period_end(con, early, Filters(), store.in_force())
+    assert later.last_idx - parse_month(early.as_of) <= 11  # within the forecast's year on this book
+    assert (end.period, end.month) == (later.label, later.last_month)
+
 def test_a_csm_owner_has_no_period_end_here_since_the_scorecards_freeze_its_book(con, fc, tmp_path):
     store = steering.TargetStore(tmp_path / "targets.sqlite")
     quarter = steering.period_containing(parse_month(fc.as_of) + 1)

@@ -184,18 +184,22 @@ def expected_nrr_at(con, fc: Forecast, filters: Filters | None, month: str) -> f
 
 def period_end(con, fc: Forecast, filters: Filters | None, in_force: pd.DataFrame | None) -> PeriodEnd | None:
     """The first target period of the company or a segment (``steering.scope_of``)
-    whose last month falls 1 to 11 months after ``fc.as_of``, with its NRR
+    whose last month falls 1 to 11 months after ``fc.as_of`` and a year or
+    more into the data, with its NRR
     target applying then (``steering.target_for``: its quarter's, else its
     year's) and the NRR expected then (``PeriodEnd``). None without one, and
     for a CSM owner, whose period-end forecast the CSM scorecards give on the
     owner's frozen book."""
     from .. import steering
+    from .history import read_history
 
     scope = steering.scope_of(filters)
     if scope is None or scope[0] == "csm_owner" or in_force is None or in_force.empty:
         return None
     as_of = parse_month(fc.as_of)
-    for month in range(as_of + 1, as_of + min(fc.horizon + 1, MONTHS_PER_YEAR)):
+    # A month with no year of data behind it has no NRR, so no target is measured there.
+    first = max(as_of + 1, read_history(con, filters).first_idx + MONTHS_PER_YEAR)
+    for month in range(first, as_of + min(fc.horizon + 1, MONTHS_PER_YEAR)):
         hit = steering.target_for(in_force, *scope, "nrr", month)
         if hit and steering.parse_period(hit["period"]).last_idx == month:
             return PeriodEnd(label(month), hit["period"], float(hit["target"]),
