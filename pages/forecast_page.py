@@ -9,7 +9,7 @@ from ui.frame import require_frame
 
 require_frame()  # stops here unless app.py's frame runs this page
 
-from nrr_core import metrics
+from nrr_core import forecast, metrics
 from ui import data
 from ui.forecast import contributions_view, outlook_view, results, track_view, whatif_view
 from ui.steering import data as steering_data
@@ -28,8 +28,9 @@ else:
         nothing("No selected account had revenue in the as-of month: nothing to forecast.")
     else:
         in_force = steering_data.targets_in_force()
-        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur, f, in_force,
+        targets = forecast.forward_targets(fc, f, in_force)
+        outlook_view.draw(fc, data.get(metrics.headline, f, as_of)["nrr"], cur, targets,
                           results.period_end_of(f, as_of, in_force))
         track_view.draw(results.backtest_of(f))
-        whatif_view.draw(fc, cur, f, in_force)
+        whatif_view.draw(fc, cur, targets)
         contributions_view.draw(fc, results.names_of(f), cur)

@@ -16,8 +16,7 @@ from .track import (HORIZON, Backtest, Forecast, Track, account_names, backtest,
 from .whatif import Needed, Scenario, needed, scenario
 from .outlook import (DECIDED_AT_RISK, SWING_COLUMNS, Landing, PeriodEnd, expected_mrr, expected_mrr_at,
                       expected_nrr_at, forward_targets, held_target, landing, period_end, period_end_at,
-                      period_end_words,
-                      swing_words, target_words)
+                      period_end_words, swing_words, target_words)
 
 __all__ = [
     "CALLS", "HORIZON", "MIN_HISTORY", "MOVES", "PARTS", "STATE_LABELS", "Backtest", "Forecast", "ForecastModel",

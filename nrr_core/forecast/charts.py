@@ -69,7 +69,7 @@ def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame,
     lines below: a target period ending sooner (``period_end``, when given)
     and the swing factors (``Landing.swings``). Account names are data:
     escaped, never read as markup."""
-    from ..formatting import percent
+    from ..formatting import percent, points
     from ..months import long_label, parse_month
     from ..steering.charts import with_target_line
     from .outlook import swing_words
@@ -95,19 +95,17 @@ def landing_figure(table: pd.DataFrame, as_of: str, land, targets: pd.DataFrame,
         lines = ["No account starts in the high risk band and none has an at-risk decision."]
     sooner = ""
     if period_end is not None:
-        gap = period_end.gap * 100
         sooner = (f"<b>The {period_end.period} target</b> {percent(period_end.target)}, measured at "
                   f"{long_label(parse_month(period_end.month))}: {percent(period_end.expected)} expected "
-                  f"({'+' if gap >= 0 else '−'}{abs(gap):.1f} pts; {period_end.known_months} of 12 months known)<br>")
+                  f"({points(period_end.gap)}; {period_end.known_months} of 12 months known)<br>")
     fig.add_annotation(xref="paper", yref="paper", x=0, y=0.27, xanchor="left", yanchor="top", showarrow=False,
                        align="left", text=sooner + "<b>What could move it</b><br>" + "<br>".join(lines),
                        font={"size": 26, "color": "#222"})
     if land.target is None:
         title = f"Where we will land: {percent(land.base)} NRR by {month} · no target set for it"
     else:
-        gap = land.gap * 100
         title = (f"Where we will land: {percent(land.base)} NRR by {month} · target {land.target_period} "
-                 f"{percent(land.target)} · gap {'+' if gap >= 0 else '−'}{abs(gap):.1f} pts")
+                 f"{percent(land.target)} · gap {points(land.gap)}")
     # The legend inside the chart's lower right, which the rising lines leave empty.
     fig.update_layout(title_text=title, showlegend=True,
                       legend={"orientation": "v", "yanchor": "bottom", "y": 0.38, "xanchor": "right", "x": 1,

@@ -89,7 +89,7 @@ def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
     ``account_names`` of the same filters, ``in_force`` the targets in force
     (``TargetStore.in_force``; None: no targets)."""
     end = fc.table.iloc[-1]
-    target, period = held_target(fc, filters, in_force)
+    target, period = held_target(fc, forward_targets(fc, filters, in_force))
     base = float(end.nrr_base)
     rows = []
     table = contribution_table(fc, names)
@@ -116,11 +116,10 @@ def landing(fc: Forecast, names: pd.DataFrame, filters: Filters | None = None,
                    None if target is None else base - target, swings)
 
 
-def held_target(fc: Forecast, filters: Filters | None, in_force: pd.DataFrame | None) -> tuple:
+def held_target(fc: Forecast, targets: pd.DataFrame) -> tuple:
     """(target, period) of the NRR target the forecast's last month is held
-    to (``forward_targets``: only when that month is twelve months after the
-    as-of month), else (None, None)."""
-    targets = forward_targets(fc, filters, in_force)
+    to, from ``targets`` (``forward_targets`` of ``fc``: only when that month
+    is twelve months after the as-of month), else (None, None)."""
     if not len(targets) or targets.month.iloc[0] != fc.table.month.iloc[-1]:
         return None, None
     return float(targets.target.iloc[0]), str(targets.period.iloc[0])
@@ -132,9 +131,12 @@ def target_words(month: str, base: float, target: float | None, period: str | No
     if target is None:
         return (f"No NRR target applies to this selection at {long_label(parse_month(month))}, the one month where "
                 f"the forward NRR is a year's NRR.")
-    gap = base - target
-    return (f"NRR target {period}: {percent(target)}; the base forecast is {points(abs(gap))[1:]} "
-            f"{'above' if gap >= 0 else 'below'} it.")
+    return f"NRR target {period}: {percent(target)}; the base forecast is {_gap_words(base - target)}."
+
+
+def _gap_words(gap: float) -> str:
+    """``-0.017`` -> ``'1.7 pts below it'``."""
+    return f"{points(abs(gap))[1:]} {'above' if gap >= 0 else 'below'} it"
 
 
 @dataclass(frozen=True)
@@ -185,11 +187,11 @@ def expected_nrr_at(con, fc: Forecast, filters: Filters | None, month: str) -> f
 def period_end(con, fc: Forecast, filters: Filters | None, in_force: pd.DataFrame | None) -> PeriodEnd | None:
     """The first target period of the company or a segment (``steering.scope_of``)
     whose last month falls 1 to 11 months after ``fc.as_of`` and a year or
-    more into the data, with its NRR
-    target applying then (``steering.target_for``: its quarter's, else its
-    year's) and the NRR expected then (``PeriodEnd``). None without one, and
-    for a CSM owner, whose period-end forecast the CSM scorecards give on the
-    owner's frozen book."""
+    more into the data, with its NRR target applying then
+    (``steering.target_for``: its quarter's, else its year's) and the NRR
+    expected then (``PeriodEnd``). None without one, and for a CSM owner,
+    whose period-end forecast the CSM scorecards give on the owner's frozen
+    book."""
     from .. import steering
     from .history import read_history
 
@@ -221,8 +223,7 @@ def period_end_words(end: PeriodEnd | None) -> str:
         return ""
     return (f"The {end.period} NRR target ({percent(end.target)}) is measured at {long_label(parse_month(end.month))} "
             f"on the accounts active a year earlier: with {end.known_months} of its 12 months in the data, the "
-            f"forecast expects {percent(end.expected)}, {points(abs(end.gap))[1:]} "
-            f"{'above' if end.gap >= 0 else 'below'} it.")
+            f"forecast expects {percent(end.expected)}, {_gap_words(end.gap)}.")
 
 
 def _names(rows: pd.DataFrame) -> list[str]:

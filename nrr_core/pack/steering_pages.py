@@ -9,8 +9,7 @@ from collections.abc import Iterator
 
 import plotly.graph_objects as go
 
-from .. import steering
-from .. import forecast
+from .. import forecast, steering
 from ..forecast import charts as forecast_charts
 from ..forecast import swing_words, track_words
 from ..formatting import money, percent

@@ -10,13 +10,13 @@ from nrr_core.forecast import charts as forecast_charts
 from .. import view
 
 
-def draw(fc, naive_nrr: float | None, currency: str, filters, in_force, period_end=None) -> None:
+def draw(fc, naive_nrr: float | None, currency: str, targets, period_end=None) -> None:
     """Tiles and the band chart of ``fc`` (``forecast.Forecast``);
     ``naive_nrr``: the trailing 12-month NRR at its month (None if none);
-    the NRR target of the filters' scope from ``in_force`` (the targets in
-    force) where the forecast is held to one (``forecast.forward_targets``),
-    and ``period_end`` (``forecast.period_end``: a target period ending
-    sooner, and the NRR expected at its end; None without one)."""
+    ``targets``: the NRR target the forecast is held to
+    (``forecast.forward_targets``, empty without one), and ``period_end``
+    (``forecast.period_end``: a target period ending sooner, and the NRR
+    expected at its end; None without one)."""
     end = fc.table.iloc[-1]
     a, b, c = st.columns(3)
     band = ("band not measured yet (too little history)" if end.nrr_low != end.nrr_low else
@@ -33,10 +33,10 @@ def draw(fc, naive_nrr: float | None, currency: str, filters, in_force, period_e
              help="12 × expected MRR of the accounts active at the forecast month; new logos are not in it.")
     c.metric("Last 12 months' NRR (the naive forecast)", formatting.percent(naive_nrr),
              border=True, help="Trailing 12-month NRR at the forecast month: next year like the last.")
-    st.caption(forecast.target_words(str(end.month), float(end.nrr_base), *forecast.held_target(fc, filters, in_force))
+    st.caption(forecast.target_words(str(end.month), float(end.nrr_base), *forecast.held_target(fc, targets))
                + (" " + forecast.period_end_words(period_end) if period_end else ""))
     fig = forecast_charts.forecast_chart(fc.table, fc.as_of, naive_nrr)
-    fig = steering.with_target_line(fig, forecast.forward_targets(fc, filters, in_force), name="NRR target")
+    fig = steering.with_target_line(fig, targets, name="NRR target")
     st.plotly_chart(fig, key="forecast_band", width="stretch")
     parts = {k: float(end[k]) * 12 for k in ("churn", "contraction", "expansion", "cross_sell", "reactivation",
                                              "calibration")}

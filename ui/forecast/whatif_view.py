@@ -32,11 +32,11 @@ def needed_words(answer: forecast.Needed, what: str) -> str:
     return f"{what}: {abs(answer.change):.0%} {word} than the base rate."
 
 
-def draw(fc: forecast.Forecast, currency: str, filters, in_force) -> None:
+def draw(fc: forecast.Forecast, currency: str, targets) -> None:
     """The levers over ``fc.model`` and their result at the horizon, against
-    the NRR target the forecast is held to (``forecast.held_target`` of the
-    filters and ``in_force``, the targets in force) when one applies, else a
-    target the viewer sets (2 points above the base, rounded, to start)."""
+    the NRR target the forecast is held to (``forecast.held_target`` of
+    ``targets``, its ``forward_targets``) when one applies, else a target the
+    viewer sets (2 points above the base, rounded, to start)."""
     st.subheader("What if?")
     model = fc.model
     if not len(model.start):
@@ -56,7 +56,7 @@ def draw(fc: forecast.Forecast, currency: str, filters, in_force) -> None:
                          help="Accounts whose latest review status is at risk or watch do not churn.",
                          disabled=at_risk == 0)
     with right:
-        held, period = forecast.held_target(fc, filters, in_force)
+        held, period = forecast.held_target(fc, targets)
         start = round(held * 100, 1) if held is not None else float(math.ceil(base * 100) + 2)
         target = st.number_input("Target NRR (%)", 50.0, 200.0, start, step=0.5, format="%.1f", key="whatif_target",
                                  help=(f"Starts at the NRR target for {period} (CSM scorecards → Targets)."
